@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/walkcoach program audio_templates/programs/walking-backwards-6-weeks.yaml -o output/program
+	$(BIN)/walkcoach build --minutes 5 --level beginner --setting floor -o output/beginner-floor-05min.mp3
+	$(BIN)/walkcoach build --minutes 8 --level intermediate --setting treadmill -o output/intermediate-treadmill-08min.mp3
+	$(BIN)/walkcoach build --minutes 10 --level advanced --setting treadmill -o output/advanced-treadmill-10min.mp3
+
+lint: install
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python scripts/bench
+
+clean:
+	rm -rf $(VENV) output/* .pytest_cache .mypy_cache

@@ -1,0 +1,69 @@
+"""The errors walkcoach raises, and how the command line reports them.
+
+The tree::
+
+    WalkcoachError            anything walkcoach reports; exit status 1
+    ├── InputError            bad input from the user; exit status 2
+    │   ├── ContentError      a YAML file is wrong: names the file, line and key
+    │   └── VoiceNotFound     an unknown voice id; lists the valid ones
+    └── RuntimeFailure        the machine failed us; exit status 1
+        ├── EngineError       a voice engine could not speak a phrase
+        └── ExportError       ffmpeg or a file write failed
+
+Every error's ``str()`` is one line, fit to print as it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WalkcoachError(Exception):
+    """Base of every error walkcoach raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(WalkcoachError):
+    """The user asked for something that cannot be done (exit status 2)."""
+
+    exit_code = 2
+
+
+class ContentError(InputError):
+    """A content file (exercise, template, program, lexicon) is invalid."""
+
+    def __init__(
+        self, message: str, *, path: Path | str | None = None, line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.key = key
+        self.message = message
+        where = ""
+        if self.path is not None:
+            where = str(self.path)
+            if line is not None:
+                where += f":{line}"
+        if key:
+            where = f"{where}: {key}" if where else key
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class VoiceNotFound(InputError):
+    """The requested voice does not exist."""
+
+
+class RuntimeFailure(WalkcoachError):
+    """Something outside the user's input failed (exit status 1)."""
+
+    exit_code = 1
+
+
+class EngineError(RuntimeFailure):
+    """A voice engine failed to synthesize speech."""
+
+
+class ExportError(RuntimeFailure):
+    """Encoding or writing an output file failed."""
