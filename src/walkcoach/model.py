@@ -50,10 +50,11 @@ class LevelSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class SettingSpec:
-    """What changes with the setting: setup lines and extra technique groups."""
+    """What changes with the setting: setup and cool-down lines, extra technique groups."""
 
     setup: tuple[str, ...] = ()
     technique: tuple[CueGroup, ...] = ()
+    cooldown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

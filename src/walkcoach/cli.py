@@ -1,0 +1,142 @@
+"""The walkcoach command line: parse, make one library call, report. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from walkcoach import __version__, content, planner, session, sheets
+from walkcoach.errors import WalkcoachError
+from walkcoach.export import FORMATS
+from walkcoach.model import LEVELS, SETTINGS
+from walkcoach.voice import list_voices
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _report_errors(func: F) -> F:
+    """Turn walkcoach's errors into one line on stderr and the right exit status."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WalkcoachError as exc:
+            click.echo(f"walkcoach: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("walkcoach: interrupted; no partial files were left", err=True)
+            sys.exit(130)
+    return wrapper  # type: ignore[return-value]
+
+
+def _session_options(func: F) -> F:
+    """The options that describe one session (shared by build and script)."""
+    options = [
+        click.option("--exercise", "-e", default="walking-backwards", show_default=True,
+                     help="An exercise name (see `walkcoach exercises`) or a YAML file."),
+        click.option("--minutes", "-m", type=click.FloatRange(1, 60), default=8,
+                     show_default=True, help="Walking time from 'begin' to 'stop' (1-60, "
+                     "fractions allowed)."),
+        click.option("--level", "-l", type=click.Choice(LEVELS), default="beginner",
+                     show_default=True, help="Sets speed, incline and how often cues come."),
+        click.option("--setting", "-s", type=click.Choice(SETTINGS), default="treadmill",
+                     show_default=True, help="Where the client walks."),
+        click.option("--client", "-c", default=None, help="Greet the client by name."),
+        click.option("--voice", "-v", default="auto", show_default=True,
+                     help="auto (neural if installed), neural, system, or a voice id from "
+                     "`walkcoach voices`."),
+        click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+                     help="Speaking rate as a multiplier (0.5-2.0)."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Changes which technique cues come when; same seed, same track."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="walkcoach")
+def cli() -> None:
+    """Turn exercise instructions into spoken coaching audio tracks."""
+
+
+def _notes(timeline: Any) -> None:
+    for dropped in timeline.dropped:
+        click.echo(f"walkcoach: note: left out {dropped.text!r} at walk "
+                   f"{sheets.vtt_time(dropped.anchor_ms)[3:8]}: {dropped.reason}", err=True)
+
+
+@cli.command()
+@_session_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The track to write; .json and .vtt are written beside it.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Audio format [default: from the file name, else mp3].")
+@click.option("--coach", default="walkcoach", show_default=True,
+              help="The artist tag: who the client hears.")
+@_report_errors
+def build(exercise: str, minutes: float, level: str, setting: str, client: str | None,
+          voice: str, rate: float, seed: int, output: Path, fmt: str | None,
+          coach: str) -> None:
+    """Build one coaching track (MP3 by default) with its cue sheet and captions."""
+    spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
+                             client=client, seed=seed)
+    speaker = session.make_speaker(voice, rate=rate)
+    built = session.build_track(spec, speaker, output, fmt=fmt,
+                                tags=session.track_tags(spec, artist=coach))
+    _notes(built.timeline)
+    click.echo(f"{built.path}  {sheets.vtt_time(built.timeline.duration_ms)[:8]}  "
+               f"({len(built.timeline.cues)} cues; {built.cue_sheet.name}, "
+               f"{built.captions.name})")
+
+
+@cli.command()
+@_session_options
+@click.option("--json", "as_json", is_flag=True, help="Print the cue sheet as JSON.")
+@_report_errors
+def script(exercise: str, minutes: float, level: str, setting: str, client: str | None,
+           voice: str, rate: float, seed: int, as_json: bool) -> None:
+    """Print a session's timeline for proofreading, without building a track.
+
+    Phrase lengths come from the voice (cached), so the times are those of the real track.
+    """
+    spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
+                             client=client, seed=seed)
+    speaker = session.make_speaker(voice, rate=rate)
+    timeline, _ = session.plan_session(spec, speaker)
+    if as_json:
+        click.echo(sheets.cue_sheet_json(timeline, about=session.describe(spec, speaker)),
+                   nl=False)
+    else:
+        click.echo(sheets.script_text(timeline), nl=False)
+
+
+@cli.command()
+@_report_errors
+def exercises() -> None:
+    """List the exercises walkcoach ships."""
+    for name in content.exercise_names():
+        exercise = content.find_exercise(name)
+        click.echo(f"{name:24} {exercise.summary}")
+
+
+@cli.command()
+@_report_errors
+def voices() -> None:
+    """List the voices of every installed engine, with the ids --voice takes."""
+    for info in list_voices():
+        click.echo(f"{info.id:40} {info.language:10} {info.name}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="walkcoach")
+
+
+__all__ = ["cli", "main", "planner"]

@@ -1,0 +1,162 @@
+"""Read an exercise, the session template and the lexicon from YAML into the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.model import (
+    LEVELS,
+    SETTINGS,
+    CueGroup,
+    Exercise,
+    Level,
+    LevelSpec,
+    Pauses,
+    SessionTemplate,
+    Setting,
+    SettingSpec,
+    Source,
+    TimeWords,
+)
+
+_PLACEHOLDERS = {"client", "title", "duration", "level", "setting", "speed_mph",
+                 "incline_percent", "n"}
+
+
+def load_exercise(path: Path) -> Exercise:
+    """Read and validate one exercise file."""
+    node = load_yaml(path)
+    node.only("name", "title", "summary", "purpose", "muscles", "safety", "setup", "start",
+              "technique", "settings", "levels", "cooldown")
+    name = _text(node, "name")
+    if name != path.stem:
+        raise node.error("name", f"must match the file name '{path.stem}', not '{name}'")
+    settings_node = _mapping(node, "settings")
+    settings_node.only(*SETTINGS)
+    settings: dict[Setting, SettingSpec] = {}
+    for setting in SETTINGS:
+        sub = _mapping(settings_node, setting)
+        sub.only("setup", "technique", "cooldown")
+        settings[setting] = SettingSpec(setup=sub.texts("setup", required=False),
+                                        technique=_groups(sub, "technique", required=False),
+                                        cooldown=sub.texts("cooldown", required=False))
+    levels_node = _mapping(node, "levels")
+    levels_node.only(*LEVELS)
+    levels: dict[Level, LevelSpec] = {}
+    for level in LEVELS:
+        sub = _mapping(levels_node, level)
+        sub.only("cue_interval_s", "speed_mph", "incline_percent", "intro", "technique")
+        levels[level] = LevelSpec(
+            cue_interval_s=_number(sub, "cue_interval_s", 5, 600),
+            speed_mph=_number(sub, "speed_mph", 0.1, 15),
+            incline_percent=_number(sub, "incline_percent", 0, 30),
+            intro=sub.texts("intro", required=False),
+            technique=_groups(sub, "technique", required=False),
+        )
+    return Exercise(
+        name=name,
+        title=_text(node, "title"),
+        summary=_text(node, "summary"),
+        purpose=node.texts("purpose"),
+        muscles=node.texts("muscles", required=False),
+        safety=node.texts("safety"),
+        setup=node.texts("setup"),
+        start=node.text("start", required=False),
+        technique=_groups(node, "technique", required=True),
+        settings=settings,
+        levels=levels,
+        cooldown=node.texts("cooldown"),
+        source=Source(path=path, line=1),
+    )
+
+
+def load_template(path: Path) -> SessionTemplate:
+    """Read and validate the session template (phases' lead lines and time-cue wording)."""
+    node = load_yaml(path)
+    node.only("greeting", "welcome", "safety_lead", "setup_lead", "treadmill_speed",
+              "treadmill_incline", "ready", "start", "time", "cooldown_lead", "finish",
+              "pauses_ms")
+    time = _mapping(node, "time")
+    time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds", "countdown", "stop")
+    countdown = time.texts("countdown")
+    if len(countdown) > 10:
+        raise time.error("countdown", "may count down from ten at the most")
+    pauses = _mapping(node, "pauses_ms")
+    keys = ("lead_in", "between_lines", "between_phases", "before_start", "after_stop", "tail",
+            "min_gap")
+    pauses.only(*keys)
+    values = {key: int(_number(pauses, key, 0, 60_000, integer=True)) for key in keys}
+    template = SessionTemplate(
+        greeting=_line(node, "greeting"),
+        welcome=_line(node, "welcome"),
+        safety_lead=_line(node, "safety_lead"),
+        setup_lead=_line(node, "setup_lead"),
+        treadmill_speed=_line(node, "treadmill_speed"),
+        treadmill_incline=_line(node, "treadmill_incline"),
+        ready=_line(node, "ready"),
+        start=_line(node, "start"),
+        time=TimeWords(
+            halfway=_line(time, "halfway"),
+            minutes_left=_line(time, "minutes_left"),
+            one_minute_left=_line(time, "one_minute_left"),
+            thirty_seconds=_line(time, "thirty_seconds"),
+            countdown=countdown,
+            stop=_line(time, "stop"),
+        ),
+        cooldown_lead=_line(node, "cooldown_lead"),
+        finish=node.texts("finish"),
+        pauses=Pauses(**values),
+        source=Source(path=path, line=1),
+    )
+    return template
+
+
+def load_lexicon(path: Path) -> dict[str, str]:
+    """Read a pronunciation lexicon: ``words:`` mapping a word or phrase to how it is said."""
+    node = load_yaml(path)
+    node.only("words")
+    words = node.mapping("words", required=False)
+    if words is None:
+        return {}
+    lexicon: dict[str, str] = {}
+    for key in words.keys():
+        lexicon[str(key)] = _text(words, str(key))
+    return lexicon
+
+
+def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:
+    sub = node.mapping(key, required=required)
+    if sub is None:
+        return ()
+    groups = tuple(CueGroup(name=str(name), lines=sub.texts(str(name))) for name in sub.keys())
+    if required and not groups:
+        raise node.error(key, "needs at least one group of cues")
+    return groups
+
+
+def _line(node: Node, key: str) -> str:
+    """A template line whose {placeholders} are all known ones."""
+    value = _text(node, key)
+    start = 0
+    while (open_at := value.find("{", start)) != -1:
+        close_at = value.find("}", open_at)
+        name = value[open_at + 1:close_at] if close_at != -1 else ""
+        if name not in _PLACEHOLDERS:
+            known = ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS))
+            raise node.error(key, f"unknown placeholder in '{value}' (known: {known})")
+        start = close_at + 1
+    return value
+
+
+def _text(node: Node, key: str) -> str:
+    return cast(str, node.text(key))
+
+
+def _number(node: Node, key: str, low: float, high: float, integer: bool = False) -> float:
+    return cast(float, node.number(key, low=low, high=high, integer=integer))
+
+
+def _mapping(node: Node, key: str) -> Node:
+    return cast(Node, node.mapping(key))

@@ -1,0 +1,91 @@
+"""The only place that runs ffmpeg: encode a track, tag it, write its sidecars atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from walkcoach.errors import ExportError
+from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.pcm import SAMPLE_RATE, Audio
+
+OUTPUT_RATE = 44100
+FORMATS = ("mp3", "m4a", "wav")
+_CODECS = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "96k", "-id3v2_version", "3", "-write_xing", "1"],
+    "m4a": ["-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"],
+    "wav": ["-c:a", "pcm_s16le"],
+}
+_MUXERS = {"mp3": "mp3", "m4a": "ipod", "wav": "wav"}
+
+
+def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -> list[str]:
+    """The ffmpeg command that reads raw float samples on stdin and writes ``out``."""
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+               "-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
+    for key, value in (tags or {}).items():
+        command += ["-metadata", f"{key}={value}"]
+    return [*command, "-f", _MUXERS[fmt], str(out)]
+
+
+def encode(samples: Audio, out: Path, fmt: str, tags: Mapping[str, str] | None = None) -> None:
+    """Encode ``samples`` to ``out`` (written whole or not at all)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    with atomic_path(out) as tmp:
+        command = encode_command(fmt, tmp, tags)
+        data = np.ascontiguousarray(samples, dtype="<f4").tobytes()
+        try:
+            result = subprocess.run(command, input=data, capture_output=True, check=False)
+        except OSError as exc:
+            raise ExportError(f"{out}: could not run ffmpeg: {exc}") from exc
+        if result.returncode != 0:
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            detail = message[-1] if message else f"exit status {result.returncode}"
+            raise ExportError(f"{out}: ffmpeg failed: {detail}")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file whole or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a shared track must be readable
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def decode(path: Path, rate: int = SAMPLE_RATE) -> Audio:
+    """Decode any audio file to mono float samples at ``rate`` (for tests and measurement)."""
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path),
+               "-f", "f32le", "-ac", "1", "-ar", str(rate), "pipe:1"]
+    result = subprocess.run(command, capture_output=True, check=False)
+    if result.returncode != 0:
+        raise ExportError(f"{path}: cannot decode: "
+                          f"{result.stderr.decode('utf-8', 'replace').strip()}")
+    return np.frombuffer(result.stdout, dtype="<f4").copy()

@@ -1,0 +1,21 @@
+"""The audio format passed between layers: mono float32 samples at one fixed rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+SAMPLE_RATE = 22050
+"""Every clip and every mix inside walkcoach is mono float32 at this rate."""
+
+Audio = npt.NDArray[np.float32]
+
+
+def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
+    """The sample index of a time in milliseconds (exact for the planner's integer times)."""
+    return (ms * rate + 500) // 1000
+
+
+def samples_to_ms(count: int, rate: int = SAMPLE_RATE) -> int:
+    """The length of ``count`` samples in whole milliseconds, rounded up."""
+    return -(-count * 1000 // rate)

@@ -1,0 +1,149 @@
+"""One track end to end: spec -> phrases -> timeline -> mix -> encoded file and sidecars."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from walkcoach import export, mixer, planner, sheets
+from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
+from walkcoach.errors import InputError
+from walkcoach.model import LEVELS, SETTINGS, Exercise, Level, SessionSpec, Setting, Timeline
+from walkcoach.pcm import Audio
+from walkcoach.voice import Speaker, resolve_voice
+
+Progress = Callable[[str, int, int], None]
+"""Called with (stage, done, total) as a build advances."""
+
+MIN_MINUTES, MAX_MINUTES = 1.0, 60.0
+
+
+def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str = "beginner",
+              setting: str = "treadmill", minutes: float = 8, client: str | None = None,
+              focus: str | None = None, speed_mph: float | None = None,
+              incline_percent: float | None = None, extra_cues: tuple[str, ...] = (),
+              template: Path | None = None, seed: int = 0) -> SessionSpec:
+    """Check the choices and load the content one track needs."""
+    if level not in LEVELS:
+        raise InputError(f"unknown level '{level}' (choose from {', '.join(LEVELS)})")
+    if setting not in SETTINGS:
+        raise InputError(f"unknown setting '{setting}' (choose from {', '.join(SETTINGS)})")
+    if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
+            and MIN_MINUTES <= minutes <= MAX_MINUTES):
+        raise InputError(f"minutes must be between 1 and 60, not {minutes}")
+    if client is not None and not client.strip():
+        client = None
+    ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
+    return SessionSpec(
+        exercise=ex, template=load_template(template or TEMPLATES_DIR / "session.yaml"),
+        level=_level(level), setting=_setting(setting), walk_ms=round(minutes * 60_000),
+        client=client.strip() if client else None, focus=focus, speed_mph=speed_mph,
+        incline_percent=incline_percent, extra_cues=extra_cues, seed=seed)
+
+
+def make_speaker(voice: str = "auto", *, rate: float = 1.0,
+                 lexicon: Path | None = None) -> Speaker:
+    """The speaker for a voice id, with the shipped (or a given) pronunciation lexicon."""
+    if not (isinstance(rate, (int, float)) and 0.5 <= rate <= 2.0):
+        raise InputError(f"rate must be between 0.5 and 2.0, not {rate}")
+    words = load_lexicon(lexicon or TEMPLATES_DIR / "lexicon.yaml")
+    return Speaker(resolve_voice(voice), rate=float(rate), lexicon=words)
+
+
+def plan_session(spec: SessionSpec, speaker: Speaker,
+                 progress: Progress | None = None) -> tuple[Timeline, dict[str, Audio]]:
+    """Speak every candidate phrase (cached), then plan with their real lengths."""
+    texts = planner.candidate_phrases(spec)
+    report = (lambda done, total: progress("voice", done, total)) if progress else None
+    clips = speaker.clips(texts, progress=report)
+    durations = {text: speaker.duration_ms(text) for text in texts}
+    return planner.plan(spec, durations), clips
+
+
+def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any]:
+    """What a track is: the head of its cue sheet."""
+    about: dict[str, Any] = {
+        "exercise": spec.exercise.name, "title": spec.exercise.title, "level": spec.level,
+        "setting": spec.setting, "walk_minutes": spec.walk_ms / 60_000,
+        "client": spec.client, "focus": spec.focus,
+    }
+    if spec.setting == "treadmill":
+        about["speed_mph"] = spec.effective_speed_mph
+        about["incline_percent"] = spec.effective_incline_percent
+    if speaker is not None:
+        about["voice"] = speaker.choice.voice
+        about["rate"] = speaker.rate
+    return about
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltTrack:
+    """A finished track and its sidecar files."""
+
+    path: Path
+    cue_sheet: Path
+    captions: Path
+    timeline: Timeline
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def sidecar_paths(path: Path) -> tuple[Path, Path]:
+    """Where a track's cue sheet and captions go: beside it, same stem."""
+    return path.with_suffix(".json"), path.with_suffix(".vtt")
+
+
+def track_tags(spec: SessionSpec, *, artist: str, album: str | None = None,
+               title: str | None = None) -> dict[str, str]:
+    """Basic tags: title, artist (the coach), album (the program or the exercise)."""
+    default_title = f"{spec.exercise.title}: {planner.format_duration(spec.walk_ms)}, " \
+                    f"{spec.level}, {spec.setting}"
+    return {"title": title or default_title, "artist": artist,
+            "album": album or spec.exercise.title, "genre": "Speech"}
+
+
+def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | None = None,
+                tags: Mapping[str, str] | None = None,
+                progress: Progress | None = None) -> BuiltTrack:
+    """Build one track into ``out`` plus ``.json`` and ``.vtt`` beside it.
+
+    Every file is written to a temporary name and renamed, and if any step fails the files
+    of this build are removed, so an interrupted build leaves nothing half-made.
+    """
+    fmt = fmt or out.suffix.lstrip(".").lower() or "mp3"
+    if fmt not in export.FORMATS:
+        raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
+    timeline, clips = plan_session(spec, speaker, progress)
+    if progress:
+        progress("mix", 0, 1)
+    samples = mixer.render(timeline, clips)
+    sheet_path, vtt_path = sidecar_paths(out)
+    tags = dict(tags or track_tags(spec, artist="walkcoach"))
+    if progress:
+        progress("encode", 0, 1)
+    written: list[Path] = []
+    try:
+        export.encode(samples, out, fmt, tags)
+        written.append(out)
+        export.write_text(sheet_path, sheets.cue_sheet_json(
+            timeline, about={**describe(spec, speaker), "format": fmt}))
+        written.append(sheet_path)
+        export.write_text(vtt_path, sheets.captions(timeline))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    if progress:
+        progress("done", 1, 1)
+    return BuiltTrack(path=out, cue_sheet=sheet_path, captions=vtt_path, timeline=timeline,
+                      tags=tags)
+
+
+def _level(value: str) -> Level:
+    return next(level for level in LEVELS if level == value)
+
+
+def _setting(value: str) -> Setting:
+    return next(setting for setting in SETTINGS if setting == value)

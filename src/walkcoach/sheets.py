@@ -1,0 +1,69 @@
+"""The cue sheet (JSON) and captions (WebVTT) of a track, both from the same timeline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from walkcoach.model import Timeline
+
+SHEET_VERSION = 1
+
+
+def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The timeline as a JSON-ready dict: what is said, when, and why."""
+    return {
+        "version": SHEET_VERSION,
+        **(about or {}),
+        "duration_ms": timeline.duration_ms,
+        "walk_start_ms": timeline.walk_start_ms,
+        "walk_end_ms": timeline.walk_end_ms,
+        "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
+                     for c in timeline.chapters()],
+        "cues": [
+            {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text, "kind": c.kind,
+             "phase": c.phase,
+             **({"anchor_ms": c.anchor_ms} if c.anchor_ms is not None else {}),
+             **({"group": c.group} if c.group is not None else {})}
+            for c in timeline.cues
+        ],
+        "dropped": [{"anchor_ms": d.anchor_ms, "text": d.text, "reason": d.reason}
+                    for d in timeline.dropped],
+    }
+
+
+def cue_sheet_json(timeline: Timeline, *, about: dict[str, Any] | None = None) -> str:
+    """The cue sheet as indented JSON text."""
+    return json.dumps(cue_sheet(timeline, about=about), indent=2, ensure_ascii=False) + "\n"
+
+
+def vtt_time(ms: int) -> str:
+    """Milliseconds as a WebVTT timestamp, HH:MM:SS.mmm."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def captions(timeline: Timeline) -> str:
+    """WebVTT captions: one cue per spoken phrase."""
+    blocks = ["WEBVTT", ""]
+    for index, cue in enumerate(timeline.cues, start=1):
+        blocks += [str(index), f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}",
+                   cue.text.replace("-->", "->"), ""]
+    return "\n".join(blocks)
+
+
+def script_text(timeline: Timeline) -> str:
+    """The timeline as text a coach can proofread: time, kind, words."""
+    lines = []
+    for cue in timeline.cues:
+        walk = ""
+        if timeline.walk_start_ms <= cue.start_ms <= timeline.walk_end_ms:
+            walk = f"walk {vtt_time(cue.start_ms - timeline.walk_start_ms)[3:8]}"
+        lines.append(f"{vtt_time(cue.start_ms)[3:]}  {walk:10}  {cue.kind:9}  {cue.text}")
+    for dropped in timeline.dropped:
+        lines.append(f"(dropped at walk {vtt_time(dropped.anchor_ms)[3:8]}: "
+                     f"{dropped.text!r}: {dropped.reason})")
+    lines.append(f"total {vtt_time(timeline.duration_ms)[3:]}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,186 @@
+"""The system voice through pyttsx3: espeak-ng on Linux, NSSpeech on macOS, SAPI5 on Windows."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import io
+import os
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from walkcoach.errors import EngineError
+from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.voice.base import Audio, VoiceInfo
+
+ENGINE = "system"
+_PREFERRED = ("gmw/en-us", "en-us", "english-us", "com.apple.voice.compact.en-US.Samantha",
+              "com.apple.speech.synthesis.voice.samantha")
+_BASE_RATE = {"linux": 175}  # espeak's 200 words a minute is hurried for a coaching cue
+_TIMEOUT_S = 20.0
+_TRIES = 2
+_engine_lock = threading.Lock()
+_engine: Any = None
+# Keep the preloaded library alive for the life of the process.
+_espeak_library: ctypes.CDLL | None = None
+
+
+def _prepare_espeak() -> None:
+    """Make libespeak-ng loadable for pyttsx3 on Linux, from the system or from PyPI.
+
+    The library is loaded in the default (local) mode: RTLD_GLOBAL makes a Piper voice loaded
+    later in the same process crash. pyttsx3's own dlopen by name then finds it loaded.
+    """
+    global _espeak_library
+    if not sys.platform.startswith("linux") or _espeak_library is not None:
+        return
+    if ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak"):
+        return
+    try:
+        import espeakng_loader
+    except ImportError as exc:
+        raise EngineError("no espeak-ng found: install espeak-ng or the espeakng-loader "
+                          "package") from exc
+    os.environ["ESPEAK_DATA_PATH"] = str(espeakng_loader.get_data_path())
+    _espeak_library = ctypes.CDLL(str(espeakng_loader.get_library_path()))
+
+
+def _get_engine() -> Any:
+    """The one pyttsx3 engine of this process (pyttsx3 misbehaves with several)."""
+    global _engine
+    if _engine is None:
+        _prepare_espeak()
+        try:
+            import pyttsx3
+            with contextlib.redirect_stdout(io.StringIO()):
+                _engine = pyttsx3.init("espeak" if sys.platform.startswith("linux") else None)
+        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/KeyError
+            raise EngineError(f"the system voice could not start: {exc}") from exc
+    return _engine
+
+
+class SystemEngine:
+    """pyttsx3 behind the walkcoach engine interface; one phrase per run, checked."""
+
+    name = ENGINE
+
+    def voices(self) -> tuple[VoiceInfo, ...]:
+        """Every voice pyttsx3 reports on this machine."""
+        with _engine_lock:
+            raw = _get_engine().getProperty("voices")
+        out = []
+        for voice in raw:
+            languages = [_lang(x) for x in (getattr(voice, "languages", None) or [])]
+            out.append(VoiceInfo(id=f"{ENGINE}:{voice.id}", engine=ENGINE,
+                                 name=str(voice.name or voice.id),
+                                 language=languages[0] if languages else ""))
+        return tuple(out)
+
+    def default_voice(self) -> str:
+        """An English voice, chosen explicitly: the first voice is not English everywhere."""
+        voices = self.voices()
+        ids = {v.id.split(":", 1)[1]: v for v in voices}
+        for wanted in _PREFERRED:
+            if wanted in ids:
+                return ids[wanted].id
+        for voice in voices:
+            if voice.language.lower().replace("_", "-").startswith("en"):
+                return voice.id
+        if voices:
+            return voices[0].id
+        raise EngineError("the system voice engine offers no voices")
+
+    def synthesize(self, text: str, *, voice: str, rate: float) -> tuple[Audio, int]:
+        """Speak ``text`` to a temporary file and read it back (one retry on a stall)."""
+        voice_id = voice.split(":", 1)[1] if voice.startswith(f"{ENGINE}:") else voice
+        suffix = ".aiff" if sys.platform == "darwin" else ".wav"
+        for attempt in range(1, _TRIES + 1):
+            with _engine_lock, tempfile.TemporaryDirectory(prefix="walkcoach-") as tmp:
+                path = Path(tmp) / f"phrase{suffix}"
+                try:
+                    self._speak_to(path, text, voice_id, rate)
+                    return _read(path, text)
+                except _Stalled:
+                    if attempt == _TRIES:
+                        raise EngineError(f"the system voice stalled on {text!r}") from None
+        raise AssertionError("unreachable")
+
+    def _speak_to(self, path: Path, text: str, voice_id: str, rate: float) -> None:
+        engine = _get_engine()
+        done = threading.Event()
+        errors: list[BaseException] = []
+        tokens = [engine.connect("finished-utterance", lambda **_: done.set()),
+                  engine.connect("error", lambda **kw: errors.append(kw.get("exception")))]
+        try:
+            engine.setProperty("voice", voice_id)
+            base = _BASE_RATE.get(sys.platform, int(engine.getProperty("rate") or 200))
+            engine.setProperty("rate", max(40, int(round(base * rate))))
+            with contextlib.redirect_stdout(io.StringIO()):  # "Audio saved to ..."
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+                _wait_for(path, done)
+        except (EngineError, _Stalled):
+            raise
+        except Exception as exc:
+            raise EngineError(f"the system voice failed on {text!r}: {exc}") from exc
+        finally:
+            for token in tokens:
+                engine.disconnect(token)
+        if errors:
+            raise EngineError(f"the system voice failed on {text!r}: {errors[0]}")
+
+
+class _Stalled(Exception):
+    """The engine never finished the file: worth one more try."""
+
+
+def _wait_for(path: Path, done: threading.Event) -> None:
+    """runAndWait can return before the file is written: wait for it, with a time limit.
+
+    The file counts as finished when the engine says so, or when it is a complete audio file
+    whose size has stopped changing (the finished event is sometimes lost).
+    """
+    deadline = time.monotonic() + _TIMEOUT_S
+    last, steady = -1, 0
+    while time.monotonic() < deadline:
+        size = path.stat().st_size if path.exists() else -1
+        steady = steady + 1 if size == last and size > 44 else 0
+        if steady and (done.is_set() or steady >= 20):
+            return
+        last = size
+        time.sleep(0.01)
+    raise _Stalled(path.name)
+
+
+def _read(path: Path, text: str) -> tuple[Audio, int]:
+    with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment  # reads WAV (Linux, Windows) or AIFF (macOS, via ffmpeg)
+
+    AudioSegment.converter = ffmpeg_exe()
+
+    try:
+        segment = AudioSegment.from_file(str(path), format=path.suffix.lstrip("."))
+    except Exception as exc:
+        raise EngineError(f"the system voice wrote an unreadable file for {text!r}") from exc
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float32)
+    if segment.channels > 1:
+        samples = samples.reshape(-1, segment.channels).mean(axis=1)
+    samples /= float(1 << (8 * segment.sample_width - 1))
+    if samples.size == 0 or not np.any(samples):
+        raise EngineError(f"the system voice produced no audio for {text!r}")
+    return samples.astype(np.float32), int(segment.frame_rate)
+
+
+def _lang(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("ascii", "ignore").lstrip("\x05")
+    return str(value)
