@@ -51,11 +51,11 @@ class ContentError(InputError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class VoiceNotFound(InputError):
+class VoiceNotFound(InputError):  # noqa: N818 - reads as the condition it reports
     """The requested voice does not exist."""
 
 
-class RuntimeFailure(WalkcoachError):
+class RuntimeFailure(WalkcoachError):  # noqa: N818 - the counterpart of InputError
     """Something outside the user's input failed (exit status 1)."""
 
     exit_code = 1

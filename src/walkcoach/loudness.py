@@ -14,7 +14,7 @@ from walkcoach.pcm import Audio
 TARGET_LUFS = -16.0
 """Integrated loudness of every phrase and of every finished track."""
 
-PEAK_CEILING_DBTP = -2.0
+PEAK_CEILING_DBTP = -2.5
 """True-peak ceiling of each phrase: under the track's, so most mixes need no limiting."""
 
 TRACK_CEILING_DBTP = -1.5
@@ -27,18 +27,25 @@ _ATTACK_S = 0.004
 
 
 def integrated_lufs(samples: Audio, rate: int) -> float:
-    """BS.1770 integrated loudness; -inf for silence."""
+    """BS.1770 integrated loudness (pyloudnorm); -inf for silence."""
     if samples.size < int(_MIN_BLOCK_S * rate):
         samples = np.pad(samples, (0, int(_MIN_BLOCK_S * rate) - samples.size))
-    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
-    return value
+    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
+
+
+def _oversampled_peaks(samples: Audio) -> Audio:
+    """Per-sample peak of the signal oversampled four times (BS.1770 true-peak method)."""
+    over: Audio = np.abs(resample_poly(samples, 4, 1)).astype(np.float32)
+    over = np.pad(over, (0, (-over.size) % 4))[: samples.size * 4]
+    peaks: Audio = np.maximum(over.reshape(-1, 4).max(axis=1), np.abs(samples))
+    return peaks
 
 
 def true_peak_dbtp(samples: Audio) -> float:
-    """Peak of the signal oversampled four times, in dB (an estimate of BS.1770 true peak)."""
+    """True peak (4x oversampled) in dB relative to full scale."""
     if samples.size == 0:
         return -math.inf
-    peak = float(np.max(np.abs(resample_poly(samples, 4, 1))))
+    peak = float(np.max(_oversampled_peaks(samples)))
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -65,29 +72,38 @@ def level(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
         loudness = integrated_lufs(out, rate)
         if not math.isfinite(loudness):
             return out
-        out = (out * np.float32(10 ** ((target_lufs - loudness) / 20))).astype(np.float32)
-        out = limit(out, rate, ceiling_dbtp=ceiling_dbtp)
+        gain_db = target_lufs - loudness
+        out = (out * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+        peaks = _oversampled_peaks(out)
+        if float(peaks.max()) <= 10 ** (ceiling_dbtp / 20):
+            return out
+        out = _limit(out, peaks, rate, ceiling_dbtp)
     return out
 
 
-def limit(samples: Audio, rate: int, *, ceiling_dbtp: float = PEAK_CEILING_DBTP) -> Audio:
+def _limit(samples: Audio, peaks: Audio, rate: int, ceiling_dbtp: float) -> Audio:
     """A look-ahead peak limiter: gain rides smoothly under every (oversampled) peak."""
-    ceiling = 10 ** (ceiling_dbtp / 20)
-    over = np.abs(resample_poly(samples, 4, 1))
-    padded = np.pad(over, (0, (-over.size) % 4))
-    peaks = padded.reshape(-1, 4).max(axis=1)[: samples.size]
-    peaks = np.maximum(peaks, np.abs(samples))
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
-    if needed.min() >= 1.0:
-        return samples
+    needed = np.minimum(1.0, 10 ** (ceiling_dbtp / 20) / np.maximum(peaks, 1e-9))
     width = max(1, int(_ATTACK_S * rate))
     # Averaging over `width` samples of a minimum taken over 2*width+1 keeps every sample's gain
     # at or below what it needs, while the gain changes smoothly (no clicks).
     gain = uniform_filter1d(minimum_filter1d(needed, 2 * width + 1), width)
-    gain = np.minimum(gain, needed)
-    return (samples * gain).astype(np.float32)
+    limited: Audio = (samples * np.minimum(gain, needed)).astype(np.float32)
+    return limited
 
 
-def master(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS) -> Audio:
-    """Set a finished mix to ``target_lufs`` (the speech sets it) under the track ceiling."""
-    return level(samples, rate, target_lufs=target_lufs, ceiling_dbtp=TRACK_CEILING_DBTP)
+def master(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
+           peak_bound_dbtp: float | None = None) -> Audio:
+    """Set a finished mix to ``target_lufs`` (the speech sets it) under the track ceiling.
+
+    With a known bound on the mix's true peak (a speech-only mix peaks no higher than its
+    loudest phrase), the gain is simply capped so the bound stays under the ceiling: one
+    measurement, no limiter. Otherwise the full gain-and-limit loop runs.
+    """
+    if peak_bound_dbtp is None:
+        return level(samples, rate, target_lufs=target_lufs, ceiling_dbtp=TRACK_CEILING_DBTP)
+    loudness = integrated_lufs(samples, rate)
+    if not math.isfinite(loudness):
+        return samples
+    gain_db = min(target_lufs - loudness, TRACK_CEILING_DBTP - peak_bound_dbtp)
+    return (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)

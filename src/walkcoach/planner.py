@@ -13,9 +13,9 @@ How a track is laid out:
   A cue that would overlap one already placed, or come closer than ``min_gap``, is dropped,
   never moved, and reported in ``Timeline.dropped``.
 * Technique cues fill the free time: one slot every ``cue_interval_s`` of the level. A slot gets
-  the next cue of the rotation if it fits (clear of its neighbours by ``between_lines``) within
+  the next cue of the rotation if it fits (clear of its neighbours by ``between_phases``) within
   half an interval of its target; otherwise the slot stays silent and that cue waits for the
-  next slot. Technique cues keep ``between_phases`` clear of every other cue. The rotation takes the groups in turn and, within each group, its lines in a
+  next slot. The rotation takes the groups in turn and, within each group, its lines in a
   seeded shuffle, so no line repeats before the rest of its group has been said.
 * After "stop", the cool-down and closing lines, then ``tail`` of silence.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import walkcoach.audio_templates as _templates
+import walkcoach.audio_templates as _templates  # type: ignore[import-not-found]
 from walkcoach.content.exercise import load_exercise, load_lexicon, load_template
 from walkcoach.errors import InputError
 from walkcoach.model import Exercise

@@ -24,12 +24,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any,
     pairs: dict[Any, Any] = {}
     lines: dict[Any, int] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in pairs:
             raise ContentError(
                 f"duplicate key {key!r}", line=key_node.start_mark.line + 1, key=str(key),
             )
-        pairs[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        pairs[key] = loader.construct_object(value_node, deep=True)
         lines[key] = key_node.start_mark.line + 1
     pairs["__lines__"] = lines
     pairs["__line__"] = node.start_mark.line + 1
@@ -37,9 +37,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any,
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
-    items = [loader.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+    items = [loader.construct_object(child, deep=True)
              for child in node.value]
-    return [_Item(value, child.start_mark.line + 1) for value, child in zip(items, node.value)]
+    pairs = zip(items, node.value, strict=True)
+    return [_Item(value, child.start_mark.line + 1) for value, child in pairs]
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -155,6 +155,13 @@ def _fraction(m: re.Match[str]) -> str:
     return _pad(f"{_cardinal(top)} {name[0] if one else name[1]}")
 
 
+def _dash(m: re.Match[str]) -> str:
+    # Only a lone hyphen inside a word ("warm-up") joins anything; any other dash is a pause.
+    before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
+    joins = m[0] == "-" and (before + after).isalnum() and len(before + after) == 2
+    return "-" if joins else ", "
+
+
 def _abbreviation(spoken: str, pattern: re.Pattern[str]) -> Callable[[re.Match[str]], str]:
     # Acronyms such as "PT" are matched by case and need no capital copied over.
     keep_case = bool(pattern.flags & re.IGNORECASE)
@@ -189,8 +196,6 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     as words, then ``lexicon`` respellings (word or phrase -> how to say it) applied as
     whole-word, case-insensitive replacements that keep a leading capital."""
     text = _tidy(text.replace("\u2212", "-"))
-    for pattern, spoken in _ABBREVIATIONS:
-        text = pattern.sub(_abbreviation(spoken, pattern), text)
     text = _RANGE_UNIT_RE.sub(
         lambda m: _pad(f"{_cardinal(m[1])} to {_cardinal(m[2])} {_UNITS[m[3].lower()][1]}"), text
     )
@@ -212,9 +217,12 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = re.sub(_NUM, lambda m: _pad(_cardinal(m[0])), text)
     # Digits the patterns above leave alone, as in "1.2.3", are read one by one.
     text = re.sub(r"\d+", lambda m: _pad(_cardinal(m[0])), text)
+    # After the numbers, so a word split off a numeral ("vs5" -> "vs five") is caught too.
+    for pattern, spoken in _ABBREVIATIONS:
+        text = pattern.sub(_abbreviation(spoken, pattern), text)
     text = re.sub(rf"\s*/\s*(?={_PER_WORDS})", " per ", text, flags=re.IGNORECASE)
     text = text.replace("/", " or ")
-    text = re.sub(r"\s*[\u2013\u2014]\s*|(?:^|\s+)-(?:\s+|$)", ", ", text)
+    text = re.sub(r"\s*[-\u2013\u2014]+\s*", _dash, text)
     text = re.sub("[" + re.escape("".join(_SYMBOLS)) + "]", lambda m: _pad(_SYMBOLS[m[0]]), text)
     if lexicon:
         text = _apply_lexicon(text, lexicon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,14 +59,13 @@ def resolve_voice(spec: str = "auto") -> VoiceChoice:
     if spec in ENGINES:
         engine = _make(spec)
         return VoiceChoice(engine=spec, voice=engine.default_voice(),
-                           factory=lambda: _make(spec))
+                           factory=functools.partial(_make, spec))
     if spec == "neural:joe" and neural_available():
-        return VoiceChoice(engine="neural", voice=spec, factory=lambda: _make("neural"))
+        return VoiceChoice(engine="neural", voice=spec, factory=functools.partial(_make, "neural"))
     voices = list_voices()
     for voice in voices:
         if spec in (voice.id, voice.id.split(":", 1)[1]):
-            found = voice
-            return VoiceChoice(engine=found.engine, voice=found.id,
-                               factory=lambda: _make(found.engine))
+            return VoiceChoice(engine=voice.engine, voice=voice.id,
+                               factory=functools.partial(_make, voice.engine))
     valid = ", ".join(["auto", *_engines(), *(v.id for v in voices)])
     raise VoiceNotFound(f"unknown voice '{spec}'; valid voices: {valid}")

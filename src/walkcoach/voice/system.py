@@ -108,7 +108,7 @@ class SystemEngine:
                 try:
                     self._speak_to(path, text, voice_id, rate)
                     return _read(path, text)
-                except _Stalled:
+                except _StalledError:
                     if attempt == _TRIES:
                         raise EngineError(f"the system voice stalled on {text!r}") from None
         raise AssertionError("unreachable")
@@ -127,7 +127,7 @@ class SystemEngine:
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
                 _wait_for(path, done)
-        except (EngineError, _Stalled):
+        except (EngineError, _StalledError):
             raise
         except Exception as exc:
             raise EngineError(f"the system voice failed on {text!r}: {exc}") from exc
@@ -138,7 +138,7 @@ class SystemEngine:
             raise EngineError(f"the system voice failed on {text!r}: {errors[0]}")
 
 
-class _Stalled(Exception):
+class _StalledError(Exception):
     """The engine never finished the file: worth one more try."""
 
 
@@ -157,7 +157,7 @@ def _wait_for(path: Path, done: threading.Event) -> None:
             return
         last = size
         time.sleep(0.01)
-    raise _Stalled(path.name)
+    raise _StalledError(path.name)
 
 
 def _read(path: Path, text: str) -> tuple[Audio, int]:
