@@ -6,7 +6,7 @@ import contextlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -35,20 +35,36 @@ def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -
     return [*command, "-f", _MUXERS[fmt], str(out)]
 
 
-def encode(samples: Audio, out: Path, fmt: str, tags: Mapping[str, str] | None = None) -> None:
-    """Encode ``samples`` to ``out`` (written whole or not at all)."""
+def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
+           tags: Mapping[str, str] | None = None) -> None:
+    """Encode samples (one array, or chunks streamed as they are made) to ``out``.
+
+    The file is written whole or not at all.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    with atomic_path(out) as tmp:
-        command = encode_command(fmt, tmp, tags)
-        data = np.ascontiguousarray(samples, dtype="<f4").tobytes()
+    chunks = [samples] if isinstance(samples, np.ndarray) else samples
+    with atomic_path(out) as tmp, tempfile.TemporaryFile() as errors:
         try:
-            result = subprocess.run(command, input=data, capture_output=True, check=False)
+            process = subprocess.Popen(encode_command(fmt, tmp, tags), stdin=subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL, stderr=errors)
         except OSError as exc:
             raise ExportError(f"{out}: could not run ffmpeg: {exc}") from exc
-        if result.returncode != 0:
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            detail = message[-1] if message else f"exit status {result.returncode}"
+        assert process.stdin is not None
+        try:
+            for chunk in chunks:
+                process.stdin.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped reading: its exit status and message say why
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        if process.wait() != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            detail = message[-1] if message else f"exit status {process.returncode}"
             raise ExportError(f"{out}: ffmpeg failed: {detail}")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
+from scipy.signal import lfilter, resample_poly
 
 from walkcoach.pcm import Audio
 
@@ -27,10 +28,60 @@ _ATTACK_S = 0.004
 
 
 def integrated_lufs(samples: Audio, rate: int) -> float:
-    """BS.1770 integrated loudness (pyloudnorm); -inf for silence."""
+    """BS.1770 integrated loudness of a whole signal; -inf for silence."""
     if samples.size < int(_MIN_BLOCK_S * rate):
         samples = np.pad(samples, (0, int(_MIN_BLOCK_S * rate) - samples.size))
-    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
+    meter = LoudnessMeter(rate)
+    meter.add(samples)
+    return meter.integrated()
+
+
+class LoudnessMeter:
+    """BS.1770 integrated loudness measured chunk by chunk, so no whole track is held.
+
+    It keeps only one energy sum per 100 ms: a 60-minute track needs 36,000 numbers, not
+    80 million samples. The K-weighting filters are pyloudnorm's, so both measure alike;
+    silent stretches (the gaps between cues) skip the filters once their state has died out.
+    """
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._hop = int(round(0.1 * rate))
+        filters = pyloudnorm.Meter(rate)._filters  # the K-weighting stages, designed for rate
+        self._stages = [(f.b, f.a) for f in filters.values()]
+        self._states = [np.zeros(max(len(a), len(b)) - 1) for b, a in self._stages]
+        self._partial = np.zeros(0)
+        self._sums: list[npt.NDArray[np.float64]] = []
+
+    def add(self, chunk: Audio) -> None:
+        """Feed the next samples of the signal."""
+        data = chunk.astype(np.float64)
+        quiet = not np.any(data) and all(float(np.abs(z).max()) < 1e-12 for z in self._states)
+        if quiet:
+            squared = data  # zeros in, zeros out: skip the filters
+        else:
+            for index, (b, a) in enumerate(self._stages):
+                data, self._states[index] = lfilter(b, a, data, zi=self._states[index])
+            squared = data * data
+        squared = np.concatenate((self._partial, squared))
+        whole = squared.size // self._hop * self._hop
+        self._sums.append(squared[:whole].reshape(-1, self._hop).sum(axis=1))
+        self._partial = squared[whole:]
+
+    def integrated(self) -> float:
+        """Integrated loudness of everything fed so far (LUFS), -inf for silence."""
+        sums = np.concatenate(self._sums) if self._sums else np.zeros(0)
+        if sums.size < 4:
+            return -math.inf
+        energy = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * self._hop)
+        with np.errstate(divide="ignore"):
+            block_lufs = -0.691 + 10 * np.log10(energy)
+        gated = energy[block_lufs >= -70.0]
+        if gated.size == 0:
+            return -math.inf
+        relative = -0.691 + 10 * math.log10(float(gated.mean())) - 10.0
+        gated = energy[(block_lufs > relative) & (block_lufs > -70.0)]
+        return -0.691 + 10 * math.log10(float(gated.mean()))
 
 
 def _oversampled_peaks(samples: Audio) -> Audio:
@@ -92,18 +143,13 @@ def _limit(samples: Audio, peaks: Audio, rate: int, ceiling_dbtp: float) -> Audi
     return limited
 
 
-def master(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
-           peak_bound_dbtp: float | None = None) -> Audio:
-    """Set a finished mix to ``target_lufs`` (the speech sets it) under the track ceiling.
+def gain_for(loudness_lufs: float, peak_bound_dbtp: float, *,
+             target_lufs: float = TARGET_LUFS, ceiling_dbtp: float = TRACK_CEILING_DBTP) -> float:
+    """The gain (dB) that brings a mix to ``target_lufs`` without its peak passing the ceiling.
 
-    With a known bound on the mix's true peak (a speech-only mix peaks no higher than its
-    loudest phrase), the gain is simply capped so the bound stays under the ceiling: one
-    measurement, no limiter. Otherwise the full gain-and-limit loop runs.
+    ``peak_bound_dbtp`` is a bound on the mix's true peak known without measuring it (speech
+    cues never overlap, so a speech mix peaks no higher than its loudest phrase).
     """
-    if peak_bound_dbtp is None:
-        return level(samples, rate, target_lufs=target_lufs, ceiling_dbtp=TRACK_CEILING_DBTP)
-    loudness = integrated_lufs(samples, rate)
-    if not math.isfinite(loudness):
-        return samples
-    gain_db = min(target_lufs - loudness, TRACK_CEILING_DBTP - peak_bound_dbtp)
-    return (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+    if not math.isfinite(loudness_lufs):
+        return 0.0
+    return min(target_lufs - loudness_lufs, ceiling_dbtp - peak_bound_dbtp)

@@ -1,13 +1,15 @@
 """Mix layers of clips into one buffer at exact sample positions, then master it.
 
-One preallocated array and one add per clip: linear in the track length, whatever the number
-of cues (pydub's overlay copies the whole track on every call). Speech is one layer; chimes, a
-music bed or a metronome are more layers of the same kind.
+Chunk by chunk into small preallocated arrays, one add per clip: linear in the track length
+whatever the number of cues (pydub's overlay copies the whole track on every call), and flat in
+memory however long the track (a 60-minute float buffer alone would be 340 MB). Speech is one
+layer; chimes, a music bed or a metronome are more layers of the same kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +17,9 @@ import numpy as np
 from walkcoach import loudness
 from walkcoach.model import Timeline
 from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples
+
+CHUNK = SAMPLE_RATE * 10
+"""Samples mixed at a time: ten seconds, 0.9 MB."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,11 +32,16 @@ class Placement:
 
 @dataclass(frozen=True, kw_only=True)
 class Layer:
-    """Clips that share a role and a gain (speech, chimes, music ...)."""
+    """Clips that share a role and a gain (speech, chimes, music ...).
+
+    ``peak_dbtp`` bounds the true peak of any one clip of the layer; the master uses it to
+    know how far it may raise the mix without measuring the whole track's peak.
+    """
 
     name: str
     placements: tuple[Placement, ...]
     gain_db: float = 0.0
+    peak_dbtp: float = loudness.PEAK_CEILING_DBTP
 
 
 def speech_layer(timeline: Timeline, clips: Mapping[str, Audio]) -> Layer:
@@ -40,25 +50,80 @@ def speech_layer(timeline: Timeline, clips: Mapping[str, Audio]) -> Layer:
         Placement(start_ms=cue.start_ms, audio=clips[cue.text]) for cue in timeline.cues))
 
 
+def mix_chunks(layers: Sequence[Layer], duration_ms: int, *, rate: int = SAMPLE_RATE,
+               chunk: int = CHUNK) -> Iterator[Audio]:
+    """The sum of the layers, ``chunk`` samples at a time, exactly ``duration_ms`` long.
+
+    Each chunk is one small preallocated array; each clip is added where it overlaps it.
+    Memory stays flat however long the track.
+    """
+    total = ms_to_samples(duration_ms, rate)
+    placed = sorted(
+        ((ms_to_samples(p.start_ms, rate), p.audio, np.float32(10 ** (layer.gain_db / 20)))
+         for layer in layers for p in layer.placements), key=lambda item: item[0])
+    first = 0  # the first clip that may still reach the current chunk
+    for begin in range(0, total, chunk):
+        end = min(begin + chunk, total)
+        out = np.zeros(end - begin, dtype=np.float32)
+        while first < len(placed) and placed[first][0] + placed[first][1].size <= begin:
+            first += 1
+        for start, audio, gain in placed[first:]:
+            if start >= end:
+                break
+            lo, hi = max(start, begin), min(start + audio.size, end)
+            if lo < hi:
+                out[lo - begin:hi - begin] += audio[lo - start:hi - start] * gain
+        yield out
+
+
 def mix(layers: Sequence[Layer], duration_ms: int, *, rate: int = SAMPLE_RATE) -> Audio:
-    """Sum the layers into a track of exactly ``duration_ms``."""
-    out = np.zeros(ms_to_samples(duration_ms, rate), dtype=np.float32)
-    for layer in layers:
-        gain = np.float32(10 ** (layer.gain_db / 20))
-        for placement in layer.placements:
-            start = ms_to_samples(placement.start_ms, rate)
-            if start >= out.size:
-                continue
-            clip = placement.audio[: out.size - start]
-            out[start:start + clip.size] += clip * gain
-    return out
+    """The whole mix as one array (for short tracks and tests; tracks stream)."""
+    parts = list(mix_chunks(layers, duration_ms, rate=rate))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+
+def _peak_bound(layers: Sequence[Layer]) -> float:
+    """Worst case: every layer's loudest clip peaks at the same instant."""
+    total = sum(10 ** ((layer.peak_dbtp + layer.gain_db) / 20) for layer in layers)
+    return 20 * math.log10(total) if total > 0 else -math.inf
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mastered:
+    """A track ready to encode: its layers, length and the master gain, streamed on demand."""
+
+    layers: tuple[Layer, ...]
+    duration_ms: int
+    gain_db: float
+    loudness_lufs: float
+
+    def chunks(self) -> Iterator[Audio]:
+        """The finished samples, a chunk at a time."""
+        gain = np.float32(10 ** (self.gain_db / 20))
+        for part in mix_chunks(self.layers, self.duration_ms):
+            part *= gain
+            yield part
+
+    def samples(self) -> Audio:
+        """All finished samples as one array."""
+        parts = list(self.chunks())
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+
+def master(timeline: Timeline, clips: Mapping[str, Audio], *,
+           extra: Sequence[Layer] = ()) -> Mastered:
+    """Measure the mix (one streaming pass) and fix the gain that sets it to -16 LUFS."""
+    layers = (speech_layer(timeline, clips), *extra)
+    meter = loudness.LoudnessMeter(SAMPLE_RATE)
+    for part in mix_chunks(layers, timeline.duration_ms):
+        meter.add(part)
+    measured = meter.integrated()
+    gain = loudness.gain_for(measured, _peak_bound(layers))
+    return Mastered(layers=layers, duration_ms=timeline.duration_ms, gain_db=gain,
+                    loudness_lufs=measured + gain)
 
 
 def render(timeline: Timeline, clips: Mapping[str, Audio], *,
            extra: Sequence[Layer] = ()) -> Audio:
-    """The finished track's samples: speech plus any extra layers, at the target loudness."""
-    mixed = mix([speech_layer(timeline, clips), *extra], timeline.duration_ms)
-    # Speech cues never overlap and every phrase was levelled under the phrase ceiling, so a
-    # speech-only mix peaks no higher than that ceiling: no need to measure the whole track.
-    bound = loudness.PEAK_CEILING_DBTP if not extra else None
-    return loudness.master(mixed, SAMPLE_RATE, peak_bound_dbtp=bound)
+    """The finished track's samples as one array: speech plus extra layers at -16 LUFS."""
+    return master(timeline, clips, extra=extra).samples()

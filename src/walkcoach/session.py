@@ -118,14 +118,14 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
     timeline, clips = plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)
-    samples = mixer.render(timeline, clips)
+    mastered = mixer.master(timeline, clips)
     sheet_path, vtt_path = sidecar_paths(out)
     tags = dict(tags or track_tags(spec, artist="walkcoach"))
     if progress:
         progress("encode", 0, 1)
     written: list[Path] = []
     try:
-        export.encode(samples, out, fmt, tags)
+        export.encode(mastered.chunks(), out, fmt, tags)
         written.append(out)
         export.write_text(sheet_path, sheets.cue_sheet_json(
             timeline, about={**describe(spec, speaker), "format": fmt}))
