@@ -1,14 +1,19 @@
-"""Loudness (ITU-R BS.1770) and true-peak control for speech clips and whole tracks."""
+"""Loudness (ITU-R BS.1770) and true-peak control for speech clips and whole tracks.
+
+NumPy only: scipy.signal alone takes over a second and 100 MB to import, which a rebuild from
+cached phrases cannot afford. K-weighting is applied as the exact frequency response of
+BS.1770's two biquads (the constants pyloudnorm uses) on a zero-padded FFT, which equals the
+recursive filter because the response dies out within a few thousand samples.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import lfilter, resample_poly
 
 from walkcoach.pcm import Audio
 
@@ -16,80 +21,104 @@ TARGET_LUFS = -16.0
 """Integrated loudness of every phrase and of every finished track."""
 
 PEAK_CEILING_DBTP = -2.5
-"""True-peak ceiling of each phrase: under the track's, so most mixes need no limiting."""
+"""True-peak ceiling of each phrase: under the track's, so a mix has room to be raised."""
 
 TRACK_CEILING_DBTP = -1.5
 """True-peak ceiling of a finished mix: half a dB under -1 dBTP, room for the encoder."""
 
 SILENCE_DBFS = -45.0
-_MIN_BLOCK_S = 0.5  # BS.1770 gates in 400 ms blocks; shorter clips are padded to measure them
+_FILTER_TAIL = 8192  # samples after which the K-weighting response is far below -120 dB
 _LIMIT_PASSES = 3
 _ATTACK_S = 0.004
 
+Energy = npt.NDArray[np.float64]
+
+
+# --- K-weighting and gated integration ----------------------------------------------------
+
+def _biquad(kind: str, gain_db: float, q: float, fc: float, rate: int
+            ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    a = 10 ** (gain_db / 40)
+    w0 = 2 * math.pi * fc / rate
+    alpha, cos = math.sin(w0) / (2 * q), math.cos(w0)
+    if kind == "shelf":
+        root = 2 * math.sqrt(a) * alpha
+        return ((a * ((a + 1) + (a - 1) * cos + root), -2 * a * ((a - 1) + (a + 1) * cos),
+                 a * ((a + 1) + (a - 1) * cos - root)),
+                ((a + 1) - (a - 1) * cos + root, 2 * ((a - 1) - (a + 1) * cos),
+                 (a + 1) - (a - 1) * cos - root))
+    return ((1 + cos) / 2, -(1 + cos), (1 + cos) / 2), (1 + alpha, -2 * cos, 1 - alpha)
+
+
+@functools.lru_cache(maxsize=32)
+def _k_response(size: int, rate: int) -> npt.NDArray[np.complex128]:
+    """The K-weighting filter's response on an rfft grid of ``size`` points."""
+    z: npt.NDArray[np.complex128] = np.exp(-1j * np.pi * np.arange(size // 2 + 1) / (size // 2))
+    response: npt.NDArray[np.complex128] = np.ones_like(z)
+    for b, a in (_biquad("shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate),
+                 _biquad("pass", 0.0, 0.5, 38.0, rate)):
+        response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+    return response
+
+
+def weighted_energy(samples: Audio, rate: int) -> Energy:
+    """Running sum of the K-weighted signal's energy (with a leading 0, tail included)."""
+    size = 1 << (samples.size + _FILTER_TAIL - 1).bit_length()
+    spectrum = np.fft.rfft(samples.astype(np.float64), size) * _k_response(size, rate)
+    weighted = np.fft.irfft(spectrum, size)[: samples.size + _FILTER_TAIL]
+    return np.concatenate(([0.0], np.cumsum(weighted * weighted)))
+
+
+def placed_lufs(parts: Iterable[tuple[int, Energy, float]], total: int, rate: int) -> float:
+    """Integrated loudness of clips that do not overlap, from their running energies.
+
+    ``parts`` are (start sample, weighted_energy(clip), linear power gain). Block energies are
+    summed from 100 ms segments, exactly as BS.1770 gates a whole signal.
+    """
+    hop = int(round(0.1 * rate))
+    segments = np.zeros(max(1, -(-total // hop)))
+    edges_all = np.arange(segments.size + 1) * hop
+    for start, energy, power in parts:
+        end = min(start + energy.size - 1, total)
+        if end <= start:
+            continue
+        first, last = start // hop, (end - 1) // hop
+        edges = np.clip(edges_all[first:last + 2] - start, 0, end - start)
+        segments[first:last + 1] += (energy[edges[1:]] - energy[edges[:-1]]) * power
+    return _gated(segments, hop)
+
+
+def _gated(segments: Energy, hop: int) -> float:
+    if segments.size < 4:
+        return -math.inf
+    energy = (segments[:-3] + segments[1:-2] + segments[2:-1] + segments[3:]) / (4 * hop)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10 * np.log10(energy)
+    gated = energy[block_lufs >= -70.0]
+    if gated.size == 0:
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(float(gated.mean())) - 10.0
+    gated = energy[(block_lufs > relative) & (block_lufs > -70.0)]
+    return -0.691 + 10 * math.log10(float(gated.mean()))
+
 
 def integrated_lufs(samples: Audio, rate: int) -> float:
-    """BS.1770 integrated loudness of a whole signal; -inf for silence."""
-    if samples.size < int(_MIN_BLOCK_S * rate):
-        samples = np.pad(samples, (0, int(_MIN_BLOCK_S * rate) - samples.size))
-    meter = LoudnessMeter(rate)
-    meter.add(samples)
-    return meter.integrated()
+    """BS.1770 integrated loudness of a signal; -inf for silence (short clips are padded)."""
+    minimum = int(0.4 * rate)
+    if samples.size < minimum:
+        samples = np.pad(samples, (0, minimum - samples.size))
+    return placed_lufs([(0, weighted_energy(samples, rate), 1.0)], samples.size, rate)
 
 
-class LoudnessMeter:
-    """BS.1770 integrated loudness measured chunk by chunk, so no whole track is held.
-
-    It keeps only one energy sum per 100 ms: a 60-minute track needs 36,000 numbers, not
-    80 million samples. The K-weighting filters are pyloudnorm's, so both measure alike;
-    silent stretches (the gaps between cues) skip the filters once their state has died out.
-    """
-
-    def __init__(self, rate: int) -> None:
-        self.rate = rate
-        self._hop = int(round(0.1 * rate))
-        filters = pyloudnorm.Meter(rate)._filters  # the K-weighting stages, designed for rate
-        self._stages = [(f.b, f.a) for f in filters.values()]
-        self._states = [np.zeros(max(len(a), len(b)) - 1) for b, a in self._stages]
-        self._partial = np.zeros(0)
-        self._sums: list[npt.NDArray[np.float64]] = []
-
-    def add(self, chunk: Audio) -> None:
-        """Feed the next samples of the signal."""
-        data = chunk.astype(np.float64)
-        quiet = not np.any(data) and all(float(np.abs(z).max()) < 1e-12 for z in self._states)
-        if quiet:
-            squared = data  # zeros in, zeros out: skip the filters
-        else:
-            for index, (b, a) in enumerate(self._stages):
-                data, self._states[index] = lfilter(b, a, data, zi=self._states[index])
-            squared = data * data
-        squared = np.concatenate((self._partial, squared))
-        whole = squared.size // self._hop * self._hop
-        self._sums.append(squared[:whole].reshape(-1, self._hop).sum(axis=1))
-        self._partial = squared[whole:]
-
-    def integrated(self) -> float:
-        """Integrated loudness of everything fed so far (LUFS), -inf for silence."""
-        sums = np.concatenate(self._sums) if self._sums else np.zeros(0)
-        if sums.size < 4:
-            return -math.inf
-        energy = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * self._hop)
-        with np.errstate(divide="ignore"):
-            block_lufs = -0.691 + 10 * np.log10(energy)
-        gated = energy[block_lufs >= -70.0]
-        if gated.size == 0:
-            return -math.inf
-        relative = -0.691 + 10 * math.log10(float(gated.mean())) - 10.0
-        gated = energy[(block_lufs > relative) & (block_lufs > -70.0)]
-        return -0.691 + 10 * math.log10(float(gated.mean()))
-
+# --- true peak, trimming, levelling -------------------------------------------------------
 
 def _oversampled_peaks(samples: Audio) -> Audio:
     """Per-sample peak of the signal oversampled four times (BS.1770 true-peak method)."""
-    over: Audio = np.abs(resample_poly(samples, 4, 1)).astype(np.float32)
-    over = np.pad(over, (0, (-over.size) % 4))[: samples.size * 4]
-    peaks: Audio = np.maximum(over.reshape(-1, 4).max(axis=1), np.abs(samples))
-    return peaks
+    size = 1 << max(1, (samples.size - 1).bit_length())
+    spectrum = np.fft.rfft(samples.astype(np.float64), size)
+    over = np.fft.irfft(spectrum, 4 * size)[: 4 * samples.size] * 4
+    peaks: Audio = np.abs(over).reshape(-1, 4).max(axis=1).astype(np.float32)
+    return np.maximum(peaks, np.abs(samples))
 
 
 def true_peak_dbtp(samples: Audio) -> float:
@@ -123,8 +152,7 @@ def level(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
         loudness = integrated_lufs(out, rate)
         if not math.isfinite(loudness):
             return out
-        gain_db = target_lufs - loudness
-        out = (out * np.float32(10 ** (gain_db / 20))).astype(np.float32)
+        out = (out * np.float32(10 ** ((target_lufs - loudness) / 20))).astype(np.float32)
         peaks = _oversampled_peaks(out)
         if float(peaks.max()) <= 10 ** (ceiling_dbtp / 20):
             return out
@@ -138,8 +166,12 @@ def _limit(samples: Audio, peaks: Audio, rate: int, ceiling_dbtp: float) -> Audi
     width = max(1, int(_ATTACK_S * rate))
     # Averaging over `width` samples of a minimum taken over 2*width+1 keeps every sample's gain
     # at or below what it needs, while the gain changes smoothly (no clicks).
-    gain = uniform_filter1d(minimum_filter1d(needed, 2 * width + 1), width)
-    limited: Audio = (samples * np.minimum(gain, needed)).astype(np.float32)
+    padded = np.pad(needed, width, mode="edge")
+    floor = np.lib.stride_tricks.sliding_window_view(padded, 2 * width + 1).min(axis=1)
+    running = np.concatenate(([0.0], np.cumsum(np.pad(floor, (width // 2, width - width // 2 - 1),
+                                                      mode="edge"))))
+    smooth = (running[width:] - running[:-width]) / width
+    limited: Audio = (samples * np.minimum(smooth, needed)).astype(np.float32)
     return limited
 
 

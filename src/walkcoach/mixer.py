@@ -112,12 +112,22 @@ class Mastered:
 
 def master(timeline: Timeline, clips: Mapping[str, Audio], *,
            extra: Sequence[Layer] = ()) -> Mastered:
-    """Measure the mix (one streaming pass) and fix the gain that sets it to -16 LUFS."""
+    """Measure the mix and fix the gain that sets it to -16 LUFS.
+
+    The loudness comes from each distinct clip's K-weighted energy placed where the clip
+    plays (clips do not overlap), so only the speech is filtered, never the silence between.
+    """
     layers = (speech_layer(timeline, clips), *extra)
-    meter = loudness.LoudnessMeter(SAMPLE_RATE)
-    for part in mix_chunks(layers, timeline.duration_ms):
-        meter.add(part)
-    measured = meter.integrated()
+    energies: dict[int, loudness.Energy] = {}
+    parts = []
+    for layer in layers:
+        power = 10 ** (layer.gain_db / 10)
+        for placement in layer.placements:
+            key = id(placement.audio)
+            if key not in energies:
+                energies[key] = loudness.weighted_energy(placement.audio, SAMPLE_RATE)
+            parts.append((ms_to_samples(placement.start_ms), energies[key], power))
+    measured = loudness.placed_lufs(parts, ms_to_samples(timeline.duration_ms), SAMPLE_RATE)
     gain = loudness.gain_for(measured, _peak_bound(layers))
     return Mastered(layers=layers, duration_ms=timeline.duration_ms, gain_db=gain,
                     loudness_lufs=measured + gain)

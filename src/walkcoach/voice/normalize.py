@@ -2,7 +2,6 @@
 
 The rules, in the order they run:
 
-* abbreviations: ``e.g.``, ``i.e.``, ``etc.``, ``vs``, ``approx.``, ``PT`` become words;
 * a dash between two numbers is a range: ``5-10`` -> "five to ten";
 * ``m:ss`` and ``h:mm:ss`` are durations: ``1:30`` -> "one minute thirty",
   ``2:00`` -> "two minutes", ``0:45`` -> "forty-five seconds";
@@ -13,9 +12,11 @@ The rules, in the order they run:
 * ordinals (``2nd``), fractions (``3/4``), ``10+`` ("ten or more"), a leading minus sign,
   then every remaining number: decimals are read digit by digit after "point" and
   trailing zeros are dropped (``2.50`` -> "two point five", ``1.0`` -> "one");
+* abbreviations: ``e.g.``, ``i.e.``, ``etc.``, ``vs``, ``approx.``, ``PT`` become words;
 * leftover symbols: ``&`` and, ``+`` plus, ``/`` per or or, ``~`` about, ``%`` percent, a
   dash between words becomes a comma;
-* the caller's lexicon, whole words, case-insensitive, keeping a leading capital.
+* the caller's lexicon, whole words, case-insensitive, keeping a leading capital; a
+  respelling is inserted as written, so it should be plain lower-case words.
 
 Sentence punctuation is kept for the pauses it gives. For a lexicon whose respellings
 do not contain its own keys, ``normalize`` is idempotent.
@@ -215,7 +216,7 @@ def normalize(text: str, lexicon: Mapping[str, str] | None = None) -> str:
     text = re.sub(r"(?<![\d/.])(\d+)/(\d+)(?![\d/]|\.\d)", _fraction, text)
     text = re.sub(rf"({_NUM})\+(?!\s*\.?\d)", lambda m: _pad(f"{_cardinal(m[1])} or more"), text)
     text = re.sub(_NUM, lambda m: _pad(_cardinal(m[0])), text)
-    # Digits the patterns above leave alone, as in "1.2.3", are read one by one.
+    # Digits the patterns above leave alone, such as the "3" of "1.2.3", still become words.
     text = re.sub(r"\d+", lambda m: _pad(_cardinal(m[0])), text)
     # After the numbers, so a word split off a numeral ("vs5" -> "vs five") is caught too.
     for pattern, spoken in _ABBREVIATIONS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from walkcoach import loudness
 from walkcoach.errors import EngineError
@@ -82,7 +81,9 @@ class Speaker:
             self._engine = self.choice.factory()
         words = self.spoken(text)
         samples, rate = self._engine.synthesize(words, voice=self.choice.voice, rate=self.rate)
-        if rate != SAMPLE_RATE:
+        if rate != SAMPLE_RATE:  # macOS and Windows voices; scipy only loads then
+            from scipy.signal import resample_poly
+
             divisor = np.gcd(rate, SAMPLE_RATE)
             samples = resample_poly(samples, SAMPLE_RATE // divisor, rate // divisor)
         samples = loudness.trim(samples.astype(np.float32), SAMPLE_RATE)
