@@ -80,6 +80,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"{path}: cannot write here: a file is in the way of its folder "
+                          f"{path.parent}") from None
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
     os.close(fd)
