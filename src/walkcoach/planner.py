@@ -85,7 +85,8 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
         add("intro", "intro", t.greeting)
     add("intro", "intro", t.welcome, *ex.purpose)
     if spec.focus:
-        add("intro", "intro", spec.focus)
+        # The week's focus is the coach's own words, like extra cues: said as written.
+        lines.append(_Line(text=spec.focus, kind="intro", phase="intro"))
     add("intro", "intro", *spec.level_spec.intro)
     add("safety", "safety", t.safety_lead, *ex.safety)
     add("setup", "setup", t.setup_lead, *ex.setup, *ex.settings[spec.setting].setup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from typing import cast
 
@@ -21,8 +22,13 @@ from walkcoach.model import (
     TimeWords,
 )
 
-_PLACEHOLDERS = {"client", "title", "duration", "level", "setting", "speed_mph",
-                 "incline_percent", "n"}
+_FILLED = frozenset({"client", "title", "duration", "level", "setting", "speed_mph",
+                     "incline_percent"})
+"""The placeholders the planner fills in the lines said before the walk."""
+_COUNT = frozenset({"n"})
+"""The one placeholder of ``time.minutes_left``."""
+_AS_WRITTEN: frozenset[str] = frozenset()
+"""Lines the planner says as written: a placeholder there would be read out in braces."""
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -39,7 +45,7 @@ def load_exercise(path: Path) -> Exercise:
     for setting in SETTINGS:
         sub = _mapping(settings_node, setting)
         sub.only("setup", "technique", "cooldown")
-        settings[setting] = SettingSpec(setup=sub.texts("setup", required=False),
+        settings[setting] = SettingSpec(setup=_filled(sub, "setup", required=False),
                                         technique=_groups(sub, "technique", required=False),
                                         cooldown=sub.texts("cooldown", required=False))
     levels_node = _mapping(node, "levels")
@@ -52,17 +58,17 @@ def load_exercise(path: Path) -> Exercise:
             cue_interval_s=_number(sub, "cue_interval_s", 5, 600),
             speed_mph=_number(sub, "speed_mph", 0.1, 15),
             incline_percent=_number(sub, "incline_percent", 0, 30),
-            intro=sub.texts("intro", required=False),
+            intro=_filled(sub, "intro", required=False),
             technique=_groups(sub, "technique", required=False),
         )
     return Exercise(
         name=name,
         title=_text(node, "title"),
         summary=_text(node, "summary"),
-        purpose=node.texts("purpose"),
+        purpose=_filled(node, "purpose"),
         muscles=node.texts("muscles", required=False),
-        safety=node.texts("safety"),
-        setup=node.texts("setup"),
+        safety=_filled(node, "safety"),
+        setup=_filled(node, "setup"),
         start=node.text("start", required=False),
         technique=_groups(node, "technique", required=True),
         settings=settings,
@@ -96,16 +102,16 @@ def load_template(path: Path) -> SessionTemplate:
         treadmill_speed=_line(node, "treadmill_speed"),
         treadmill_incline=_line(node, "treadmill_incline"),
         ready=_line(node, "ready"),
-        start=_line(node, "start"),
+        start=_line(node, "start", _AS_WRITTEN),
         time=TimeWords(
-            halfway=_line(time, "halfway"),
-            minutes_left=_line(time, "minutes_left"),
-            one_minute_left=_line(time, "one_minute_left"),
-            thirty_seconds=_line(time, "thirty_seconds"),
+            halfway=_line(time, "halfway", _AS_WRITTEN),
+            minutes_left=_line(time, "minutes_left", _COUNT),
+            one_minute_left=_line(time, "one_minute_left", _AS_WRITTEN),
+            thirty_seconds=_line(time, "thirty_seconds", _AS_WRITTEN),
             countdown=countdown,
-            stop=_line(time, "stop"),
+            stop=_line(time, "stop", _AS_WRITTEN),
         ),
-        cooldown_lead=_line(node, "cooldown_lead"),
+        cooldown_lead=_line(node, "cooldown_lead", _AS_WRITTEN),
         finish=node.texts("finish"),
         pauses=Pauses(**values),
         source=Source(path=path, line=1),
@@ -136,18 +142,36 @@ def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:
     return groups
 
 
-def _line(node: Node, key: str) -> str:
-    """A template line whose {placeholders} are all known ones."""
+def _line(node: Node, key: str, allowed: frozenset[str] = _FILLED) -> str:
+    """A template line whose {placeholders} are all ones this line is filled with."""
     value = _text(node, key)
-    start = 0
-    while (open_at := value.find("{", start)) != -1:
-        close_at = value.find("}", open_at)
-        name = value[open_at + 1:close_at] if close_at != -1 else ""
-        if name not in _PLACEHOLDERS:
-            known = ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS))
-            raise node.error(key, f"unknown placeholder in '{value}' (known: {known})")
-        start = close_at + 1
+    _check_placeholders(node, key, value, allowed)
     return value
+
+
+def _filled(node: Node, key: str, *, required: bool = True) -> tuple[str, ...]:
+    """Exercise lines the planner fills in like template lines (said before the walk)."""
+    values = node.texts(key, required=required)
+    for index, value in enumerate(values):
+        _check_placeholders(node, f"{key}[{index}]", value, _FILLED,
+                            line=node.item_line(key, index))
+    return values
+
+
+def _check_placeholders(node: Node, key: str, value: str, allowed: frozenset[str],
+                        line: int | None = None) -> None:
+    # The planner fills lines with str.format: a brace it cannot fill must fail here, at the
+    # file and line, not as a KeyError while a track is being built.
+    known = ", ".join("{" + p + "}" for p in sorted(allowed)) or "none here"
+    try:
+        fields = list(string.Formatter().parse(value))
+    except ValueError:
+        raise node.error(key, f"unmatched brace in '{value}' (known placeholders: {known})",
+                         line=line) from None
+    for _, name, spec, conversion in fields:
+        if name is not None and (name not in allowed or spec or conversion):
+            raise node.error(key, f"unknown placeholder in '{value}' (known: {known})",
+                             line=line)
 
 
 def _text(node: Node, key: str) -> str:

@@ -108,6 +108,12 @@ class Node:
         return ContentError(message, path=self.path, line=line or self.line_of(key),
                             key=self._full(key))
 
+    def item_line(self, key: str, index: int) -> int:
+        """The line of item ``index`` of the list at ``key`` (or of the key itself)."""
+        raw = self._data.get(key)
+        item = raw[index] if isinstance(raw, list) and 0 <= index < len(raw) else None
+        return item.line if isinstance(item, _Item) else self.line_of(key)
+
     def keys(self) -> Iterator[str]:
         """The keys present, in file order."""
         return iter(self._data)

@@ -1,0 +1,164 @@
+"""Tests for the sidecars: the JSON cue sheet, WebVTT captions and the proofreading script."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from walkcoach import planner, sheets
+from walkcoach.model import CUE_KINDS, Cue, DroppedCue, SessionSpec, Timeline
+from walkcoach.session import make_spec
+
+_VTT_TIME = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})$")
+
+
+def _parse_vtt_time(text: str) -> int:
+    match = _VTT_TIME.match(text)
+    assert match, text
+    hours, minutes, seconds, millis = (int(g) for g in match.groups())
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+@pytest.fixture(scope="module")
+def spec() -> SessionSpec:
+    return make_spec(level="beginner", setting="treadmill", minutes=3, client="Sam")
+
+
+@pytest.fixture(scope="module")
+def timeline(spec: SessionSpec) -> Timeline:
+    """A planned 3-minute session; long countdown words so that some cues are dropped."""
+    lengths = {text: 900 + 37 * (len(text) % 50) for text in planner.candidate_phrases(spec)}
+    lengths.update(dict.fromkeys(spec.template.time.countdown, 1400))
+    planned = planner.plan(spec, lengths)
+    assert planned.dropped  # the fixture covers dropped cues too
+    return planned
+
+
+def _blocks(vtt: str) -> list[list[str]]:
+    body = vtt.split("\n\n")
+    return [block.splitlines() for block in body[1:] if block.strip()]
+
+
+# --- cue sheet ------------------------------------------------------------------------------
+
+def test_cue_sheet_fields(timeline: Timeline) -> None:
+    """The sheet carries the track's times and every cue with its times, words and kind."""
+    sheet = sheets.cue_sheet(timeline)
+    assert sheet["version"] == sheets.SHEET_VERSION
+    assert sheet["duration_ms"] == timeline.duration_ms
+    assert sheet["walk_start_ms"] == timeline.walk_start_ms
+    assert sheet["walk_end_ms"] == timeline.walk_end_ms
+    assert len(sheet["cues"]) == len(timeline.cues)
+    for entry, cue in zip(sheet["cues"], timeline.cues, strict=True):
+        assert (entry["start_ms"], entry["end_ms"], entry["text"], entry["kind"]) == (
+            cue.start_ms, cue.end_ms, cue.text, cue.kind)
+        assert entry["kind"] in CUE_KINDS
+        assert entry.get("anchor_ms") == cue.anchor_ms
+        assert entry.get("group") == cue.group
+
+
+def test_cue_sheet_lists_dropped_cues(timeline: Timeline) -> None:
+    """Dropped time cues are in the sheet, so a coach can see what was left out."""
+    sheet = sheets.cue_sheet(timeline)
+    assert [(d["anchor_ms"], d["text"]) for d in sheet["dropped"]] == [
+        (d.anchor_ms, d.text) for d in timeline.dropped]
+
+
+def test_cue_sheet_chapters_cover_the_track(timeline: Timeline) -> None:
+    """Chapters run back to back from 0 to the end of the track."""
+    chapters = sheets.cue_sheet(timeline)["chapters"]
+    assert chapters[0]["start_ms"] == 0
+    assert chapters[-1]["end_ms"] == timeline.duration_ms
+    for a, b in zip(chapters, chapters[1:], strict=False):
+        assert a["end_ms"] == b["start_ms"] and a["start_ms"] < a["end_ms"]
+
+
+def test_cue_sheet_about_and_json(timeline: Timeline) -> None:
+    """Extra facts go at the top; the JSON text reads back to the same dict, unicode intact."""
+    about = {"exercise": "walking-backwards", "client": "Zoë"}
+    sheet = sheets.cue_sheet(timeline, about=about)
+    assert sheet["exercise"] == "walking-backwards"
+    text = sheets.cue_sheet_json(timeline, about=about)
+    assert text.endswith("\n") and "Zoë" in text
+    assert json.loads(text) == sheet
+
+
+# --- captions -------------------------------------------------------------------------------
+
+def test_captions_one_block_per_cue(timeline: Timeline) -> None:
+    """WebVTT: the header, then one numbered block per cue whose times parse back exactly."""
+    vtt = sheets.captions(timeline)
+    assert vtt.startswith("WEBVTT\n")
+    blocks = _blocks(vtt)
+    assert len(blocks) == len(timeline.cues)
+    for number, (block, cue) in enumerate(zip(blocks, timeline.cues, strict=True), start=1):
+        assert block[0] == str(number)
+        start, arrow, end = block[1].split(" ")
+        assert arrow == "-->"
+        assert (_parse_vtt_time(start), _parse_vtt_time(end)) == (cue.start_ms, cue.end_ms)
+        assert block[2] == cue.text
+
+
+def test_captions_never_break_on_an_arrow() -> None:
+    """A cue whose words contain "-->" cannot end its own timing line early."""
+    cue = Cue(start_ms=0, end_ms=1000, text="Step back --> then forward", kind="technique",
+              phase="walk")
+    timeline = Timeline(duration_ms=2000, walk_start_ms=0, walk_end_ms=1500, cues=(cue,))
+    blocks = _blocks(sheets.captions(timeline))
+    assert len(blocks) == 1
+    assert "-->" not in blocks[0][2]
+    assert blocks[0][2].startswith("Step back") and blocks[0][2].endswith("then forward")
+
+
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (0, "00:00:00.000"),
+        (999, "00:00:00.999"),
+        (1000, "00:00:01.000"),
+        (59_999, "00:00:59.999"),
+        (60_000, "00:01:00.000"),
+        (3_599_999, "00:59:59.999"),
+        (3_600_000 + 1, "01:00:00.001"),
+        (2 * 3_600_000 + 34 * 60_000 + 56_789, "02:34:56.789"),
+    ],
+)
+def test_vtt_time(ms: int, text: str) -> None:
+    """Milliseconds print as HH:MM:SS.mmm and read back to the same number."""
+    assert sheets.vtt_time(ms) == text
+    assert _parse_vtt_time(text) == ms
+
+
+# --- script ---------------------------------------------------------------------------------
+
+def test_script_mentions_every_cue(timeline: Timeline) -> None:
+    """The proofreading script has every cue's words, in order, and the dropped ones."""
+    script = sheets.script_text(timeline)
+    position = 0
+    for cue in timeline.cues:
+        found = script.find(cue.text, position)
+        assert found >= 0, cue.text
+        position = found + len(cue.text)
+    for dropped in timeline.dropped:
+        assert dropped.text in script and "dropped" in script
+    assert script.rstrip().splitlines()[-1].startswith("total")
+
+
+def test_script_walk_clock() -> None:
+    """Walk cues show the walk clock, counted from the start cue."""
+    cues = (
+        Cue(start_ms=1000, end_ms=2000, text="Hello.", kind="intro", phase="intro"),
+        Cue(start_ms=5000, end_ms=5500, text="Begin.", kind="start", phase="walk", anchor_ms=0),
+        Cue(start_ms=5000 + 95_000, end_ms=5000 + 96_000, text="Halfway.", kind="time",
+            phase="walk", anchor_ms=95_000),
+    )
+    timeline = Timeline(duration_ms=200_000, walk_start_ms=5000, walk_end_ms=195_000, cues=cues,
+                        dropped=(DroppedCue(anchor_ms=189_000, text="One.", reason="no room"),))
+    lines = sheets.script_text(timeline).splitlines()
+    assert "walk" not in lines[0]
+    assert "walk 00:00" in lines[1]
+    assert "walk 01:35" in lines[2]
+    assert "03:09" in lines[3] and "One." in lines[3]
+    assert lines[-1] == "total 03:20.000"
