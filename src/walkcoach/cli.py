@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from walkcoach import __version__, content, planner, session, sheets
+from walkcoach import program as program_batch
 from walkcoach.errors import WalkcoachError
 from walkcoach.export import FORMATS
 from walkcoach.model import LEVELS, SETTINGS
@@ -115,6 +117,75 @@ def script(exercise: str, minutes: float, level: str, setting: str, client: str 
                    nl=False)
     else:
         click.echo(sheets.script_text(timeline), nl=False)
+
+
+_STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks"}
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[program_batch.Progress | None]:
+    """A progress bar per stage on a terminal; nothing at all when stderr is not one."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    current: list[Any] = []  # [stage, its open bar]
+
+    def close() -> None:
+        if current:
+            current[1].__exit__(None, None, None)
+            current.clear()
+
+    def update(stage: str, done: int, total: int) -> None:
+        if not current or current[0] != stage:
+            close()
+            bar = click.progressbar(length=max(total, 1), label=_STAGES.get(stage, stage),
+                                    file=sys.stderr)
+            current[:] = [stage, bar.__enter__()]
+        current[1].update(done - current[1].pos)
+
+    try:
+        yield update
+    finally:
+        close()
+
+
+@cli.command("program")
+@click.argument("program_file", metavar="PROGRAM.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The folder for the tracks, their sidecars and the playlist.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Tracks built at once [default: the number of CPU cores].")
+@click.option("--client", "-c", default=None,
+              help="Build for this client: greet them by name (replaces the file's name).")
+@click.option("--voice", "-v", default="auto", show_default=True,
+              help="auto (neural if installed), neural, system, or a voice id from "
+              "`walkcoach voices`.")
+@click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
+              help="Speaking rate as a multiplier (0.5-2.0).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp3", show_default=True,
+              help="Audio format of every track.")
+@_report_errors
+def program(program_file: Path, output: Path, jobs: int | None, client: str | None, voice: str,
+            rate: float, fmt: str) -> None:
+    """Build every week of a program (one track per week) and an M3U playlist.
+
+    Only tracks whose content changed since the last run are rebuilt.
+    """
+    loaded = content.load_program(program_file)
+    with _progress_bar() as progress:
+        result = program_batch.build_program(loaded, output, jobs=jobs, client=client,
+                                             voice=voice, rate=rate, fmt=fmt, progress=progress)
+    for path in result.removed:
+        click.echo(f"walkcoach: note: removed {path.name}: no longer in the program", err=True)
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    click.echo(f"{len(result.tracks)} tracks: {len(result.built)} built, "
+               f"{len(result.skipped)} up to date{failed}, in {result.seconds:.1f} s "
+               f"-> {result.playlist}")
+    for track in result.failed:
+        click.echo(f"walkcoach: error: week {track.week}: {track.error}", err=True)
+    if result.failed:
+        sys.exit(1)
 
 
 @cli.command()

@@ -209,3 +209,42 @@ class Timeline:
             end = starts[i + 1][1] if i + 1 < len(starts) else self.duration_ms
             chapters.append(Chapter(title=titles[phase], start_ms=start, end_ms=end))
         return tuple(chapters)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientSpec:
+    """The client a program is built for: spoken name, optional level and setting overrides."""
+
+    name: str
+    level: Level | None = None
+    setting: Setting | None = None
+    notes: str | None = None  # for the coach only; never spoken
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Week:
+    """One week of a program as resolved from the file: the defaults applied, one track."""
+
+    week: int
+    level: Level
+    setting: Setting
+    minutes: float
+    focus: str
+    speed_mph: float | None = None
+    incline_percent: float | None = None
+    cues: tuple[str, ...] = ()
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    """A weekly program: one exercise, one track per week, optionally for a named client."""
+
+    name: str
+    coach: str
+    exercise: Exercise
+    weeks: tuple[Week, ...]
+    sessions_per_week: int | None = None
+    client: ClientSpec | None = None
+    source: Source

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import walkcoach.audio_templates as _templates  # type: ignore[import-not-found]
 from walkcoach.content.exercise import load_exercise, load_lexicon, load_template
+from walkcoach.content.program import load_program
 from walkcoach.errors import InputError
 from walkcoach.model import Exercise
 
 __all__ = ["TEMPLATES_DIR", "exercise_names", "find_exercise", "load_exercise", "load_lexicon",
-           "load_template"]
+           "load_program", "load_template"]
 
 TEMPLATES_DIR = Path(_templates.__file__).parent
 

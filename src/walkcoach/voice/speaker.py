@@ -10,7 +10,7 @@ from walkcoach import loudness
 from walkcoach.errors import EngineError
 from walkcoach.pcm import SAMPLE_RATE, Audio, samples_to_ms
 from walkcoach.voice.base import Engine
-from walkcoach.voice.cache import PhraseCache, phrase_key
+from walkcoach.voice.cache import PhraseCache, as_stored, phrase_key
 from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize
 from walkcoach.voice.select import VoiceChoice
 
@@ -57,7 +57,7 @@ class Speaker:
             key = self.key(text)
             audio = self.cache.get(key)
             if audio is None:
-                audio = self._make(text)
+                audio = as_stored(self._make(text))
                 self.cache.put(key, audio)
             self._clips[text] = audio
         return self._clips[text]

@@ -1,0 +1,230 @@
+"""Many tracks built at once: every missing phrase made once, then the tracks, Ctrl-C safe.
+
+Phrases first: the candidate phrases of all the tracks are looked up in the phrase cache and
+each missing one is synthesized exactly once before any track starts: spread over the workers
+(one phrase to one worker) for single-threaded engines, in this process for an engine that
+already uses every core. Tracks then only read the cache, so a phrase said in six
+tracks is made once, two workers never make the same phrase (the neural voice does not say a
+phrase the same way twice), and every track mixes the cached 16-bit clips whichever process
+built it: one job or many give byte-identical files.
+
+Then tracks, over a 'spawn' process pool (pyttsx3/espeak and onnxruntime are not fork-safe)
+with one speaker per worker, or in this process for one worker. A KeyboardInterrupt stops
+the batch: no new track starts, a track cut short removes its files as the exception passes
+(session.build_track writes through temporary names), and the tracks that did finish are
+still reported, so the caller can record them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from walkcoach import planner, session
+from walkcoach.errors import RuntimeFailure, WalkcoachError
+from walkcoach.model import SessionSpec
+from walkcoach.session import Progress
+from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
+
+__all__ = ["Finished", "TrackJob", "build_tracks", "missing_phrases"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackJob:
+    """One track to build: its session, where it goes, and its tags."""
+
+    spec: SessionSpec
+    out: Path
+    tags: Mapping[str, str]
+
+
+Finished = Callable[[TrackJob, int | WalkcoachError], None]
+"""Called as each track ends: with its duration in ms, or with the error that stopped it."""
+
+_USES_EVERY_CORE = frozenset({"neural"})
+"""Engines that already spread one phrase over every core (Piper's onnxruntime): their
+phrases are made in one process, since two such processes only fight over the cores (40
+phrases took about 1.4 times longer as two processes of 20 than as one of 40)."""
+
+
+def missing_phrases(speaker: Speaker, specs: Sequence[SessionSpec]) -> tuple[str, ...]:
+    """The phrases these sessions may say that the cache lacks, longest first."""
+    texts = dict.fromkeys(text for spec in specs for text in planner.candidate_phrases(spec))
+    missing = [text for text in texts if speaker.cache.get(speaker.key(text)) is None]
+    return tuple(sorted(missing, key=len, reverse=True))
+
+
+def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
+                 finished: Finished, progress: Progress | None = None) -> int:
+    """Build ``jobs`` in this order with up to ``workers`` processes; the phrases made.
+
+    ``progress`` gets ("voice", done, total) while missing phrases are made, then
+    ("tracks", done, total), first with done=0. A track that fails with a WalkcoachError is
+    passed to ``finished`` with its error and the others go on.
+    """
+    missing = missing_phrases(speaker, [job.spec for job in jobs])
+    workers = min(workers, len(jobs))
+    spread = workers > 1 and speaker.choice.engine not in _USES_EVERY_CORE
+    if not spread:
+        _make_phrases_here(speaker, missing, progress)
+    if workers <= 1:
+        _build_here(speaker, jobs, finished, progress)
+        return len(missing)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(speaker.choice, speaker.rate, speaker.lexicon, speaker.cache.root))
+    try:
+        with _sigint_ignored():
+            spoken = [pool.submit(_speak, text) for text in (missing if spread else ())]
+        for done, said in enumerate(as_completed(spoken), start=1):
+            said.result()
+            if progress:
+                progress("voice", done, len(spoken))
+        _build_pooled(pool, jobs, workers, finished, progress)
+    except BrokenProcessPool as exc:
+        raise RuntimeFailure(f"a worker process stopped unexpectedly ({exc})") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return len(missing)
+
+
+def _fresh(speaker: Speaker) -> Speaker:
+    """A speaker like ``speaker`` holding no clips yet, so its clips come from the cache."""
+    return Speaker(speaker.choice, rate=speaker.rate, lexicon=speaker.lexicon,
+                   cache=speaker.cache)
+
+
+def _make_phrases_here(speaker: Speaker, missing: tuple[str, ...],
+                       progress: Progress | None) -> None:
+    maker = _fresh(speaker)  # its clips are dropped after: tracks read the cached ones
+    for done, text in enumerate(missing, start=1):
+        with contextlib.suppress(WalkcoachError):  # the tracks that need it will say why
+            maker.clip(text)
+        if progress:
+            progress("voice", done, len(missing))
+
+
+def _build_here(speaker: Speaker, jobs: Sequence[TrackJob], finished: Finished,
+                progress: Progress | None) -> None:
+    reader = _fresh(speaker)
+    if progress:
+        progress("tracks", 0, len(jobs))
+    for done, job in enumerate(jobs, start=1):
+        try:
+            built = session.build_track(job.spec, reader, job.out, fmt=job.out.suffix[1:],
+                                        tags=job.tags)
+            finished(job, built.timeline.duration_ms)
+        except WalkcoachError as exc:
+            finished(job, exc)
+        if progress:
+            progress("tracks", done, len(jobs))
+
+
+def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: int,
+                  finished: Finished, progress: Progress | None) -> None:
+    # At most one track per worker is handed over at a time: the executor counts a queued
+    # call as running, so only tracks never submitted can be cancelled by an interrupt.
+    queue = list(jobs)
+    running: dict[Future[int], TrackJob] = {}
+
+    def top_up() -> None:
+        with _sigint_ignored():
+            while queue and len(running) < workers:
+                job = queue.pop(0)
+                running[pool.submit(_build, job.spec, job.out, dict(job.tags))] = job
+
+    if progress:
+        progress("tracks", 0, len(jobs))
+    done = 0
+    try:
+        top_up()
+        while running:
+            for future in wait(running, return_when=FIRST_COMPLETED).done:
+                finished(running.pop(future), _outcome(future))
+                done += 1
+                if progress:
+                    progress("tracks", done, len(jobs))
+            top_up()
+    except BaseException:
+        # The tracks already running finish (or stop) on their own; the whole ones are
+        # still reported, so the caller's rerun does not build them again.
+        wait(running)
+        for future, job in running.items():
+            if not future.cancelled() and future.exception() is None:
+                finished(job, future.result())
+        raise
+
+
+def _outcome(future: Future[int]) -> int | WalkcoachError:
+    try:
+        return future.result()
+    except WalkcoachError as exc:
+        return exc
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while workers may be spawned: they inherit it until they can clean up.
+
+    A Ctrl-C in these few milliseconds is lost; one a moment later stops the batch.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# -- the worker side: module state of each worker process ------------------------------------
+
+_worker_speaker: Speaker | None = None
+_busy = False
+
+
+def _start_worker(choice: VoiceChoice, rate: float, lexicon: Mapping[str, str],
+                  cache_root: Path) -> None:
+    global _worker_speaker
+    _worker_speaker = Speaker(choice, rate=rate, lexicon=lexicon, cache=PhraseCache(cache_root))
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    # A Ctrl-C stops the track being built (its files are removed as the exception passes);
+    # an idle worker ignores it, so it does not die with a traceback.
+    if _busy:
+        raise KeyboardInterrupt
+
+
+def _speak(text: str) -> None:
+    """Worker: synthesize one phrase into the cache (with a speaker that keeps no clips).
+
+    Not marked busy: a Ctrl-C lets the phrase finish (under a second) rather than cut an
+    engine off mid-callback, and the parent cancels the phrases not started.
+    """
+    assert _worker_speaker is not None, "the pool initializer makes the speaker"
+    with contextlib.suppress(WalkcoachError):
+        _fresh(_worker_speaker).clip(text)
+
+
+def _build(spec: SessionSpec, out: Path, tags: dict[str, str]) -> int:
+    """Worker: build one track (reading phrases from the cache); its duration in ms."""
+    global _busy
+    assert _worker_speaker is not None, "the pool initializer makes the speaker"
+    _busy = True
+    try:
+        built = session.build_track(spec, _worker_speaker, out, fmt=out.suffix[1:], tags=tags)
+    finally:
+        _busy = False
+    return built.timeline.duration_ms

@@ -1,0 +1,322 @@
+"""The command line: every command and its help, and every kind of bad input.
+
+Bad input must end with exit status 2 and one clear line (``walkcoach: error: ...``, or
+click's usage error for an option click validates), never a traceback, and no file written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from walkcoach.cli import cli
+from walkcoach.content import TEMPLATES_DIR, exercise_names, find_exercise
+from walkcoach.voice import neural_available
+
+SHIPPED_EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"
+# One short session, built once and shared: the system voice is quick to synthesize.
+SESSION = ["--minutes", "1", "--voice", "system", "--level", "beginner",
+           "--setting", "treadmill", "--seed", "3"]
+
+
+def run(*args: str) -> Result:
+    """Run the CLI in-process; exceptions are kept in the result, never raised."""
+    return CliRunner().invoke(cli, list(args), prog_name="walkcoach", catch_exceptions=True)
+
+
+def _no_traceback(result: Result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"uncaught {result.exception!r}\n{result.stderr}")
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def _one_error_line(result: Result, *, status: int = 2) -> str:
+    """The single ``walkcoach: error:`` line a failed command prints."""
+    _no_traceback(result)
+    assert result.exit_code == status, (result.exit_code, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("walkcoach: error: "), lines[0]
+    assert result.stdout == ""
+    return lines[0]
+
+
+def _usage_error(result: Result, option: str) -> str:
+    """Click's usage error: usage, a hint, and one ``Error:`` line naming the option."""
+    _no_traceback(result)
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[0].startswith("Usage: walkcoach "), result.stderr
+    errors = [line for line in lines if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0] == lines[-1], result.stderr
+    assert f"'{option}'" in errors[0], errors[0]
+    assert result.stdout == ""
+    return errors[0]
+
+
+# --- help ------------------------------------------------------------------------------------
+
+def test_every_command_and_option_has_help() -> None:
+    assert cli.help
+    assert set(cli.commands) >= {"build", "script", "exercises", "voices"}
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), f"{name} has no help text"
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert param.help and param.help.strip(), f"{name} {param.opts} has no help"
+
+
+@pytest.mark.parametrize("command", [None, "build", "script", "exercises", "voices"])
+def test_help(command: str | None) -> None:
+    result = run(*([command] if command else []), "--help")
+    assert result.exit_code == 0, result.stderr
+    usage = f"Usage: walkcoach {command} " if command else "Usage: walkcoach "
+    assert result.stdout.startswith(usage), result.stdout
+    group_or_command = cli.commands[command] if command else cli
+    assert group_or_command.help is not None
+    first_line = group_or_command.help.strip().splitlines()[0]
+    assert " ".join(first_line.split()[:5]) in " ".join(result.stdout.split())
+    if command is None:
+        for name in cli.commands:
+            assert f"\n  {name} " in result.stdout, name
+
+
+def test_help_of_every_registered_command() -> None:
+    """Commands added later (``program``) are held to the same rule."""
+    for name in cli.commands:
+        result = run(name, "--help")
+        assert result.exit_code == 0 and result.stdout.startswith(f"Usage: walkcoach {name}")
+
+
+def test_python_dash_m_walkcoach() -> None:
+    result = subprocess.run([sys.executable, "-m", "walkcoach", "--help"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: walkcoach ")
+    for name in ("build", "script", "exercises", "voices"):
+        assert f"  {name} " in result.stdout
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("walkcoach, version ")
+
+
+# --- the listing commands --------------------------------------------------------------------
+
+def test_exercises_lists_every_shipped_exercise_with_its_summary() -> None:
+    result = run("exercises")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    names = exercise_names()
+    assert "walking-backwards" in names
+    assert len(lines) == len(names)
+    for name, line in zip(names, lines, strict=True):
+        assert line.split()[0] == name
+        assert line.endswith(find_exercise(name).summary)
+
+
+def test_voices_lists_ids_that_voice_accepts() -> None:
+    result = run("voices")
+    assert result.exit_code == 0, result.stderr
+    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    assert "system:gmw/en-us" in ids
+    assert ("neural:joe" in ids) == neural_available()
+    assert all(i.split(":", 1)[0] in ("neural", "system") for i in ids), ids
+    assert len(ids) == len(set(ids))
+
+
+# --- build and script ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    """One short track built through the CLI, shared by the tests below."""
+    out = tmp_path_factory.mktemp("cli") / "walk.mp3"
+    return run("build", *SESSION, "-o", str(out)), out
+
+
+def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> None:
+    result, out = built
+    assert result.exit_code == 0, result.stderr
+    _no_traceback(result)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["walk.json", "walk.mp3", "walk.vtt"]
+    assert out.read_bytes()[:3] == b"ID3"
+    sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sheet["voice"] == "system:gmw/en-us" and sheet["format"] == "mp3"
+    assert sheet["walk_minutes"] == 1
+    # The summary line: path, duration, cue count and the sidecars.
+    line = result.stdout.strip()
+    assert line.startswith(f"{out}  00:")
+    assert f"({len(sheet['cues'])} cues; walk.json, walk.vtt)" in line
+    vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\n1\n")
+    assert vtt.count(" --> ") == len(sheet["cues"])
+
+
+def test_script_json_matches_the_built_cue_sheet(built: tuple[Result, Path]) -> None:
+    _, out = built
+    result = run("script", *SESSION, "--json")
+    assert result.exit_code == 0, result.stderr
+    planned = json.loads(result.stdout)
+    sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert planned["cues"] == sheet["cues"]  # same words, same start and end times
+    for key in ("duration_ms", "walk_start_ms", "walk_end_ms", "chapters", "dropped", "voice"):
+        assert planned[key] == sheet[key], key
+    assert {k: v for k, v in sheet.items() if k != "format"} == planned
+
+
+def test_script_text_is_the_same_timeline(built: tuple[Result, Path]) -> None:
+    _, out = built
+    result = run("script", *SESSION)
+    assert result.exit_code == 0, result.stderr
+    sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    lines = result.stdout.splitlines()
+    spoken = [line for line in lines if not line.startswith(("total ", "(dropped"))]
+    assert len(spoken) == len(sheet["cues"])
+    for line, cue in zip(spoken, sheet["cues"], strict=True):
+        assert line.startswith(_mm_ss(cue["start_ms"])), (line, cue)
+        assert line.endswith(cue["text"]) and f" {cue['kind']} " in line
+    walk = [line for line in spoken if "walk 00:00" in line]
+    assert len(walk) == 1 and " start " in walk[0]
+    assert lines[-1] == f"total {_mm_ss(sheet['duration_ms'])}"
+
+
+def _mm_ss(ms: int) -> str:
+    minutes, millis = divmod(ms, 60_000)
+    return f"{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
+
+
+def test_script_writes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("script", *SESSION).exit_code == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """An empty output folder: a failed build must leave it empty."""
+    path = tmp_path / "out"
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--minutes", "0"], "--minutes"),
+    (["--minutes", "61"], "--minutes"),
+    (["--minutes", "abc"], "--minutes"),
+    (["--level", "expert"], "--level"),
+    (["--setting", "pool"], "--setting"),
+    (["--rate", "5"], "--rate"),
+    (["--format", "ogg"], "--format"),
+])
+def test_build_rejects_bad_options(out_dir: Path, args: list[str], option: str) -> None:
+    result = run("build", "--voice", "system", *args, "-o", str(out_dir / "t.mp3"))
+    message = _usage_error(result, option)
+    assert args[1] in message
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["--minutes", "0"], ["--level", "expert"], ["--rate", "0.1"]])
+def test_script_rejects_bad_options(args: list[str]) -> None:
+    _usage_error(run("script", "--voice", "system", *args), args[0])
+
+
+def test_unknown_voice_lists_the_valid_ones(out_dir: Path) -> None:
+    line = _one_error_line(run("build", "--voice", "nosuchvoice", "-o", str(out_dir / "t.mp3")))
+    assert "nosuchvoice" in line
+    valid = line.split("valid voices: ", 1)[1].split(", ")
+    assert {"auto", "system", "system:gmw/en-us"} <= set(valid)
+    assert ("neural:joe" in valid) == neural_available()
+    assert list(out_dir.iterdir()) == []
+
+
+def test_unknown_exercise_names_the_shipped_ones(out_dir: Path) -> None:
+    line = _one_error_line(run("build", "--voice", "system", "--exercise", "nosuch",
+                               "-o", str(out_dir / "t.mp3")))
+    assert "nosuch" in line and "walking-backwards" in line
+    assert list(out_dir.iterdir()) == []
+
+
+def _broken_exercise(folder: Path, old: str, new: str) -> tuple[Path, int]:
+    """The shipped exercise with one line broken, saved as broken.yaml: (path, that line)."""
+    text = SHIPPED_EXERCISE.read_text(encoding="utf-8")
+    text = text.replace("name: walking-backwards", "name: broken", 1)
+    assert old in text
+    text = text.replace(old, new, 1)
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if new in row)
+    path = folder / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, line
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('start: "Now start stepping backwards."', "start: [1, 2]", "start"),
+    ("cue_interval_s: 20", "cue_interval_s: 0", "levels.beginner.cue_interval_s"),
+    ("title: Walking backwards", "titel: Walking backwards", "titel"),
+])
+def test_broken_exercise_file_names_file_line_and_key(tmp_path: Path, out_dir: Path, old: str,
+                                                      new: str, key: str) -> None:
+    path, line_no = _broken_exercise(tmp_path, old, new)
+    for command in (["build", "-o", str(out_dir / "t.mp3")], ["script"]):
+        line = _one_error_line(run(*command, "--voice", "system", "--exercise", str(path)))
+        assert line.startswith(f"walkcoach: error: {path}:{line_no}: {key}: "), line
+    assert list(out_dir.iterdir()) == []
+
+
+def test_minutes_not_a_number(out_dir: Path) -> None:
+    """click's FloatRange lets NaN through; the library must still refuse it."""
+    line = _one_error_line(run("build", "--voice", "system", "--minutes", "nan",
+                               "-o", str(out_dir / "t.mp3")))
+    assert "minutes" in line
+    assert list(out_dir.iterdir()) == []
+
+
+def test_unknown_format_from_the_file_name(out_dir: Path) -> None:
+    line = _one_error_line(run("build", *SESSION, "-o", str(out_dir / "t.ogg")))
+    assert "'ogg'" in line and "mp3" in line
+    assert list(out_dir.iterdir()) == []
+
+
+def test_output_folder_is_a_file(out_dir: Path) -> None:
+    blocker = out_dir / "notafolder"
+    blocker.write_text("in the way", encoding="utf-8")
+    result = run("build", *SESSION, "-o", str(blocker / "t.mp3"))
+    line = _one_error_line(result, status=result.exit_code)
+    assert result.exit_code in (1, 2)
+    assert str(blocker) in line
+    assert [p.name for p in out_dir.iterdir()] == ["notafolder"]
+    assert blocker.read_text(encoding="utf-8") == "in the way"
+
+
+def test_a_real_process_prints_one_line_and_no_traceback(out_dir: Path) -> None:
+    """The installed entry point, not CliRunner: what a user's terminal shows."""
+    result = subprocess.run(
+        [sys.executable, "-m", "walkcoach", "build", "--voice", "nosuchvoice", "-o",
+         str(out_dir / "t.mp3")], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("walkcoach: error: unknown voice"), lines
+    assert list(out_dir.iterdir()) == []
+
+
+def _fields(result: Result) -> dict[str, Any]:
+    return {"exit": result.exit_code, "stdout": result.stdout, "stderr": result.stderr}
+
+
+def test_same_seed_same_script_other_seed_other_order() -> None:
+    first, again = run("script", *SESSION, "--json"), run("script", *SESSION, "--json")
+    assert _fields(first) == _fields(again)
+    options = [o if o != "3" else "4" for o in SESSION]
+    other = json.loads(run("script", *options, "--json").stdout)
+    assert [c["text"] for c in other["cues"]] != [c["text"] for c in json.loads(
+        first.stdout)["cues"]]

