@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from yaml_edits import edit, line_of, load_error
 
 from walkcoach import planner
 from walkcoach.content import (
@@ -24,25 +24,6 @@ from walkcoach.session import make_spec
 EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"
 TEMPLATE = TEMPLATES_DIR / "session.yaml"
 LEXICON = TEMPLATES_DIR / "lexicon.yaml"
-
-
-def _line_of(text: str, fragment: str) -> int:
-    """The 1-based line of the only line containing ``fragment``."""
-    lines = [i for i, line in enumerate(text.splitlines(), start=1) if fragment in line]
-    assert len(lines) == 1, (fragment, lines)
-    return lines[0]
-
-
-def _edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
-def _error(loader: Callable[[Path], Any], path: Path, text: str) -> ContentError:
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError) as info:
-        loader(path)
-    return info.value
 
 
 def _assert_where(error: ContentError, path: Path, line: int, key: str | None) -> None:
@@ -119,7 +100,7 @@ def test_find_exercise_unknown_lists_available() -> None:
 def test_exercise_from_any_path(tmp_path: Path, exercise_text: str) -> None:
     """An exercise is data: a copy under a new name is found by its path and plans a session."""
     path = tmp_path / "backwards-copy.yaml"
-    path.write_text(_edit(exercise_text, "name: walking-backwards", "name: backwards-copy"),
+    path.write_text(edit(exercise_text, "name: walking-backwards", "name: backwards-copy"),
                     encoding="utf-8")
     exercise = find_exercise(str(path))
     assert exercise.name == "backwards-copy"
@@ -143,34 +124,34 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_unknown_key(exercise_path: Path, exercise_text: str) -> None:
     """A typo in a key is caught, at its line, with the allowed keys."""
-    text = _edit(exercise_text, "\nsummary:", "\nsumary:")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "sumary:"), "sumary")
+    text = edit(exercise_text, "\nsummary:", "\nsumary:")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "sumary:"), "sumary")
     assert "unknown key" in str(error) and "summary" in str(error)
 
 
 def test_unknown_nested_key(exercise_path: Path, exercise_text: str) -> None:
     """A typo inside a level names the full key path."""
-    text = _edit(exercise_text, "    cue_interval_s: 30", "    cue_intervals: 30")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "cue_intervals:"),
+    text = edit(exercise_text, "    cue_interval_s: 30", "    cue_intervals: 30")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "cue_intervals:"),
                   "levels.intermediate.cue_intervals")
 
 
 def test_missing_required_key(exercise_path: Path, exercise_text: str) -> None:
     """A missing top-level key is named; the line is where the mapping starts."""
-    text = _edit(exercise_text, "title: Walking backwards\n", "")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "name: walking-backwards"), "'title'")
+    text = edit(exercise_text, "title: Walking backwards\n", "")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "name: walking-backwards"), "'title'")
     assert "missing" in str(error)
 
 
 def test_missing_nested_key(exercise_path: Path, exercise_text: str) -> None:
     """A key missing in a level is named by its full path, at that level's block."""
-    text = _edit(exercise_text, "    cue_interval_s: 40\n", "")
-    error = _error(load_exercise, exercise_path, text)
+    text = edit(exercise_text, "    cue_interval_s: 40\n", "")
+    error = load_error(load_exercise, exercise_path, text)
     assert "levels.advanced.cue_interval_s" in str(error)
-    advanced = _line_of(text, "  advanced:")
+    advanced = line_of(text, "  advanced:")
     assert error.line in (advanced, advanced + 1)
     assert str(error).startswith(f"{exercise_path}:{error.line}:")
 
@@ -178,17 +159,17 @@ def test_missing_nested_key(exercise_path: Path, exercise_text: str) -> None:
 def test_number_where_list_needed(exercise_path: Path, exercise_text: str) -> None:
     """A number where a list of lines belongs is a type error at that key."""
     old = exercise_text[exercise_text.index("\nsafety:"):exercise_text.index("\nsetup:")]
-    text = _edit(exercise_text, old, "\nsafety: 5\n")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "safety: 5"), "safety")
+    text = edit(exercise_text, old, "\nsafety: 5\n")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "safety: 5"), "safety")
     assert "list" in str(error) and "number" in str(error)
 
 
 def test_text_where_number_needed(exercise_path: Path, exercise_text: str) -> None:
     """Text where a number belongs is a type error at that key."""
-    text = _edit(exercise_text, "speed_mph: 1.2", "speed_mph: fast")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "speed_mph: fast"),
+    text = edit(exercise_text, "speed_mph: 1.2", "speed_mph: fast")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "speed_mph: fast"),
                   "levels.advanced.speed_mph")
     assert "number" in str(error)
 
@@ -196,51 +177,51 @@ def test_text_where_number_needed(exercise_path: Path, exercise_text: str) -> No
 @pytest.mark.parametrize("value", ["0", "4.5", "601", "-20"])
 def test_cue_interval_out_of_range(exercise_path: Path, exercise_text: str, value: str) -> None:
     """A cue interval outside 5..600 s is refused, with the range."""
-    text = _edit(exercise_text, "cue_interval_s: 20", f"cue_interval_s: {value}")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, f"cue_interval_s: {value}"),
+    text = edit(exercise_text, "cue_interval_s: 20", f"cue_interval_s: {value}")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, f"cue_interval_s: {value}"),
                   "levels.beginner.cue_interval_s")
     assert "between 5 and 600" in str(error)
 
 
 def test_invalid_yaml_syntax(exercise_path: Path, exercise_text: str) -> None:
     """Broken YAML is a content error at the line of the problem."""
-    text = _edit(exercise_text, "title: Walking backwards\n", "title: Walking backwards: no\n")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "title: Walking"), None)
+    text = edit(exercise_text, "title: Walking backwards\n", "title: Walking backwards: no\n")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "title: Walking"), None)
     assert "YAML" in str(error)
 
 
 def test_bad_indentation(exercise_path: Path, exercise_text: str) -> None:
     """A list item indented wrongly is reported near its line, not as a traceback."""
-    bad = _line_of(exercise_text, "It builds steadier knees")
-    text = _edit(exercise_text, '  - "It builds steadier knees', ' - "It builds steadier knees')
-    error = _error(load_exercise, exercise_path, text)
+    bad = line_of(exercise_text, "It builds steadier knees")
+    text = edit(exercise_text, '  - "It builds steadier knees', ' - "It builds steadier knees')
+    error = load_error(load_exercise, exercise_path, text)
     assert error.line is not None and bad <= error.line <= bad + 1
     assert str(exercise_path) in str(error)
 
 
 def test_duplicate_key(exercise_path: Path, exercise_text: str) -> None:
     """A key given twice is refused at its second occurrence."""
-    text = _edit(exercise_text, "title: Walking backwards\n",
+    text = edit(exercise_text, "title: Walking backwards\n",
                  "title: Walking backwards\ntitle: Backwards walking\n")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "title: Backwards walking"), "title")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "title: Backwards walking"), "title")
     assert "duplicate" in str(error)
 
 
 def test_duplicate_nested_key(exercise_path: Path, exercise_text: str) -> None:
     """A duplicate deep in the file is caught too (the later one would silently win)."""
-    text = _edit(exercise_text, "    speed_mph: 0.5\n", "    speed_mph: 0.5\n    speed_mph: 0.7\n")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "speed_mph: 0.7"), "speed_mph")
+    text = edit(exercise_text, "    speed_mph: 0.5\n", "    speed_mph: 0.5\n    speed_mph: 0.7\n")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "speed_mph: 0.7"), "speed_mph")
 
 
 def test_name_must_match_file(tmp_path: Path, exercise_text: str) -> None:
     """The name key must be the file's stem, so names and files cannot drift apart."""
     path = tmp_path / "other-walk.yaml"
-    error = _error(load_exercise, path, exercise_text)
-    _assert_where(error, path, _line_of(exercise_text, "name: walking-backwards"), "name")
+    error = load_error(load_exercise, path, exercise_text)
+    _assert_where(error, path, line_of(exercise_text, "name: walking-backwards"), "name")
     assert "other-walk" in str(error)
 
 
@@ -257,22 +238,22 @@ def test_name_must_match_file(tmp_path: Path, exercise_text: str) -> None:
 def test_empty_list(exercise_path: Path, exercise_text: str, old: str, new: str, at: str,
                     key: str) -> None:
     """An empty list where lines are needed is refused at its key."""
-    text = _edit(exercise_text, old, new)
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, at), key)
+    text = edit(exercise_text, old, new)
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, at), key)
     assert "empty" in str(error)
 
 
 def test_empty_line_in_list(exercise_path: Path, exercise_text: str) -> None:
     """A blank line of speech is refused at that item's own line."""
-    text = _edit(exercise_text, '  - "Move at your own pace the whole time."', '  - ""')
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, '  - ""'), "safety[5]")
+    text = edit(exercise_text, '  - "Move at your own pace the whole time."', '  - ""')
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, '  - ""'), "safety[5]")
 
 
 def test_empty_file(exercise_path: Path) -> None:
     """An empty file is a content error, not a crash."""
-    error = _error(load_exercise, exercise_path, "")
+    error = load_error(load_exercise, exercise_path, "")
     assert str(error).startswith(str(exercise_path))
 
 
@@ -281,18 +262,18 @@ def test_empty_file(exercise_path: Path) -> None:
 def test_template_unknown_placeholder(tmp_path: Path, template_text: str) -> None:
     """A misspelt placeholder is refused at its line and the known ones are listed."""
     path = tmp_path / "session.yaml"
-    text = _edit(template_text, "{title}", "{titel}")
-    error = _error(load_template, path, text)
-    _assert_where(error, path, _line_of(text, "{titel}"), "welcome")
+    text = edit(template_text, "{title}", "{titel}")
+    error = load_error(load_template, path, text)
+    _assert_where(error, path, line_of(text, "{titel}"), "welcome")
     assert "{titel}" in str(error) and "{title}" in str(error)
 
 
 def test_template_unknown_placeholder_nested(tmp_path: Path, template_text: str) -> None:
     """The same check applies to the time words, with their full key."""
     path = tmp_path / "session.yaml"
-    text = _edit(template_text, '"{n} minutes left."', '"{minutes} minutes left."')
-    error = _error(load_template, path, text)
-    _assert_where(error, path, _line_of(text, "{minutes}"), "time.minutes_left")
+    text = edit(template_text, '"{n} minutes left."', '"{minutes} minutes left."')
+    error = load_error(load_template, path, text)
+    _assert_where(error, path, line_of(text, "{minutes}"), "time.minutes_left")
 
 
 @pytest.mark.parametrize(
@@ -312,18 +293,18 @@ def test_template_placeholder_must_fit_its_line(tmp_path: Path, template_text: s
     speaks the braces aloud.
     """
     path = tmp_path / "session.yaml"
-    text = _edit(template_text, old, new)
-    error = _error(load_template, path, text)
+    text = edit(template_text, old, new)
+    error = load_error(load_template, path, text)
     key = new.split(":")[0]
-    _assert_where(error, path, _line_of(text, new), key)
+    _assert_where(error, path, line_of(text, new), key)
 
 
 def test_template_pause_must_be_whole(tmp_path: Path, template_text: str) -> None:
     """Pauses are whole milliseconds."""
     path = tmp_path / "session.yaml"
-    text = _edit(template_text, "min_gap: 250", "min_gap: 2.5")
-    error = _error(load_template, path, text)
-    _assert_where(error, path, _line_of(text, "min_gap: 2.5"), "pauses_ms.min_gap")
+    text = edit(template_text, "min_gap: 250", "min_gap: 2.5")
+    error = load_error(load_template, path, text)
+    _assert_where(error, path, line_of(text, "min_gap: 2.5"), "pauses_ms.min_gap")
 
 
 def test_template_countdown_at_most_ten(tmp_path: Path, template_text: str) -> None:
@@ -331,39 +312,39 @@ def test_template_countdown_at_most_ten(tmp_path: Path, template_text: str) -> N
     path = tmp_path / "session.yaml"
     words = ", ".join(f'"{n}."' for n in range(11, 0, -1))
     old = 'countdown: ["Five.", "Four.", "Three.", "Two.", "One."]'
-    text = _edit(template_text, old, f"countdown: [{words}]")
-    error = _error(load_template, path, text)
-    _assert_where(error, path, _line_of(text, "countdown:"), "time.countdown")
+    text = edit(template_text, old, f"countdown: [{words}]")
+    error = load_error(load_template, path, text)
+    _assert_where(error, path, line_of(text, "countdown:"), "time.countdown")
 
 
 # --- exercise lines with braces -------------------------------------------------------------
 
 def test_exercise_line_with_unknown_braces(exercise_path: Path, exercise_text: str) -> None:
     """An exercise line is filled in like a template line, so stray braces are refused at load."""
-    text = _edit(exercise_text, "Stand tall, with your spine", "Stand {tall}, with your spine")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "{tall}"), "setup[0]")
+    text = edit(exercise_text, "Stand tall, with your spine", "Stand {tall}, with your spine")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "{tall}"), "setup[0]")
 
 
 def test_exercise_line_with_stray_brace(exercise_path: Path, exercise_text: str) -> None:
     """A lone brace in a line that is filled in is refused at its own line, not a crash later."""
-    text = _edit(exercise_text, "If anything hurts, stop right away.",
+    text = edit(exercise_text, "If anything hurts, stop right away.",
                  "If anything hurts :} stop right away.")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, ":}"), "safety[4]")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, ":}"), "safety[4]")
     assert "brace" in str(error)
 
 
 def test_level_intro_with_unknown_placeholder(exercise_path: Path, exercise_text: str) -> None:
     """Level intros are filled in too, and checked with their full key."""
-    text = _edit(exercise_text, "The slope makes your legs", "The {slope} makes your legs")
-    error = _error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, _line_of(text, "{slope}"), "levels.advanced.intro[1]")
+    text = edit(exercise_text, "The slope makes your legs", "The {slope} makes your legs")
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, "{slope}"), "levels.advanced.intro[1]")
 
 
 def test_exercise_line_with_known_placeholder(exercise_path: Path, exercise_text: str) -> None:
     """A known placeholder in an exercise's spoken lines is filled in when planning."""
-    text = _edit(exercise_text, "Stand tall, with your spine", "Stand tall for {duration}, spine")
+    text = edit(exercise_text, "Stand tall, with your spine", "Stand tall for {duration}, spine")
     exercise_path.write_text(text, encoding="utf-8")
     spec = make_spec(exercise=load_exercise(exercise_path), minutes=3)
     assert "Stand tall for 3 minutes, spine long and neutral." in planner.candidate_phrases(spec)
@@ -406,5 +387,5 @@ def test_lexicon_without_words(tmp_path: Path) -> None:
 def test_lexicon_bad_file(tmp_path: Path, text: str, line: int, key: str) -> None:
     """A broken lexicon names the file, line and key."""
     path = tmp_path / "lexicon.yaml"
-    error = _error(load_lexicon, path, text)
+    error = load_error(load_lexicon, path, text)
     _assert_where(error, path, line, key)

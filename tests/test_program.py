@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from yaml_edits import edit, line_of, load_error
 
 from walkcoach import export
 from walkcoach.cli import cli
@@ -25,22 +26,8 @@ STEM = PROGRAM.stem
 SHORT = {"5": "1", "8": "1.5", "10": "2"}  # the shipped walks cut short, to keep tests quick
 
 
-def _line_of(text: str, fragment: str) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), start=1) if fragment in line]
-    assert len(lines) == 1, (fragment, lines)
-    return lines[0]
-
-
-def _edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
 def _error(path: Path, text: str) -> ContentError:
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError) as info:
-        load_program(path)
-    return info.value
+    return load_error(load_program, path, text)
 
 
 def _assert_where(error: ContentError, path: Path, line: int, key: str) -> None:
@@ -101,7 +88,7 @@ def test_shipped_program_loads() -> None:
                                      "Just the roll. Ball, then heel.")
     assert program.weeks[4].incline_percent == 3 and program.client is None
     text = PROGRAM.read_text(encoding="utf-8")
-    assert program.weeks[2].source.line == _line_of(text, "- week: 3")
+    assert program.weeks[2].source.line == line_of(text, "- week: 3")
 
 
 @pytest.mark.parametrize(("old", "new", "at", "key", "words"), [
@@ -132,7 +119,7 @@ def test_broken_program_names_file_line_and_key(tmp_path: Path, old: str, new: s
                                                 key: str, words: str) -> None:
     """Unknown keys, missing fields and impossible values each name file, line and key."""
     path = tmp_path / "mine.yaml"
-    text = _edit(PROGRAM.read_text(encoding="utf-8"), old, new)
+    text = edit(PROGRAM.read_text(encoding="utf-8"), old, new)
     error = _error(path, text)
     assert text.count(at) == 1, at
     _assert_where(error, path, text[:text.index(at)].count("\n") + 1, key)
@@ -141,15 +128,15 @@ def test_broken_program_names_file_line_and_key(tmp_path: Path, old: str, new: s
 
 def test_missing_setting_without_defaults(tmp_path: Path) -> None:
     """With no default setting, a week without one is an error at that week."""
-    text = _edit(PROGRAM.read_text(encoding="utf-8"), "defaults:\n  setting: treadmill\n", "")
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "defaults:\n  setting: treadmill\n", "")
     error = _error(tmp_path / "mine.yaml", text)
-    _assert_where(error, tmp_path / "mine.yaml", _line_of(text, "week: 1"), "weeks[0].setting")
+    _assert_where(error, tmp_path / "mine.yaml", line_of(text, "week: 1"), "weeks[0].setting")
 
 
 def test_client_section_and_relative_exercise(tmp_path: Path) -> None:
     """A client section is read; an exercise file is found beside the program."""
     shutil.copy(TEMPLATES_DIR / "exercises" / "walking-backwards.yaml", tmp_path)
-    text = _edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
                  "exercise: walking-backwards.yaml")
     text += "client:\n  name: Maria\n  level: beginner\n  notes: Left knee.\n"
     (tmp_path / "mine.yaml").write_text(text, encoding="utf-8")
@@ -163,11 +150,11 @@ def test_client_unknown_key_and_missing_exercise_file(tmp_path: Path) -> None:
     """A typo in the client section, and an exercise file that is not there, say where."""
     path = tmp_path / "mine.yaml"
     text = PROGRAM.read_text(encoding="utf-8") + "client:\n  name: Maria\n  levle: beginner\n"
-    _assert_where(_error(path, text), path, _line_of(text, "levle"), "client.levle")
-    text = _edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
+    _assert_where(_error(path, text), path, line_of(text, "levle"), "client.levle")
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
                  "exercise: exercises/mine.yaml")
     error = _error(path, text)
-    _assert_where(error, path, _line_of(text, "exercise:"), "exercise")
+    _assert_where(error, path, line_of(text, "exercise:"), "exercise")
     assert str(tmp_path / "exercises" / "mine.yaml") in str(error)
 
 
@@ -298,7 +285,7 @@ def test_changing_one_week_rebuilds_only_that_week(short: tuple[Path, Path, Path
     old_manifest = _manifest(out)
     changed = tmp_path / "program" / path.name
     changed.parent.mkdir()
-    changed.write_text(_edit(path.read_text(encoding="utf-8"), "minutes: 1.5", "minutes: 2.5"),
+    changed.write_text(edit(path.read_text(encoding="utf-8"), "minutes: 1.5", "minutes: 2.5"),
                        encoding="utf-8")
     result = _build(changed, out)
     assert [t.path.name for t in result.built] == ["week-02-beginner-02.5min.mp3"]
@@ -348,7 +335,7 @@ def test_interrupted_batch_leaves_whole_files_and_rerun_finishes(
 @pytest.mark.e2e
 def test_client_overrides(tmp_path: Path) -> None:
     """The client's level and setting apply to every week; --client replaces the name."""
-    text = _edit(_short_text(), "weeks:\n", "weeks:\n") + \
+    text = edit(_short_text(), "weeks:\n", "weeks:\n") + \
         "client:\n  name: Maria\n  level: beginner\n  setting: floor\n"
     text = text[:text.index("  - week: 2")] + text[text.index("\n# client:"):]
     path = tmp_path / "one-week.yaml"
@@ -373,12 +360,12 @@ def test_cli_help() -> None:
 def test_cli_bad_program_file(tmp_path: Path) -> None:
     """A broken program: exit 2, one line naming file:line and key, nothing written."""
     path = tmp_path / "mine.yaml"
-    text = _edit(PROGRAM.read_text(encoding="utf-8"), "minutes: 5", "minutes: 0")
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "minutes: 5", "minutes: 0")
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == f"walkcoach: error: {path}:{_line_of(text, 'minutes: 0')}: " \
+    assert result.stderr == f"walkcoach: error: {path}:{line_of(text, 'minutes: 0')}: " \
                             "weeks[0].minutes: must be between 1 and 60, not 0\n"
     assert not out.exists()
 
