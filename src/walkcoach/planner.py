@@ -229,9 +229,8 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
     place(walk_end, stop, "stop", "cooldown", spec.walk_ms)
     for anchor in sorted(_anchors(spec), key=lambda a: -a.priority):
         at = walk_start + anchor.at_ms
-        # A time cue must also end before "stop" begins.
-        fits = at + durations[anchor.text] + pauses.min_gap <= walk_end
-        if not (fits and place(at, anchor.text, "time", "walk", anchor.at_ms)):
+        # "Stop" is already on the track, so the overlap check also keeps this cue before it.
+        if not place(at, anchor.text, "time", "walk", anchor.at_ms):
             dropped.append(DroppedCue(anchor_ms=anchor.at_ms, text=anchor.text,
                                       reason="no room: it would overlap a higher-priority cue"))
 
