@@ -228,3 +228,14 @@ def test_gain_for_hand_cases() -> None:
     assert loudness.gain_for(-20.0, -3.0) == pytest.approx(1.5)  # ceiling limits: -1.5 - -3
     assert loudness.gain_for(-12.0, -2.5) == pytest.approx(-4.0)  # too loud: turned down
     assert loudness.gain_for(-math.inf, -2.5) == 0.0  # silence: leave it
+
+
+# --- window_min -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("size", "width"), [(1, 1), (10, 1), (10, 3), (17, 5), (100, 100),
+                                             (257, 16), (1000, 177)])
+def test_window_min_equals_the_direct_minimum(size: int, width: int) -> None:
+    """The linear-time running minimum matches a minimum taken window by window."""
+    values = np.random.default_rng(size * 1000 + width).standard_normal(size)
+    direct = np.array([values[i:i + width].min() for i in range(size - width + 1)])
+    np.testing.assert_array_equal(loudness.window_min(values, width), direct)

@@ -146,23 +146,48 @@ def level(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
           ceiling_dbtp: float = PEAK_CEILING_DBTP) -> Audio:
     """Bring audio to ``target_lufs`` with its true peak held under ``ceiling_dbtp``.
 
-    Limiting lowers the loudness a little, so gain and limiter alternate until the loudness
-    is within a tenth of a LU of the target (peaky speech takes a few rounds).
+    Limiting lowers the loudness a little, so the gain in front of the limiter is searched
+    (secant steps on a curve that only rises with gain) until the limited clip is within a
+    tenth of a LU of the target. The clip's true peaks are measured once: the limiter works
+    from them scaled by the gain.
     """
-    out = samples.astype(np.float32)
+    source = samples.astype(np.float32)
+    loudness = integrated_lufs(source, rate)
+    if not math.isfinite(loudness):
+        return source
+    peaks = _oversampled_peaks(source)
     ceiling = 10 ** (ceiling_dbtp / 20)
+
+    def attempt(gain_db: float) -> tuple[Audio, float]:
+        gain = 10 ** (gain_db / 20)
+        scaled = (source * np.float32(gain)).astype(np.float32)
+        if float(peaks.max()) * gain <= ceiling:
+            return scaled, loudness + gain_db
+        limited = _limit(scaled, peaks * np.float32(gain), rate, ceiling_dbtp)
+        return limited, integrated_lufs(limited, rate)
+
+    # Bracket the gain: below it the clip is too quiet, above it too loud. The first guess,
+    # the gain with no limiting, is never too loud; the curve's slope is at most 1.
+    gain = target_lufs - loudness
+    out, got = attempt(gain)
+    low, got_low = gain, got
+    high, got_high = math.inf, math.inf
+    slope = 1.0
     for _ in range(_LIMIT_PASSES):
-        loudness = integrated_lufs(out, rate)
-        if not math.isfinite(loudness):
-            return out
-        if abs(loudness - target_lufs) <= _TOLERANCE_LU and \
-                float(_oversampled_peaks(out).max()) <= ceiling:
-            return out
-        out = (out * np.float32(10 ** ((target_lufs - loudness) / 20))).astype(np.float32)
-        peaks = _oversampled_peaks(out)
-        if float(peaks.max()) <= ceiling:
-            return out
-        out = _limit(out, peaks, rate, ceiling_dbtp)
+        if abs(got - target_lufs) <= _TOLERANCE_LU:
+            break
+        if got < target_lufs:
+            if gain > low:
+                slope = (got - got_low) / (gain - low)
+            low, got_low = gain, got
+        else:
+            high, got_high = gain, got
+        if math.isfinite(high):  # regula falsi inside the bracket, kept off its ends
+            share = (target_lufs - got_low) / (got_high - got_low)
+            gain = low + (high - low) * min(max(share, 0.1), 0.9)
+        else:
+            gain = low + min((target_lufs - got_low) / max(slope, 0.1), 12.0)
+        out, got = attempt(gain)
     # The limiter's moving gain can lift an inter-sample peak a hair (~0.02 dB) over the
     # ceiling; the mixer counts on the ceiling as a bound, so close that last gap.
     peak = float(_oversampled_peaks(out).max())
@@ -177,13 +202,29 @@ def _limit(samples: Audio, peaks: Audio, rate: int, ceiling_dbtp: float) -> Audi
     width = max(1, int(_ATTACK_S * rate))
     # Averaging over `width` samples of a minimum taken over 2*width+1 keeps every sample's gain
     # at or below what it needs, while the gain changes smoothly (no clicks).
-    padded = np.pad(needed, width, mode="edge")
-    floor = np.lib.stride_tricks.sliding_window_view(padded, 2 * width + 1).min(axis=1)
+    floor = window_min(np.pad(needed, width, mode="edge"), 2 * width + 1)
     running = np.concatenate(([0.0], np.cumsum(np.pad(floor, (width // 2, width - width // 2 - 1),
                                                       mode="edge"))))
     smooth = (running[width:] - running[:-width]) / width
     limited: Audio = (samples * np.minimum(smooth, needed)).astype(np.float32)
     return limited
+
+
+def window_min(values: npt.NDArray[np.floating], width: int) -> npt.NDArray[np.floating]:
+    """The minimum of every run of ``width`` neighbours, in linear time (van Herk/Gil-Werman).
+
+    Item ``i`` of the result is ``values[i:i + width].min()``; there are
+    ``values.size - width + 1`` of them.
+    """
+    if width <= 1:
+        return values.copy()
+    blocks = -(-values.size // width)
+    padded = np.pad(values, (0, blocks * width - values.size), constant_values=np.inf)
+    grid = padded.reshape(blocks, width)
+    ahead = np.minimum.accumulate(grid, axis=1).ravel()  # min from each block's start
+    behind = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()  # ... to its end
+    count = values.size - width + 1
+    return np.minimum(behind[:count], ahead[width - 1:width - 1 + count])
 
 
 def gain_for(loudness_lufs: float, peak_bound_dbtp: float, *,

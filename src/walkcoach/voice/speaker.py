@@ -17,7 +17,7 @@ from walkcoach.voice.select import VoiceChoice
 Progress = Callable[[int, int], None]
 """Called with (phrases done, phrases in all) while phrases are made."""
 
-_AUDIO_VERSION = "2"  # bump when trimming or levelling changes, so cached phrases are remade
+_AUDIO_VERSION = "3"  # bump when trimming or levelling changes, so cached phrases are remade
 
 
 class Speaker:
