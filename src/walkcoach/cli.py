@@ -155,7 +155,8 @@ def _progress_bar() -> Iterator[program_batch.Progress | None]:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Tracks built at once [default: the number of CPU cores].")
+              help="CPU cores to use: this many single-threaded worker processes "
+              "[default: every core].")
 @click.option("--client", "-c", default=None,
               help="Build for this client: greet them by name (replaces the file's name).")
 @click.option("--voice", "-v", default="auto", show_default=True,

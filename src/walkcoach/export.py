@@ -11,25 +11,28 @@ from pathlib import Path
 
 import numpy as np
 
+from walkcoach import mp3
 from walkcoach.errors import ExportError
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.resample import upsample2x
 
-OUTPUT_RATE = 44100
+OUTPUT_RATE = 2 * SAMPLE_RATE
+"""Every file is written at 44.1 kHz (what Apple asks of podcasts)."""
+
 FORMATS = ("mp3", "m4a", "wav")
 _CODECS = {
-    "mp3": ["-c:a", "libmp3lame", "-b:a", "96k", "-id3v2_version", "3", "-write_xing", "1"],
     "m4a": ["-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart"],
     "wav": ["-c:a", "pcm_s16le"],
 }
-_MUXERS = {"mp3": "mp3", "m4a": "ipod", "wav": "wav"}
+_MUXERS = {"m4a": "ipod", "wav": "wav"}
 
 
 def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -> list[str]:
-    """The ffmpeg command that reads raw float samples on stdin and writes ``out``."""
+    """The ffmpeg command that reads raw float samples at 44.1 kHz on stdin, writes ``out``."""
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-               "-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
+               "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1", "-i", "pipe:0",
+               *_CODECS[fmt]]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
     return [*command, "-f", _MUXERS[fmt], str(out)]
@@ -37,13 +40,23 @@ def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -
 
 def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
            tags: Mapping[str, str] | None = None) -> None:
-    """Encode samples (one array, or chunks streamed as they are made) to ``out``.
+    """Encode samples at 22.05 kHz (one array, or chunks streamed as they are made) to ``out``.
 
-    The file is written whole or not at all.
+    MP3 is encoded in this process; M4A and WAV by ffmpeg. The file is written whole or not
+    at all.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    chunks = [samples] if isinstance(samples, np.ndarray) else samples
+    chunks = upsample2x([samples] if isinstance(samples, np.ndarray) else samples)
+    if fmt == "mp3":
+        with atomic_path(out) as tmp, tmp.open("wb") as file:
+            mp3.write(chunks, file, tags)
+        return
+    _run_ffmpeg(chunks, out, fmt, tags)
+
+
+def _run_ffmpeg(chunks: Iterable[Audio], out: Path, fmt: str,
+                tags: Mapping[str, str] | None) -> None:
     with atomic_path(out) as tmp, tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(encode_command(fmt, tmp, tags), stdin=subprocess.PIPE,

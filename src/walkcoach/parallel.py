@@ -1,9 +1,12 @@
 """Many tracks built at once: every missing phrase made once, then the tracks, Ctrl-C safe.
 
+``workers`` is the number of cores the batch uses: each worker process runs single-threaded
+(the neural voice is held to one thread, and MP3 encoding is in-process), so two workers on
+two cores do twice the work of one.
+
 Phrases first: the candidate phrases of all the tracks are looked up in the phrase cache and
-each missing one is synthesized exactly once before any track starts: spread over the workers
-(one phrase to one worker) for single-threaded engines, in this process for an engine that
-already uses every core. Tracks then only read the cache, so a phrase said in six
+each missing one is synthesized exactly once before any track starts, spread over the workers
+(one phrase to one worker, longest first). Tracks then only read the cache, so a phrase said in six
 tracks is made once, two workers never make the same phrase (the neural voice does not say a
 phrase the same way twice), and every track mixes the cached 16-bit clips whichever process
 built it: one job or many give byte-identical files.
@@ -32,7 +35,7 @@ from walkcoach import planner, session
 from walkcoach.errors import RuntimeFailure, WalkcoachError
 from walkcoach.model import SessionSpec
 from walkcoach.session import Progress
-from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
+from walkcoach.voice import PhraseCache, Speaker, VoiceChoice, limit_threads
 
 __all__ = ["Finished", "TrackJob", "build_tracks", "missing_phrases"]
 
@@ -48,12 +51,6 @@ class TrackJob:
 
 Finished = Callable[[TrackJob, int | WalkcoachError], None]
 """Called as each track ends: with its duration in ms, or with the error that stopped it."""
-
-_USES_EVERY_CORE = frozenset({"neural"})
-"""Engines that already spread one phrase over every core (Piper's onnxruntime): their
-phrases are made in one process, since two such processes only fight over the cores (40
-phrases took about 1.4 times longer as two processes of 20 than as one of 40)."""
-
 
 def missing_phrases(speaker: Speaker, specs: Sequence[SessionSpec]) -> tuple[str, ...]:
     """The phrases these sessions may say that the cache lacks, longest first."""
@@ -72,10 +69,9 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
     """
     missing = missing_phrases(speaker, [job.spec for job in jobs])
     workers = min(workers, len(jobs))
-    spread = workers > 1 and speaker.choice.engine not in _USES_EVERY_CORE
-    if not spread:
-        _make_phrases_here(speaker, missing, progress)
     if workers <= 1:
+        limit_threads(1)
+        _make_phrases_here(speaker, missing, progress)
         _build_here(speaker, jobs, finished, progress)
         return len(missing)
     pool = ProcessPoolExecutor(
@@ -84,7 +80,7 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
         initargs=(speaker.choice, speaker.rate, speaker.lexicon, speaker.cache.root))
     try:
         with _sigint_ignored():
-            spoken = [pool.submit(_speak, text) for text in (missing if spread else ())]
+            spoken = [pool.submit(_speak, text) for text in missing]
         for done, said in enumerate(as_completed(spoken), start=1):
             said.result()
             if progress:
@@ -196,6 +192,7 @@ _busy = False
 def _start_worker(choice: VoiceChoice, rate: float, lexicon: Mapping[str, str],
                   cache_root: Path) -> None:
     global _worker_speaker
+    limit_threads(1)
     _worker_speaker = Speaker(choice, rate=rate, lexicon=lexicon, cache=PhraseCache(cache_root))
     signal.signal(signal.SIGINT, _on_interrupt)
 

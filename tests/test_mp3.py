@@ -1,0 +1,191 @@
+"""Tests for the 44.1 kHz path: the 2x interpolator and the in-process MP3 writer.
+
+The MP3s are decoded by ffmpeg and read by mutagen, two implementations that are not ours.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import mutagen.mp3
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from walkcoach import export, mp3
+from walkcoach.errors import ExportError
+from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.resample import upsample2x
+
+OUT_RATE = 2 * SAMPLE_RATE
+
+
+def _sine(freq: float, seconds: float, rate: int, amplitude: float = 0.5) -> Audio:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def _burst(size: int) -> Audio:
+    """A windowed 700 Hz tone: a shape whose position cross-correlation finds exactly."""
+    t = np.arange(size) / OUT_RATE
+    return (0.5 * np.sin(2 * np.pi * 700 * t) * np.hanning(size)).astype(np.float32)
+
+
+def _decode(path: Path) -> tuple[Audio, str]:
+    """ffmpeg's decode at 44.1 kHz, and anything it warned about."""
+    result = subprocess.run([ffmpeg_exe(), "-v", "warning", "-nostdin", "-i", str(path),
+                             "-f", "f32le", "-ac", "1", "-ar", str(OUT_RATE), "pipe:1"],
+                            capture_output=True, check=True)
+    return np.frombuffer(result.stdout, "<f4"), result.stderr.decode()
+
+
+# --- upsample2x -----------------------------------------------------------------------------
+
+def test_upsampling_keeps_a_tone_and_doubles_the_length() -> None:
+    """Tones inside the speech band come out as the same tones at 44.1 kHz (error < -80 dB)."""
+    tones = _sine(1000, 2.0, SAMPLE_RATE) + _sine(7000, 2.0, SAMPLE_RATE, 0.2)
+    out = np.concatenate(list(upsample2x([tones])))
+    assert out.size == 2 * tones.size
+    expected = _sine(1000, 2.0, OUT_RATE) + _sine(7000, 2.0, OUT_RATE, 0.2)
+    inner = slice(200, -200)  # the stream starts and ends in zeros
+    assert np.max(np.abs(out[inner] - expected[inner])) < 10 ** (-80 / 20)
+
+
+def test_upsampling_adds_no_image_above_the_old_band() -> None:
+    """A 9 kHz tone must not leave its mirror image at 13.05 kHz (below -70 dB)."""
+    out = np.concatenate(list(upsample2x([_sine(9000, 1.0, SAMPLE_RATE)])))
+    spectrum = np.abs(np.fft.rfft(out[1000:-1000] * np.hanning(out.size - 2000)))
+    freqs = np.fft.rfftfreq(out.size - 2000, 1 / OUT_RATE)
+    tone = spectrum[np.argmin(np.abs(freqs - 9000))]
+    image = spectrum[np.argmin(np.abs(freqs - 13050))]
+    assert 20 * np.log10(image / tone) < -70
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=700), min_size=1, max_size=8))
+def test_upsampling_does_not_depend_on_the_chunks(cuts: list[int]) -> None:
+    """However the stream is cut (empty, tiny or long pieces), the output is the same."""
+    signal = np.random.default_rng(len(cuts)).standard_normal(sum(cuts) + 5).astype(np.float32)
+    edges = np.cumsum([0, *cuts, 5])
+    pieces = [signal[a:b] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    whole = np.concatenate(list(upsample2x([signal])))
+    cut = np.concatenate(list(upsample2x(pieces)))
+    assert whole.size == cut.size == 2 * signal.size
+    np.testing.assert_array_equal(cut, whole)
+    np.testing.assert_array_equal(whole[0::2], signal)  # the old samples stay as they were
+
+
+def test_upsampled_silence_is_exact_zeros() -> None:
+    out = np.concatenate(list(upsample2x([np.zeros(5000, np.float32)] * 3)))
+    assert out.size == 30_000 and not out.any()
+
+
+# --- mp3 --------------------------------------------------------------------------------------
+
+def test_crc16_check_value() -> None:
+    """CRC-16/ARC of "123456789" is 0xBB3D (the catalogued check value)."""
+    assert mp3._crc16(b"123456789") == 0xBB3D
+
+
+@pytest.mark.parametrize("size", [1, 1151, 1152, 44_100, 123_457])
+def test_mp3_decodes_to_exactly_the_samples_given(size: int, tmp_path: Path) -> None:
+    """The Info frame's delay and padding make ffmpeg return exactly ``size`` samples."""
+    signal = _burst(size)
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write([signal], file)
+    decoded, warnings = _decode(path)
+    assert decoded.size == size
+    # ffmpeg doubts the format of any file of a few frames (its own MP3s too); nothing else
+    assert [line for line in warnings.splitlines() if "detected only with low score" not in line
+            ] == []
+
+
+def test_mp3_keeps_every_sample_in_place(tmp_path: Path) -> None:
+    """Bursts placed anywhere decode at the same sample (no encoder delay left in)."""
+    signal = np.zeros(OUT_RATE * 4, np.float32)
+    starts = [1234, 60_000, 150_001]
+    burst = _burst(4410)
+    for start in starts:
+        signal[start:start + burst.size] += burst
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write([signal[:70_000], signal[70_000:]], file)
+    decoded, _ = _decode(path)
+    for start in starts:
+        region = decoded[start - 300:start + burst.size + 300]
+        lag = int(np.argmax(np.correlate(region, burst, mode="valid"))) - 300
+        assert lag == 0
+
+
+def test_mp3_header_as_mutagen_reads_it(tmp_path: Path) -> None:
+    """Another reader finds a constant 96 kbps LAME stream, its length and the tags."""
+    signal = _sine(440, 3.0, OUT_RATE, 0.3)
+    path = tmp_path / "t.mp3"
+    tags = {"title": "Walking backwards: 5 minutes", "artist": "Zoë Ödegaard",
+            "album": "Six weeks", "genre": "Speech", "client": "Sam"}
+    with path.open("wb") as file:
+        mp3.write([signal], file, tags)
+    read = mutagen.mp3.MP3(path)
+    assert read.info.sample_rate == OUT_RATE and read.info.channels == 1
+    assert read.info.bitrate == pytest.approx(mp3.BITRATE_KBPS * 1000, rel=0.01)
+    assert read.info.bitrate_mode == mutagen.mp3.BitrateMode.CBR
+    assert read.info.encoder_info.startswith("LAME")
+    assert read.info.length == pytest.approx(3.0, abs=1e-6)
+    assert read.tags is not None and read.tags.version[:2] == (2, 3)
+    assert str(read.tags["TIT2"]) == tags["title"]
+    assert str(read.tags["TPE1"]) == "Zoë Ödegaard"
+    assert str(read.tags["TALB"]) == "Six weeks" and str(read.tags["TCON"]) == "Speech"
+    assert str(read.tags["TXXX:client"]) == "Sam"
+
+
+def test_frame_counter_pieces_equal_the_whole(tmp_path: Path) -> None:
+    """Counting frames over arbitrary pieces of the stream gives the count of the whole."""
+    buffer = io.BytesIO()
+    mp3.write([_sine(300, 2.0, OUT_RATE)], buffer)
+    stream = buffer.getvalue()
+    audio = stream[stream.index(b"\xff\xfb"):]
+    whole = mp3.FrameCounter()
+    whole.feed(audio)
+    pieces = mp3.FrameCounter()
+    rng = np.random.default_rng(3)
+    at = 0
+    while at < len(audio):
+        step = int(rng.integers(1, 700))
+        pieces.feed(audio[at:at + step])
+        at += step
+    assert pieces.count == whole.count == len(audio) // 313 and pieces.size == len(audio)
+
+
+def test_frame_counter_rejects_a_damaged_stream() -> None:
+    with pytest.raises(ExportError, match="damaged"):
+        mp3.FrameCounter().feed(b"\xff\xfb\x70\xc4" + bytes(309) + b"junk")
+
+
+def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """LAME failing after part of the file is written: an error, and no file."""
+
+    class Failing:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def __getattr__(self, name: str) -> object:
+            return lambda *args: None
+
+        def encode(self, pcm: bytes) -> bytes:
+            self.calls += 1
+            if self.calls > 1:
+                raise RuntimeError("Error: can't allocate in_buffer buffer")
+            return b""
+
+    monkeypatch.setattr(mp3.lameenc, "Encoder", Failing)
+    out = tmp_path / "out" / "t.mp3"
+    chunks = (np.zeros(1000, np.float32) for _ in range(3))
+    with pytest.raises(ExportError, match="the MP3 encoder failed"):
+        export.encode(chunks, out, "mp3")
+    assert list(out.parent.iterdir()) == []
