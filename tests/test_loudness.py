@@ -239,3 +239,17 @@ def test_window_min_equals_the_direct_minimum(size: int, width: int) -> None:
     values = np.random.default_rng(size * 1000 + width).standard_normal(size)
     direct = np.array([values[i:i + width].min() for i in range(size - width + 1)])
     np.testing.assert_array_equal(loudness.window_min(values, width), direct)
+
+
+@pytest.mark.parametrize("minimum", [1, 2, 7, 64, 65, 1000, 66_150, 131_073, 10**6 + 1])
+def test_fast_size_is_the_smallest_5_smooth_length(minimum: int) -> None:
+    """fast_size finds the first length >= minimum with no prime factor above 5."""
+
+    def smooth(n: int) -> bool:
+        for p in (2, 3, 5):
+            while n % p == 0:
+                n //= p
+        return n == 1
+
+    expected = next(n for n in range(minimum, 2 * minimum + 2) if smooth(n))
+    assert loudness.fast_size(minimum) == expected

@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -261,9 +263,9 @@ def test_two_jobs_give_the_same_bytes_as_one(short: tuple[Path, Path, Path]) -> 
 @pytest.mark.e2e
 @pytest.mark.skipif(not neural_available(), reason="the neural voice is not installed")
 def test_neural_voice_two_jobs_same_bytes(tmp_path: Path) -> None:
-    """The neural voice makes its phrases in one process, then tracks over the pool: two
-    weeks built with two jobs equal those built with one (Piper never says a phrase the same
-    way twice, so this holds only because every phrase is made once and cached)."""
+    """The neural voice makes its phrases over the worker pool, then the tracks: two weeks
+    built with two jobs equal those built with one (Piper never says a phrase the same way
+    twice, so this holds only because every phrase is made once and cached)."""
     text = _short_text()
     path = tmp_path / f"{STEM}.yaml"
     path.write_text(text[:text.index("  - week: 3")], encoding="utf-8")
@@ -413,3 +415,16 @@ def test_cli_failed_track_exit_1(short: tuple[Path, Path, Path], tmp_path: Path)
     assert [file for _, _, file in _playlist(out)] == [
         name for name in sorted(os.listdir(two)) if name.endswith(".mp3")][1:]
     assert _leftovers(out) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not neural_available(), reason="the neural voice is not installed")
+def test_a_worker_runs_the_neural_voice_on_one_thread() -> None:
+    """--jobs N means N cores: after limit_threads(1) the model's session uses one thread
+    (a fresh process, since the model loads once per process)."""
+    code = ("from walkcoach.voice import neural; neural.limit_threads({n}); "
+            "print(neural._voice().session.get_session_options().intra_op_num_threads)")
+    for n, expected in ((1, "1"), (2, "2")):
+        result = subprocess.run([sys.executable, "-c", code.format(n=n)], capture_output=True,
+                                text=True, check=True)
+        assert result.stdout.split()[-1] == expected

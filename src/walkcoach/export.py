@@ -14,7 +14,7 @@ import numpy as np
 from walkcoach import mp3
 from walkcoach.errors import ExportError
 from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.pcm import SAMPLE_RATE, Audio, pieces
 from walkcoach.resample import upsample2x
 
 OUTPUT_RATE = 2 * SAMPLE_RATE
@@ -47,7 +47,7 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    chunks = upsample2x([samples] if isinstance(samples, np.ndarray) else samples)
+    chunks = upsample2x(pieces(samples) if isinstance(samples, np.ndarray) else samples)
     if fmt == "mp3":
         with atomic_path(out) as tmp, tmp.open("wb") as file:
             mp3.write(chunks, file, tags)

@@ -31,6 +31,7 @@ _FILTER_TAIL = 8192  # samples after which the K-weighting response is far below
 _LIMIT_PASSES = 12
 _TOLERANCE_LU = 0.1
 _ATTACK_S = 0.004
+_PEAK_GUARD = 64  # zeros after a clip, so its end does not wrap onto its start when oversampled
 
 Energy = npt.NDArray[np.float64]
 
@@ -115,11 +116,27 @@ def integrated_lufs(samples: Audio, rate: int) -> float:
 
 def _oversampled_peaks(samples: Audio) -> Audio:
     """Per-sample peak of the signal oversampled four times (BS.1770 true-peak method)."""
-    size = 1 << max(1, (samples.size - 1).bit_length())
+    size = fast_size(samples.size + _PEAK_GUARD)
     spectrum = np.fft.rfft(samples.astype(np.float64), size)
     over = np.fft.irfft(spectrum, 4 * size)[: 4 * samples.size] * 4
     peaks: Audio = np.abs(over).reshape(-1, 4).max(axis=1).astype(np.float32)
     return np.maximum(peaks, np.abs(samples))
+
+
+def fast_size(minimum: int) -> int:
+    """The smallest FFT length of the form 2^a 3^b 5^c that is at least ``minimum``."""
+    best = 1 << max(0, (minimum - 1).bit_length())
+    threes = 1
+    while threes < best:
+        fives = threes
+        while fives < best:
+            size = fives
+            while size < minimum:
+                size *= 2
+            best = min(best, size)
+            fives *= 5
+        threes *= 3
+    return best
 
 
 def true_peak_dbtp(samples: Audio) -> float:

@@ -16,10 +16,7 @@ import numpy as np
 
 from walkcoach import loudness
 from walkcoach.model import Timeline
-from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples
-
-CHUNK = SAMPLE_RATE * 10
-"""Samples mixed at a time: ten seconds, 0.9 MB."""
+from walkcoach.pcm import CHUNK, SAMPLE_RATE, Audio, ms_to_samples
 
 
 @dataclass(frozen=True, kw_only=True)
