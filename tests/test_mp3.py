@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import export, mp3
+from walkcoach import cores, export, mp3
 from walkcoach.errors import ExportError
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.pcm import SAMPLE_RATE, Audio
@@ -168,7 +168,8 @@ def test_frame_counter_rejects_a_damaged_stream() -> None:
 
 def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """LAME failing after part of the file is written: an error, and no file."""
+    """LAME failing after part of the file is written (in a process held to one core, where
+    export uses LAME): an error, and no file."""
 
     class Failing:
         def __init__(self) -> None:
@@ -184,8 +185,24 @@ def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
             return b""
 
     monkeypatch.setattr(mp3.lameenc, "Encoder", Failing)
+    monkeypatch.setattr(cores, "_one_core", True)
     out = tmp_path / "out" / "t.mp3"
     chunks = (np.zeros(1000, np.float32) for _ in range(3))
     with pytest.raises(ExportError, match="the MP3 encoder failed"):
         export.encode(chunks, out, "mp3")
     assert list(out.parent.iterdir()) == []
+
+
+# --- the phrase cache that batch workers share ------------------------------------------------
+
+def test_phrase_cache_has_what_it_stores(tmp_path: Path) -> None:
+    """has() answers without reading: false before put, true after, and get returns it."""
+    from walkcoach.voice import PhraseCache
+
+    cache = PhraseCache(tmp_path)
+    clip = (_sine(300, 0.5, SAMPLE_RATE) * 0.5).astype(np.float32)
+    assert not cache.has("ab12") and cache.get("ab12") is None
+    cache.put("ab12", clip)
+    assert cache.has("ab12") and not cache.has("ab13")
+    stored = cache.get("ab12")
+    assert stored is not None and np.max(np.abs(stored - clip)) < 1 / 32768 + 1e-7

@@ -7,16 +7,18 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from walkcoach import __version__, content, planner, session, sheets
-from walkcoach import program as program_batch
 from walkcoach.errors import WalkcoachError
 from walkcoach.export import FORMATS
 from walkcoach.model import LEVELS, SETTINGS
 from walkcoach.voice import list_voices
+
+if TYPE_CHECKING:
+    from walkcoach.session import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,7 +125,7 @@ _STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks"}
 
 
 @contextlib.contextmanager
-def _progress_bar() -> Iterator[program_batch.Progress | None]:
+def _progress_bar() -> Iterator[Progress | None]:
     """A progress bar per stage on a terminal; nothing at all when stderr is not one."""
     if not sys.stderr.isatty():
         yield None
@@ -173,6 +175,8 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
 
     Only tracks whose content changed since the last run are rebuilt.
     """
+    from walkcoach import program as program_batch  # the batch machinery only when batching
+
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
         result = program_batch.build_program(loaded, output, jobs=jobs, client=client,

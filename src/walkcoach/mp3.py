@@ -1,10 +1,12 @@
 """MP3 in-process: LAME on one core, an "Info" frame for exact length, ID3v2.3 tags.
 
-LAME (the lameenc package) encodes in this process, so a track costs one core, where ffmpeg's
-threaded pipeline spends a third more CPU handing frames between its threads. lameenc writes no
-"Info" frame, so this module does, as LAME and ffmpeg do: it tells players the encoder delay and
-padding, so the file decodes to exactly the samples given (cues stay on time) and reports its
-true duration. Tags are written by mutagen.
+Used by batch workers held to one core (walkcoach.cores): LAME (the lameenc package) encodes
+in this process, so a track costs one core's work, where ffmpeg's threaded pipeline spends a
+third more CPU handing frames between its threads (faster alone, slower when every core is
+busy).
+lameenc writes no "Info" frame, so this module does, as LAME and ffmpeg do: it tells players
+the encoder delay and padding, so the file decodes to exactly the samples given (cues stay
+on time) and reports its true duration. Tags are written by mutagen.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Many tracks built at once: every missing phrase made once, then the tracks, Ctrl-C safe.
 
 ``workers`` is the number of cores the batch uses: each worker process runs single-threaded
-(the neural voice is held to one thread, and MP3 encoding is in-process), so two workers on
+(see walkcoach.cores: the neural voice on one thread, MP3 encoding in line), so two workers on
 two cores do twice the work of one.
 
 Phrases first: the candidate phrases of all the tracks are looked up in the phrase cache and
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from walkcoach import planner, session
+from walkcoach import cores, planner, session
 from walkcoach.errors import RuntimeFailure, WalkcoachError
 from walkcoach.model import SessionSpec
 from walkcoach.session import Progress
-from walkcoach.voice import PhraseCache, Speaker, VoiceChoice, limit_threads
+from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
 
 __all__ = ["Finished", "TrackJob", "build_tracks", "missing_phrases"]
 
@@ -55,7 +55,7 @@ Finished = Callable[[TrackJob, int | WalkcoachError], None]
 def missing_phrases(speaker: Speaker, specs: Sequence[SessionSpec]) -> tuple[str, ...]:
     """The phrases these sessions may say that the cache lacks, longest first."""
     texts = dict.fromkeys(text for spec in specs for text in planner.candidate_phrases(spec))
-    missing = [text for text in texts if speaker.cache.get(speaker.key(text)) is None]
+    missing = [text for text in texts if not speaker.cache.has(speaker.key(text))]
     return tuple(sorted(missing, key=len, reverse=True))
 
 
@@ -70,7 +70,7 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
     missing = missing_phrases(speaker, [job.spec for job in jobs])
     workers = min(workers, len(jobs))
     if workers <= 1:
-        limit_threads(1)
+        cores.use_one_core()
         _make_phrases_here(speaker, missing, progress)
         _build_here(speaker, jobs, finished, progress)
         return len(missing)
@@ -192,7 +192,7 @@ _busy = False
 def _start_worker(choice: VoiceChoice, rate: float, lexicon: Mapping[str, str],
                   cache_root: Path) -> None:
     global _worker_speaker
-    limit_threads(1)
+    cores.use_one_core()
     _worker_speaker = Speaker(choice, rate=rate, lexicon=lexicon, cache=PhraseCache(cache_root))
     signal.signal(signal.SIGINT, _on_interrupt)
 

@@ -2,9 +2,8 @@
 
 from walkcoach.voice.base import Engine, VoiceInfo
 from walkcoach.voice.cache import PhraseCache
-from walkcoach.voice.neural import limit_threads
 from walkcoach.voice.select import VoiceChoice, list_voices, neural_available, resolve_voice
 from walkcoach.voice.speaker import Speaker
 
-__all__ = ["Engine", "PhraseCache", "Speaker", "VoiceChoice", "VoiceInfo", "limit_threads",
+__all__ = ["Engine", "PhraseCache", "Speaker", "VoiceChoice", "VoiceInfo",
            "list_voices", "neural_available", "resolve_voice"]

@@ -55,6 +55,10 @@ class PhraseCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.wav"
 
+    def has(self, key: str) -> bool:
+        """Whether a phrase is stored under ``key`` (without reading it; writes are atomic)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Audio | None:
         """The phrase stored under ``key``, or None."""
         path = self._path(key)

