@@ -31,10 +31,13 @@ _MUXERS = {"mp3": "mp3", "m4a": "ipod", "wav": "wav"}
 
 
 def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -> list[str]:
-    """The ffmpeg command that reads raw float samples at 44.1 kHz on stdin, writes ``out``."""
+    """The ffmpeg command that reads raw float samples on stdin and writes ``out``.
+
+    ffmpeg resamples to 44.1 kHz itself, in its own thread, beside the mixing.
+    """
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-               "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1", "-i", "pipe:0",
-               *_CODECS[fmt]]
+               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+               "-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
     return [*command, "-f", _MUXERS[fmt], str(out)]
@@ -42,7 +45,8 @@ def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -
 
 def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
            tags: Mapping[str, str] | None = None) -> None:
-    """Encode samples at 22.05 kHz (one array, or chunks streamed as they are made) to ``out``.
+    """Encode samples at 22.05 kHz (one array, or chunks streamed as they are made) to ``out``
+    at 44.1 kHz.
 
     ffmpeg encodes, on every core its threaded pipeline can use -- except MP3 in a process
     held to one core (a batch worker), which LAME encodes in-process for a third less CPU
@@ -51,10 +55,10 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    chunks = upsample2x(pieces(samples) if isinstance(samples, np.ndarray) else samples)
+    chunks = pieces(samples) if isinstance(samples, np.ndarray) else samples
     if fmt == "mp3" and cores.one_core():
         with atomic_path(out) as tmp, tmp.open("wb") as file:
-            mp3.write(chunks, file, tags)
+            mp3.write(upsample2x(chunks), file, tags)
         return
     _run_ffmpeg(chunks, out, fmt, tags)
 

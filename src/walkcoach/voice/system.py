@@ -34,19 +34,21 @@ _espeak_library: ctypes.CDLL | None = None
 
 
 def _prepare_espeak() -> None:
-    """Make libespeak-ng loadable for pyttsx3 on Linux, from the system or from PyPI.
+    """Make libespeak-ng loadable for pyttsx3 on Linux: from PyPI, else from the system.
 
-    The library is loaded in the default (local) mode: RTLD_GLOBAL makes a Piper voice loaded
-    later in the same process crash. pyttsx3's own dlopen by name then finds it loaded.
+    The PyPI library (espeakng-loader, a dependency on Linux) comes first: the same voice on
+    every machine, and no ``find_library`` (it runs ldconfig, ~70 ms on every build). It is
+    loaded in the default (local) mode: RTLD_GLOBAL makes a Piper voice loaded later in the
+    same process crash. pyttsx3's own dlopen by name then finds it loaded.
     """
     global _espeak_library
     if not sys.platform.startswith("linux") or _espeak_library is not None:
         return
-    if ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak"):
-        return
     try:
         import espeakng_loader
     except ImportError as exc:
+        if ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak"):
+            return
         raise EngineError("no espeak-ng found: install espeak-ng or the espeakng-loader "
                           "package") from exc
     os.environ["ESPEAK_DATA_PATH"] = str(espeakng_loader.get_data_path())
