@@ -24,7 +24,14 @@ from click.testing import CliRunner
 from walkcoach import export, session
 from walkcoach.cli import cli
 from walkcoach.errors import ExportError
-from walkcoach.voice import VoiceChoice, neural, neural_available
+from walkcoach.voice import (
+    PhraseCache,
+    Speaker,
+    VoiceChoice,
+    neural,
+    neural_available,
+    resolve_voice,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -444,3 +451,16 @@ def test_asking_for_the_neural_voice_without_it(python_without_neural: Path,
     assert lines[0].startswith("walkcoach: error: the neural voice is not installed")
     assert "--voice system" in lines[0]
     assert not out.parent.exists()
+
+
+def test_an_unwritable_output_fails_before_any_phrase_is_made(tmp_path: Path) -> None:
+    """A file in the way of the output folder is reported before synthesis: the speaker's
+    (empty) cache stays empty, and nothing is written."""
+    blocker = tmp_path / "notafolder"
+    blocker.write_text("in the way", encoding="utf-8")
+    cache = tmp_path / "cache"
+    speaker = Speaker(resolve_voice("system"), cache=PhraseCache(cache))
+    with pytest.raises(ExportError, match="a file is in the way"):
+        session.build_track(session.make_spec(minutes=1), speaker, blocker / "walk.mp3")
+    assert not cache.exists() or not any(cache.rglob("*.wav"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notafolder"]

@@ -98,16 +98,7 @@ def write_text(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"{path}: cannot write here: a file is in the way of its folder "
-                          f"{path.parent}") from None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _temporary_beside(path)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a shared track must be readable
@@ -118,6 +109,24 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_writable(path: Path) -> None:
+    """Fail now, before any work, if ``path`` cannot be written (its folder is made)."""
+    _temporary_beside(path).unlink()
+
+
+def _temporary_beside(path: Path) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"{path}: cannot write here: a file is in the way of its folder "
+                          f"{path.parent}") from None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
+    os.close(fd)
+    return Path(name)
 
 
 def decode(path: Path, rate: int = SAMPLE_RATE) -> Audio:
