@@ -464,3 +464,29 @@ def test_an_unwritable_output_fails_before_any_phrase_is_made(tmp_path: Path) ->
         session.build_track(session.make_spec(minutes=1), speaker, blocker / "walk.mp3")
     assert not cache.exists() or not any(cache.rglob("*.wav"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notafolder"]
+
+
+def test_a_stalled_system_voice_file_is_given_up_quickly(tmp_path: Path) -> None:
+    """A file that never appears, or stops growing before the engine finishes, raises the
+    stall error after about two seconds (then the engine retries), not after twenty."""
+    import threading
+    import time
+
+    from walkcoach.voice import system
+
+    for make in (False, True):
+        path = tmp_path / f"stall-{make}.wav"
+        if make:
+            path.write_bytes(b"RIFF" + bytes(10))  # too short to be audio, never grows
+        start = time.monotonic()
+        with pytest.raises(system._StalledError):
+            system._wait_for(path, threading.Event())
+        assert system._STALL_S <= time.monotonic() - start < system._STALL_S + 1.0
+
+    done = threading.Event()
+    path = tmp_path / "ok.wav"
+    path.write_bytes(b"RIFF" + bytes(100))
+    done.set()
+    start = time.monotonic()
+    system._wait_for(path, done)  # complete and reported finished: returns at once
+    assert time.monotonic() - start < 0.5

@@ -25,7 +25,8 @@ ENGINE = "system"
 _PREFERRED = ("gmw/en-us", "en-us", "english-us", "com.apple.voice.compact.en-US.Samantha",
               "com.apple.speech.synthesis.voice.samantha")
 _BASE_RATE = {"linux": 175}  # espeak's 200 words a minute is hurried for a coaching cue
-_TIMEOUT_S = 20.0
+_TIMEOUT_S = 20.0  # at most, for one phrase
+_STALL_S = 2.0  # without the file growing: espeak writes far faster than real time
 _TRIES = 2
 _engine_lock = threading.Lock()
 _engine: Any = None
@@ -148,15 +149,19 @@ def _wait_for(path: Path, done: threading.Event) -> None:
     """runAndWait can return before the file is written: wait for it, with a time limit.
 
     The file counts as finished when the engine says so, or when it is a complete audio file
-    whose size has stopped changing (the finished event is sometimes lost).
+    whose size has stopped changing (the finished event is sometimes lost). A file that does
+    not grow for two seconds is stalled (the caller tries once more), so a stall costs two
+    seconds, not twenty.
     """
-    deadline = time.monotonic() + _TIMEOUT_S
+    start = changed = time.monotonic()
     last, steady = -1, 0
-    while time.monotonic() < deadline:
+    while (now := time.monotonic()) - start < _TIMEOUT_S and now - changed < _STALL_S:
         size = path.stat().st_size if path.exists() else -1
         steady = steady + 1 if size == last and size > 44 else 0
         if steady and (done.is_set() or steady >= 20):
             return
+        if size != last:
+            changed = now
         last = size
         time.sleep(0.01)
     raise _StalledError(path.name)
