@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from walkcoach.errors import ContentError
 
+if TYPE_CHECKING or not yaml.__with_libyaml__:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = yaml.CSafeLoader  # libyaml: ten times faster, same nodes and marks
 
-class _LineLoader(yaml.SafeLoader):
+
+class _LineLoader(_SafeLoader):
     """A safe loader that records the line (1-based) of every mapping key and list item."""
 
 
