@@ -157,8 +157,8 @@ def _progress_bar() -> Iterator[Progress | None]:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="CPU cores to use: this many single-threaded worker processes "
-              "[default: every core].")
+              help="CPU cores to use: this many single-threaded worker processes (1: this "
+              "process) [default: every core].")
 @click.option("--client", "-c", default=None,
               help="Build for this client: greet them by name (replaces the file's name).")
 @click.option("--voice", "-v", default="auto", show_default=True,
