@@ -14,11 +14,8 @@ import numpy as np
 from walkcoach import cores, mp3
 from walkcoach.errors import ExportError
 from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.pcm import SAMPLE_RATE, Audio, pieces
+from walkcoach.pcm import OUTPUT_RATE, SAMPLE_RATE, Audio, pieces
 from walkcoach.resample import upsample2x
-
-OUTPUT_RATE = 2 * SAMPLE_RATE
-"""Every file is written at 44.1 kHz (what Apple asks of podcasts)."""
 
 FORMATS = ("mp3", "m4a", "wav")
 _CODECS = {

@@ -17,21 +17,25 @@ from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 import lameenc
-import numpy as np
 from mutagen.id3 import ID3, TALB, TCON, TIT2, TPE1, TXXX, Frame
 
 from walkcoach.errors import ExportError
-from walkcoach.pcm import Audio
+from walkcoach.pcm import OUTPUT_RATE, Audio, to_pcm16
 
-RATE = 44100
 BITRATE_KBPS = 96
 QUALITY = 3  # LAME's own default trade-off (what ffmpeg's libmp3lame uses too)
 ENCODER_DELAY = 576  # samples LAME puts before the first one given
 SAMPLES_PER_FRAME = 1152
 
+
+def _frame_bytes(kbps: int, *, padded: bool = False) -> int:
+    """The length of one MPEG-1 Layer III frame at 44.1 kHz."""
+    return 144_000 * kbps // OUTPUT_RATE + padded
+
+
 _BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 L3
 _HEADER = bytes((0xFF, 0xFB, _BITRATES.index(BITRATE_KBPS) << 4, 0xC4))  # 44.1 kHz, mono
-_FRAME_BYTES = 144_000 * BITRATE_KBPS // RATE  # an unpadded frame: the Info frame's size
+_FRAME_BYTES = _frame_bytes(BITRATE_KBPS)  # unpadded: the Info frame's size
 _SIDE_INFO = 17  # MPEG-1 mono
 _TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": TALB,
                                         "genre": TCON}
@@ -39,14 +43,14 @@ _TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": 
 
 def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | None = None
           ) -> None:
-    """Encode mono float samples at :data:`RATE` into ``file`` (opened for writing, seekable)."""
+    """Encode mono float samples at 44.1 kHz into ``file`` (opened for writing, seekable)."""
     file.write(id3_tag(tags or {}))
     info_at = file.tell()
     file.write(bytes(_FRAME_BYTES))  # the Info frame, filled in once the counts are known
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(BITRATE_KBPS)
-    encoder.set_in_sample_rate(RATE)
-    encoder.set_out_sample_rate(RATE)
+    encoder.set_in_sample_rate(OUTPUT_RATE)
+    encoder.set_out_sample_rate(OUTPUT_RATE)
     encoder.set_channels(1)
     encoder.set_quality(QUALITY)
     frames = FrameCounter()
@@ -54,7 +58,7 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
     try:
         for chunk in chunks:
             samples += chunk.size
-            data = encoder.encode(to_pcm16(chunk))
+            data = encoder.encode(to_pcm16(chunk).tobytes())
             frames.feed(data)
             file.write(data)
         data = encoder.flush()
@@ -69,13 +73,6 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
     file.write(info_frame(frames=frames.count, size=_FRAME_BYTES + frames.size,
                           padding=padding))
     file.seek(0, io.SEEK_END)
-
-
-def to_pcm16(chunk: Audio) -> bytes:
-    """Float samples as 16-bit little-endian PCM, rounded, clipped at full scale."""
-    scaled = np.clip(np.rint(chunk * 32767.0), -32768, 32767)
-    pcm: bytes = scaled.astype("<i2").tobytes()
-    return pcm
 
 
 def id3_tag(tags: Mapping[str, str]) -> bytes:
@@ -107,8 +104,7 @@ class FrameCounter:
         while at + 4 <= len(buf):
             if buf[at] != 0xFF or buf[at + 1] & 0xE0 != 0xE0:
                 raise ExportError("the MP3 encoder produced a damaged stream")
-            kbps = _BITRATES[buf[at + 2] >> 4]
-            at += 144_000 * kbps // RATE + (buf[at + 2] >> 1 & 1)
+            at += _frame_bytes(_BITRATES[buf[at + 2] >> 4], padded=bool(buf[at + 2] & 2))
             self.count += 1
         self._carry = bytes(buf[at:]) if at < len(buf) else b""
         self._into = 0 if at < len(buf) else at - len(buf)

@@ -115,8 +115,7 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
     fmt = fmt or out.suffix.lstrip(".").lower() or "mp3"
     if fmt not in export.FORMATS:
         raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
-    for path in (out, *sidecar_paths(out)):
-        export.check_writable(path)  # before minutes of synthesis, not after
+    export.check_writable(out)  # before minutes of synthesis, not after (sidecars go beside)
     timeline, clips = plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)

@@ -10,9 +10,9 @@ import wave
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import platformdirs
 
+from walkcoach.pcm import to_pcm16
 from walkcoach.voice.base import SAMPLE_RATE, Audio
 
 CACHE_ENV = "WALKCOACH_CACHE_DIR"
@@ -32,14 +32,10 @@ def phrase_key(**identity: str | float | int) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _pcm16(samples: Audio) -> npt.NDArray[np.int16]:
-    return (np.clip(samples, -1.0, 32767 / 32768) * 32768.0).round().astype("<i2")
-
-
 def as_stored(samples: Audio) -> Audio:
     """``samples`` exactly as the cache gives them back (16-bit), so a phrase made now mixes
     the same as the cached copy a later build reads: first build and rebuild are identical."""
-    return _pcm16(samples).astype(np.float32) / 32768.0
+    return to_pcm16(samples).astype(np.float32) / 32768.0
 
 
 class PhraseCache:
@@ -74,7 +70,7 @@ class PhraseCache:
     def put(self, key: str, samples: Audio) -> None:
         """Store a phrase atomically; a failure to cache is not a failure to build."""
         path = self._path(key)
-        pcm = _pcm16(samples)
+        pcm = to_pcm16(samples)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
