@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -260,20 +262,80 @@ def test_two_jobs_give_the_same_bytes_as_one(short: tuple[Path, Path, Path]) -> 
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
 
 
+def _first_weeks(tmp_path: Path, weeks: int) -> Path:
+    """The short program cut to its first ``weeks`` weeks."""
+    text = _short_text()
+    path = tmp_path / f"{STEM}.yaml"
+    path.write_text(text[:text.index(f"  - week: {weeks + 1}")], encoding="utf-8")
+    return path
+
+
+def _walkcoach(*args: str) -> subprocess.Popen[str]:
+    """The CLI in a fresh process (its own process group, so Ctrl-C can reach every worker)."""
+    return subprocess.Popen([sys.executable, "-m", "walkcoach", *args], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+@pytest.mark.parametrize(("voice", "linux_method"), [("auto", "fork"), ("system", "spawn")])
+def test_workers_fork_only_when_it_is_safe(voice: str, linux_method: str) -> None:
+    """A fresh batch forks its workers on Linux (milliseconds, imports shared); once pyttsx3
+    is loaded (the system voice resolves its default voice through it) it spawns them, and
+    always on macOS and Windows, where forking is unsafe or impossible."""
+    code = ("from walkcoach import parallel, session; session.make_speaker({voice!r}); "
+            "print(parallel._start_method().get_start_method())")
+    result = subprocess.run([sys.executable, "-c", code.format(voice=voice)],
+                            capture_output=True, text=True, check=True)
+    expected = linux_method if sys.platform.startswith("linux") else "spawn"
+    assert result.stdout.split()[-1] == expected
+
+
 @pytest.mark.e2e
 @pytest.mark.skipif(not neural_available(), reason="the neural voice is not installed")
 def test_neural_voice_two_jobs_same_bytes(tmp_path: Path) -> None:
     """The neural voice makes its phrases over the worker pool, then the tracks: two weeks
-    built with two jobs equal those built with one (Piper never says a phrase the same way
-    twice, so this holds only because every phrase is made once and cached)."""
-    text = _short_text()
-    path = tmp_path / f"{STEM}.yaml"
-    path.write_text(text[:text.index("  - week: 3")], encoding="utf-8")
-    two = _build(path, tmp_path / "two", voice="neural", jobs=2)
+    built with two jobs by the CLI (a fresh process: forked workers on Linux, each loading
+    the model) equal those built with one job in this process. Piper never says a phrase the
+    same way twice, so this holds only because every phrase is made once and cached."""
+    path = _first_weeks(tmp_path, 2)
+    cli_run = _walkcoach("program", str(path), "-o", str(tmp_path / "two"), "--jobs", "2")
+    out, err = cli_run.communicate(timeout=600)
+    assert cli_run.returncode == 0 and err == "", err
+    assert out.startswith("2 tracks: 2 built, 0 up to date, in ")
     one = _build(path, tmp_path / "one", voice="neural", jobs=1)
-    assert len(two.built) == len(one.built) == 2 and one.phrases_made == 0
+    assert len(one.built) == 2 and one.phrases_made == 0
+    assert sorted(os.listdir(tmp_path / "one")) == sorted(os.listdir(tmp_path / "two"))
     for name in os.listdir(tmp_path / "one"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a process-group signal on POSIX")
+def test_ctrl_c_stops_a_batch_and_the_rerun_finishes(tmp_path: Path) -> None:
+    """A real Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once the
+    first of three tracks is done: exit 130 with one line, only whole tracks each in the
+    manifest, nothing temporary; the rerun builds exactly the rest, byte for byte as one job
+    in this process builds them."""
+    path = _first_weeks(tmp_path, 3)
+    _build(path, tmp_path / "one", voice="auto", jobs=1)  # also makes every phrase
+    out = tmp_path / "out"
+    batch = _walkcoach("program", str(path), "-o", str(out), "--jobs", "2")
+    manifest = out / MANIFEST
+    while batch.poll() is None and not (manifest.exists() and _manifest(out)):
+        time.sleep(0.01)
+    os.killpg(batch.pid, signal.SIGINT)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 130, err
+    assert err == "walkcoach: interrupted; no partial files were left\n"
+    finished = _manifest(out)
+    assert 1 <= len(finished) < 3 and _leftovers(out) == []
+    assert {name for name in os.listdir(out) if name.endswith(".mp3")} == set(finished)
+    rerun = _walkcoach("program", str(path), "-o", str(out), "--jobs", "2")
+    stdout, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err
+    assert stdout.startswith(f"3 tracks: {3 - len(finished)} built, {len(finished)} up to date")
+    for name in os.listdir(tmp_path / "one"):
+        assert (out / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
 
 
 @pytest.mark.e2e
