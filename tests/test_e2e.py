@@ -306,8 +306,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_missing_ffmpeg_leaves_nothing(short_session: tuple[Any, Any], tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """M4A is encoded by ffmpeg (MP3 in this process): without ffmpeg, an error, no file."""
     monkeypatch.setattr(export, "ffmpeg_exe", lambda: str(tmp_path / "no-such-ffmpeg"))
-    out = tmp_path / "out" / "walk.mp3"
+    out = tmp_path / "out" / "walk.m4a"
     with pytest.raises(ExportError, match="could not run ffmpeg"):
         session.build_track(*short_session, out)
     assert _leftovers(out.parent) == []
@@ -321,7 +322,7 @@ def test_ffmpeg_failing_midway_leaves_nothing(short_session: tuple[Any, Any], tm
                     'echo "Conversion failed!" >&2\nexit 1\n', encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(export, "ffmpeg_exe", lambda: str(fake))
-    out = tmp_path / "out" / "walk.mp3"
+    out = tmp_path / "out" / "walk.m4a"
     with pytest.raises(ExportError, match="ffmpeg failed: Conversion failed!"):
         session.build_track(*short_session, out)
     assert _leftovers(out.parent) == []

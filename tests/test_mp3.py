@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import tempfile
 from pathlib import Path
 
 import mutagen.mp3
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import cores, export, mp3
+from walkcoach import export, mp3
 from walkcoach.errors import ExportError
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.pcm import SAMPLE_RATE, Audio
@@ -122,6 +123,102 @@ def test_mp3_keeps_every_sample_in_place(tmp_path: Path) -> None:
         assert lag == 0
 
 
+def _bursts_apart(gaps: list[int], burst: Audio) -> tuple[Audio, list[int]]:
+    """``burst`` after each gap of zeros (the last gap closes the signal); the burst starts."""
+    parts: list[Audio] = []
+    starts = []
+    at = 0
+    for index, gap in enumerate(gaps):
+        parts.append(np.zeros(gap, np.float32))
+        at += gap
+        if index < len(gaps) - 1:
+            starts.append(at)
+            parts.append(burst)
+            at += burst.size
+    return np.concatenate(parts), starts
+
+
+def _cut(signal: Audio, seed: int) -> list[Audio]:
+    rng = np.random.default_rng(seed)
+    cuts = sorted(rng.integers(0, signal.size, 5).tolist())
+    return np.split(signal, cuts)
+
+
+SPLIT = mp3.SPLIT_GAP
+
+
+@pytest.mark.parametrize("gaps", [
+    [0, SPLIT - 1, SPLIT, SPLIT + 1, 0],  # each side of the run that ends an encoder
+    [3 * SPLIT, 5 * OUT_RATE, 7, 2 * SPLIT],  # long silence first and last
+    [1, 200_000, 1],
+])
+def test_mp3_silence_between_sounds_is_exact(gaps: list[int], tmp_path: Path) -> None:
+    """Sounds apart by runs of zeros (the long runs written as empty frames, not by LAME),
+    cut into chunks anywhere: exact length, every sound at its sample with LAME's fidelity,
+    and zeros where there was silence (away from the sounds' own codec ringing)."""
+    burst = _burst(9000)
+    signal, starts = _bursts_apart(gaps, burst)
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write(_cut(signal, seed=len(gaps)), file)
+    decoded, _ = _decode(path)
+    assert decoded.size == signal.size
+    for start in starts:
+        region = decoded[max(start - 300, 0):start + burst.size + 300]
+        lag = int(np.argmax(np.correlate(region, burst, mode="valid"))) - min(start, 300)
+        assert lag == 0
+        error = decoded[start:start + burst.size] - burst
+        assert 10 * np.log10(np.sum(burst ** 2) / np.sum(error ** 2)) > 25
+    ringing = np.zeros(signal.size, bool)
+    for start in starts:
+        ringing[max(start - 2304, 0):start + burst.size + 2304] = True
+    assert np.all(decoded[~ringing] == 0)
+    empty = path.read_bytes().count(mp3._SILENT_FRAME)
+    long_runs = sum(gap for gap in gaps if gap >= SPLIT)
+    assert empty >= long_runs // mp3.SAMPLES_PER_FRAME - 4 * len(gaps)
+    if not long_runs:
+        assert empty == 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2305, 300_000])
+def test_mp3_of_silence_only(size: int, tmp_path: Path) -> None:
+    """Nothing but zeros: no LAME at all, and still a file of exactly ``size`` zeros."""
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write([np.zeros(size, np.float32)], file)
+    decoded, _ = _decode(path)
+    assert decoded.size == size and not decoded.any()
+    assert mutagen.mp3.MP3(path).info.length == pytest.approx(size / OUT_RATE, abs=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3 * SPLIT), st.integers(1000, 6000)), min_size=1,
+                max_size=5), st.integers(0, 2 * SPLIT), st.integers(0, 1000))
+def test_mp3_sounds_stay_in_place_whatever_the_silences(
+        layout: list[tuple[int, int]], tail: int, seed: int) -> None:
+    """Any mix of sounds and silences, in chunks cut anywhere, decodes to the same length
+    with every sound at its sample."""
+    signal = np.zeros(sum(gap + size for gap, size in layout) + tail, np.float32)
+    at = 0
+    placed = []
+    for gap, size in layout:
+        at += gap
+        signal[at:at + size] = _burst(size)
+        placed.append((at, size))
+        at += size
+    buffer = io.BytesIO()
+    mp3.write(_cut(signal, seed), buffer)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.mp3"
+        path.write_bytes(buffer.getvalue())
+        decoded, _ = _decode(path)
+    assert decoded.size == signal.size
+    padded = np.concatenate([np.zeros(300, np.float32), decoded, np.zeros(300, np.float32)])
+    for start, size in placed:
+        region = padded[start:start + size + 600]
+        assert int(np.argmax(np.correlate(region, _burst(size), mode="valid"))) == 300
+
+
 def test_mp3_header_as_mutagen_reads_it(tmp_path: Path) -> None:
     """Another reader finds a constant 96 kbps LAME stream, its length and the tags."""
     signal = _sine(440, 3.0, OUT_RATE, 0.3)
@@ -168,8 +265,7 @@ def test_frame_counter_rejects_a_damaged_stream() -> None:
 
 def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """LAME failing after part of the file is written (in a process held to one core, where
-    export uses LAME): an error, and no file."""
+    """LAME failing after part of the file is written: an error, and no file."""
 
     class Failing:
         def __init__(self) -> None:
@@ -185,9 +281,8 @@ def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
             return b""
 
     monkeypatch.setattr(mp3.lameenc, "Encoder", Failing)
-    monkeypatch.setattr(cores, "_one_core", True)
     out = tmp_path / "out" / "t.mp3"
-    chunks = (np.zeros(1000, np.float32) for _ in range(3))
+    chunks = (np.full(1000, 0.1, np.float32) for _ in range(3))
     with pytest.raises(ExportError, match="the MP3 encoder failed"):
         export.encode(chunks, out, "mp3")
     assert list(out.parent.iterdir()) == []

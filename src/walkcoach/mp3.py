@@ -1,9 +1,8 @@
-"""MP3 in-process: LAME on one core, an "Info" frame for exact length, ID3v2.3 tags.
+"""MP3 in-process: LAME over the speech, empty frames over the silence, exact length, tags.
 
-Used by batch workers held to one core (walkcoach.cores): LAME (the lameenc package) encodes
-in this process, so a track costs one core's work, where ffmpeg's threaded pipeline spends a
-third more CPU handing frames between its threads (faster alone, slower when every core is
-busy).
+Every MP3 walkcoach writes comes from here. LAME (the lameenc package) encodes the stretches
+of sound, each with its own encoder; a long run of silence between cues becomes frames that
+carry no data, so a track costs about what its speech costs (see _Stream).
 lameenc writes no "Info" frame, so this module does, as LAME and ffmpeg do: it tells players
 the encoder delay and padding, so the file decodes to exactly the samples given (cues stay
 on time) and reports its true duration. Tags are written by mutagen.
@@ -17,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 import lameenc
+import numpy as np
 from mutagen.id3 import ID3, TALB, TCON, TIT2, TPE1, TXXX, Frame
+from numpy.typing import NDArray
 
 from walkcoach.errors import ExportError
 from walkcoach.pcm import OUTPUT_RATE, Audio, to_pcm16
@@ -25,7 +26,10 @@ from walkcoach.pcm import OUTPUT_RATE, Audio, to_pcm16
 BITRATE_KBPS = 96
 QUALITY = 3  # LAME's own default trade-off (what ffmpeg's libmp3lame uses too)
 ENCODER_DELAY = 576  # samples LAME puts before the first one given
+DECODER_DELAY = 529  # samples a decoder's filter bank holds back (it trims them at the start)
 SAMPLES_PER_FRAME = 1152
+SPLIT_GAP = 16 * SAMPLES_PER_FRAME  # a run of zeros this long is silent frames, not LAME's
+_LEAD = SAMPLES_PER_FRAME  # zeros a new encoder starts with before the sound
 
 
 def _frame_bytes(kbps: int, *, padded: bool = False) -> int:
@@ -37,6 +41,7 @@ _BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  
 _HEADER = bytes((0xFF, 0xFB, _BITRATES.index(BITRATE_KBPS) << 4, 0xC4))  # 44.1 kHz, mono
 _FRAME_BYTES = _frame_bytes(BITRATE_KBPS)  # unpadded: the Info frame's size
 _SIDE_INFO = 17  # MPEG-1 mono
+_SILENT_FRAME = _HEADER + bytes(_FRAME_BYTES - len(_HEADER))  # no side info: no data
 _TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": TALB,
                                         "genre": TCON}
 
@@ -47,32 +52,109 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
     file.write(id3_tag(tags or {}))
     info_at = file.tell()
     file.write(bytes(_FRAME_BYTES))  # the Info frame, filled in once the counts are known
+    stream = _Stream(file)
+    try:
+        for chunk in chunks:
+            stream.add(to_pcm16(chunk))
+        stream.close()
+    except RuntimeError as exc:  # lameenc's only error
+        raise ExportError(f"the MP3 encoder failed: {exc}") from exc
+    frames = stream.frames
+    padding = frames.count * SAMPLES_PER_FRAME - stream.samples - ENCODER_DELAY
+    if not DECODER_DELAY <= padding < 4096:
+        raise ExportError(f"the MP3 encoder returned {frames.count} frames for "
+                          f"{stream.samples} samples")
+    file.seek(info_at)
+    file.write(info_frame(frames=frames.count, size=_FRAME_BYTES + frames.size,
+                          padding=padding))
+    file.seek(0, io.SEEK_END)
+
+
+class _Stream:
+    """LAME over the sound, ready-made silent frames over long runs of digital silence.
+
+    A coaching track is mostly silence between cues, and LAME spends nearly as long on a
+    second of silence as on a second of speech. So each stretch of sound gets its own encoder,
+    and a run of zeros longer than SPLIT_GAP between two stretches becomes frames that carry
+    no data (all-zero side info: every decoder outputs zeros for them).
+
+    Sample-exact: the stream keeps one delay, set by its start. A fresh encoder started on a
+    frame boundary ``f * 1152`` decodes there exactly as if one encoder had run from the
+    start, because its 576 samples of priming and the decoder's 529 of delay then stand for
+    input samples that are zeros anyway. A flushed encoder has ended on at least 576 zeros of
+    its own padding, so the next stretch starts at least a frame after its last sound.
+    """
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.frames = FrameCounter()
+        self.samples = 0  # samples taken so far
+        self._fed = 0  # every sample before this one is encoded or stood for by frames
+        self._encoder: lameenc.Encoder | None = None
+
+    def add(self, pcm: NDArray[np.int16]) -> None:
+        """Take the next samples (16-bit)."""
+        base = self.samples
+        self.samples += pcm.size
+        sound = np.flatnonzero(pcm)
+        if sound.size == 0:
+            return
+        cuts = np.flatnonzero(np.diff(sound) > SPLIT_GAP)  # the zeros between are a long run
+        starts = [int(sound[0]), *(int(i) for i in sound[cuts + 1])]
+        ends = [*(int(i) + 1 for i in sound[cuts]), int(sound[-1]) + 1]
+        for start, end in zip(starts, ends, strict=True):
+            self._sound(base + start, pcm[start:end])
+
+    def close(self) -> None:
+        """End the stream: it stands for every sample taken, with room for the decoder."""
+        if self._encoder is not None:
+            if self.samples - self._fed < SPLIT_GAP:
+                self._encode(np.zeros(self.samples - self._fed, np.int16))
+            self._flush()
+        needed = -(-(self.samples + ENCODER_DELAY + DECODER_DELAY) // SAMPLES_PER_FRAME)
+        needed = max(needed, 2)  # as LAME does: players look for two frames in a row
+        self._silence(needed - self.frames.count)
+
+    def _sound(self, at: int, pcm: NDArray[np.int16]) -> None:
+        """Encode ``pcm``, which starts at sample ``at``; zeros lie between here and there."""
+        if self._encoder is not None and at - self._fed >= SPLIT_GAP:
+            self._flush()
+        if self._encoder is None:
+            first = max(self.frames.count, (at - _LEAD) // SAMPLES_PER_FRAME)
+            self._silence(first - self.frames.count)
+            self._encoder = _lame()
+            self._fed = first * SAMPLES_PER_FRAME
+        self._encode(np.zeros(at - self._fed, np.int16))
+        self._encode(pcm)
+        self._fed = at + pcm.size
+
+    def _encode(self, pcm: NDArray[np.int16]) -> None:
+        assert self._encoder is not None
+        if pcm.size:
+            self._out(self._encoder.encode(pcm.tobytes()))
+
+    def _flush(self) -> None:
+        assert self._encoder is not None
+        self._out(self._encoder.flush())
+        self._encoder = None
+
+    def _silence(self, frames: int) -> None:
+        if frames > 0:
+            self._out(_SILENT_FRAME * frames)
+
+    def _out(self, data: bytes) -> None:
+        self.frames.feed(data)
+        self.file.write(data)
+
+
+def _lame() -> lameenc.Encoder:
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(BITRATE_KBPS)
     encoder.set_in_sample_rate(OUTPUT_RATE)
     encoder.set_out_sample_rate(OUTPUT_RATE)
     encoder.set_channels(1)
     encoder.set_quality(QUALITY)
-    frames = FrameCounter()
-    samples = 0
-    try:
-        for chunk in chunks:
-            samples += chunk.size
-            data = encoder.encode(to_pcm16(chunk).tobytes())
-            frames.feed(data)
-            file.write(data)
-        data = encoder.flush()
-    except RuntimeError as exc:  # lameenc's only error
-        raise ExportError(f"the MP3 encoder failed: {exc}") from exc
-    frames.feed(data)
-    file.write(data)
-    padding = frames.count * SAMPLES_PER_FRAME - samples - ENCODER_DELAY
-    if not 0 <= padding < 4096:
-        raise ExportError(f"the MP3 encoder returned {frames.count} frames for {samples} samples")
-    file.seek(info_at)
-    file.write(info_frame(frames=frames.count, size=_FRAME_BYTES + frames.size,
-                          padding=padding))
-    file.seek(0, io.SEEK_END)
+    return encoder
 
 
 def id3_tag(tags: Mapping[str, str]) -> bytes:
