@@ -481,12 +481,15 @@ def test_cli_failed_track_exit_1(short: tuple[Path, Path, Path], tmp_path: Path)
 
 @pytest.mark.e2e
 @pytest.mark.skipif(not neural_available(), reason="the neural voice is not installed")
-def test_a_worker_runs_the_neural_voice_on_one_thread() -> None:
-    """--jobs N means N cores: a process held to one core runs the model on one thread, a
-    process that is not on onnxruntime's default (fresh processes: the model loads once)."""
-    code = ("from walkcoach import cores; from walkcoach.voice import neural; {hold}"
-            "print(neural._voice().session.get_session_options().intra_op_num_threads)")
-    for hold, expected in (("cores.use_one_core(); ", "1"), ("", "0")):
-        result = subprocess.run([sys.executable, "-c", code.format(hold=hold)],
+def test_a_worker_speaks_one_phrase_at_a_time_on_one_thread() -> None:
+    """--jobs N means N cores: the model always runs on one thread; a process held to one
+    core speaks one phrase at a time, any other one phrase per core at once."""
+    code = ("import os; from walkcoach import cores; from walkcoach.voice import neural; {hold}"
+            "engine = neural.NeuralEngine(); options = neural._voice().session."
+            "get_session_options(); print(options.intra_op_num_threads, "
+            "engine.concurrency == {expected})")
+    for hold, expected in (("cores.use_one_core(); ", "1"), ("", "os.cpu_count()")):
+        result = subprocess.run([sys.executable, "-c", code.format(hold=hold,
+                                                                   expected=expected)],
                                 capture_output=True, text=True, check=True)
-        assert result.stdout.split()[-1] == expected
+        assert result.stdout.split()[-2:] == ["1", "True"]

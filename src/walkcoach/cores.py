@@ -1,8 +1,9 @@
 """How much of the machine this process may use: every core, or one in a batch worker.
 
-A single build may spread its work (the neural voice runs over every core; M4A and WAV are
-encoded by ffmpeg beside the mixing). A batch of ``--jobs N`` runs N worker processes held to one core each, so that N
-workers do N times the work of one instead of fighting over the cores.
+A single build may spread its work: the neural voice speaks one phrase per core at a time,
+and M4A and WAV are encoded by ffmpeg beside the mixing. A batch of ``--jobs N`` runs N worker
+processes held to one core each, so that N workers do N times the work of one instead of
+fighting over the cores.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ class Engine(Protocol):
     """A text-to-speech engine. One instance per process; it loads its model once."""
 
     name: str
+    concurrency: int
+    """How many phrases this process may synthesize at once (threads calling synthesize)."""
 
     def voices(self) -> tuple[VoiceInfo, ...]:
         """The voices this engine can speak with."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
 
@@ -63,24 +64,46 @@ class Speaker:
         return self._clips[text]
 
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, Audio]:
-        """Finished clips for many phrases, each made at most once."""
+        """Finished clips for many phrases, each made at most once.
+
+        Missing phrases are made as many at a time as the engine allows, longest first.
+        """
         unique = list(dict.fromkeys(texts))
-        out: dict[str, Audio] = {}
-        for done, text in enumerate(unique, start=1):
-            out[text] = self.clip(text)
+        done = 0
+        for text in unique:  # the cached ones first
+            if text in self._clips or (audio := self.cache.get(self.key(text))) is None:
+                continue
+            self._clips[text] = audio
+            done += 1
             if progress is not None:
                 progress(done, len(unique))
-        return out
+        missing = sorted((t for t in unique if t not in self._clips), key=len, reverse=True)
+        workers = min(self._start().concurrency, len(missing)) if missing else 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = [pool.submit(self.clip, text) for text in missing]
+            try:
+                for future in as_completed(made):
+                    future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(unique))
+            except BaseException:  # an engine error or Ctrl-C: the phrases not begun are not
+                pool.shutdown(cancel_futures=True)
+                raise
+        return {text: self._clips[text] for text in unique}
 
     def duration_ms(self, text: str) -> int:
         """How long ``text`` takes to say, in whole milliseconds (rounded up)."""
         return samples_to_ms(self.clip(text).size)
 
-    def _make(self, text: str) -> Audio:
+    def _start(self) -> Engine:
         if self._engine is None:
             self._engine = self.choice.factory()
+        return self._engine
+
+    def _make(self, text: str) -> Audio:
         words = self.spoken(text)
-        samples, rate = self._engine.synthesize(words, voice=self.choice.voice, rate=self.rate)
+        samples, rate = self._start().synthesize(words, voice=self.choice.voice, rate=self.rate)
         if rate != SAMPLE_RATE:  # macOS and Windows voices; scipy only loads then
             from scipy.signal import resample_poly
 

@@ -73,6 +73,7 @@ def _get_engine() -> Any:
 class SystemEngine:
     """pyttsx3 behind the walkcoach engine interface; one phrase per run, checked."""
 
+    concurrency = 1  # one pyttsx3 engine per process, one phrase at a time
     name = ENGINE
 
     def voices(self) -> tuple[VoiceInfo, ...]:

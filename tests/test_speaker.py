@@ -1,0 +1,122 @@
+"""Tests for the Speaker: cache first, then the missing phrases, as many at once as allowed.
+
+The engine here is a fake (a unit test of the Speaker's own logic); the real engines are
+tested end to end in test_e2e.py and test_program.py.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from walkcoach.errors import EngineError
+from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
+from walkcoach.voice.base import VoiceInfo
+
+
+class FakeEngine:
+    """Speaks a tone as long as the text; counts how many phrases it is speaking at once."""
+
+    name = "fake"
+
+    def __init__(self, concurrency: int, fail_on: str | None = None) -> None:
+        self.concurrency = concurrency
+        self.fail_on = fail_on
+        self.spoken: list[str] = []
+        self.busy = 0
+        self.most_at_once = 0
+        self._lock = threading.Lock()
+
+    def voices(self) -> tuple[VoiceInfo, ...]:
+        return (VoiceInfo(id="fake:one", engine="fake", name="One", language="en"),)
+
+    def default_voice(self) -> str:
+        return "fake:one"
+
+    def synthesize(self, text: str, *, voice: str, rate: float) -> tuple[Audio, int]:
+        with self._lock:
+            self.busy += 1
+            self.most_at_once = max(self.most_at_once, self.busy)
+            self.spoken.append(text)
+        try:
+            time.sleep(0.05)  # long enough for a second thread to start its phrase
+            if text == self.fail_on:
+                raise EngineError(f"cannot say {text!r}")
+            size = SAMPLE_RATE // 4 + 200 * len(text)
+            t = np.arange(size) / SAMPLE_RATE
+            return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), SAMPLE_RATE
+        finally:
+            with self._lock:
+                self.busy -= 1
+
+
+def _speaker(engine: FakeEngine, cache: Path) -> tuple[Speaker, list[int]]:
+    started: list[int] = []
+
+    def factory() -> FakeEngine:
+        started.append(1)
+        return engine
+
+    choice = VoiceChoice(engine="fake", voice="fake:one", factory=factory)
+    return Speaker(choice, cache=PhraseCache(cache)), started
+
+
+TEXTS = ["Eyes forward.", "Halfway.", "Roll from ball to heel.", "Stop.", "Halfway.",
+         "Two minutes left."]
+
+
+@pytest.mark.parametrize("concurrency", [1, 2, 3])
+def test_missing_phrases_are_made_as_many_at_once_as_the_engine_allows(
+        concurrency: int, tmp_path: Path) -> None:
+    engine = FakeEngine(concurrency)
+    speaker, _ = _speaker(engine, tmp_path)
+    seen: list[tuple[int, int]] = []
+    clips = speaker.clips(TEXTS, progress=lambda done, total: seen.append((done, total)))
+    unique = list(dict.fromkeys(TEXTS))
+    assert list(clips) == unique
+    assert sorted(engine.spoken) == sorted(speaker.spoken(text) for text in unique)
+    assert engine.most_at_once == concurrency
+    assert seen == [(done, len(unique)) for done in range(1, len(unique) + 1)]
+    for text in unique:
+        assert np.array_equal(clips[text], speaker.clip(text))
+
+
+def test_cached_phrases_do_not_start_the_engine(tmp_path: Path) -> None:
+    """A second speaker on the same cache finds every phrase: the engine never starts, and
+    the clips are the same samples."""
+    first, _ = _speaker(FakeEngine(2), tmp_path)
+    made = first.clips(TEXTS)
+    second, started = _speaker(FakeEngine(2), tmp_path)
+    again = second.clips(TEXTS)
+    assert started == []
+    assert all(np.array_equal(made[text], again[text]) for text in made)
+
+
+def test_some_cached_some_missing(tmp_path: Path) -> None:
+    """Only the missing phrases are spoken; progress still counts every phrase once."""
+    first, _ = _speaker(FakeEngine(2), tmp_path)
+    first.clips(TEXTS[:2])
+    engine = FakeEngine(2)
+    second, _ = _speaker(engine, tmp_path)
+    seen: list[int] = []
+    second.clips(TEXTS, progress=lambda done, total: seen.append(done))
+    assert sorted(engine.spoken) == sorted(second.spoken(t) for t in
+                                           ["Roll from ball to heel.", "Stop.",
+                                            "Two minutes left."])
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_an_engine_error_stops_the_phrases(tmp_path: Path) -> None:
+    """One phrase the engine cannot say: the error reaches the caller, the good phrases that
+    were made stay cached, the failed one is not."""
+    engine = FakeEngine(2, fail_on="Stop.")
+    speaker, _ = _speaker(engine, tmp_path)
+    with pytest.raises(EngineError, match="cannot say 'Stop.'"):
+        speaker.clips(TEXTS)
+    assert not speaker.cache.has(speaker.key("Stop."))
+    assert speaker.cache.has(speaker.key("Roll from ball to heel."))
