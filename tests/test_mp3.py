@@ -173,22 +173,29 @@ def test_mp3_silence_between_sounds_is_exact(gaps: list[int], tmp_path: Path) ->
     for start in starts:
         ringing[max(start - 2304, 0):start + burst.size + 2304] = True
     assert np.all(decoded[~ringing] == 0)
-    empty = path.read_bytes().count(mp3._SILENT_FRAME)
+    data = path.read_bytes()
+    empty = data.count(mp3._SILENT_FRAME) + data.count(mp3._SILENT_PADDED)
     long_runs = sum(gap for gap in gaps if gap >= SPLIT)
     assert empty >= long_runs // mp3.SAMPLES_PER_FRAME - 4 * len(gaps)
     if not long_runs:
         assert empty == 0
 
 
-@pytest.mark.parametrize("size", [0, 1, 2305, 300_000])
+@pytest.mark.parametrize("size", [0, 1, 2305, 300_000, 60 * OUT_RATE])
 def test_mp3_of_silence_only(size: int, tmp_path: Path) -> None:
-    """Nothing but zeros: no LAME at all, and still a file of exactly ``size`` zeros."""
+    """Nothing but zeros: no LAME at all, and still a file of exactly ``size`` zeros, at
+    96 kbps to the byte (frames padded as LAME pads them), so that players reading only the
+    size get the duration right too."""
     path = tmp_path / "t.mp3"
     with path.open("wb") as file:
         mp3.write([np.zeros(size, np.float32)], file)
     decoded, _ = _decode(path)
     assert decoded.size == size and not decoded.any()
     assert mutagen.mp3.MP3(path).info.length == pytest.approx(size / OUT_RATE, abs=1e-6)
+    data = path.read_bytes()
+    audio = data[data.index(b"\xff\xfb"):]
+    frames = audio.count(mp3._SILENT_FRAME) + audio.count(mp3._SILENT_PADDED) + 1  # + Info
+    assert len(audio) == pytest.approx(frames * 144_000 * mp3.BITRATE_KBPS / OUT_RATE, abs=2)
 
 
 @settings(max_examples=25, deadline=None)

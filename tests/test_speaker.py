@@ -31,6 +31,7 @@ class FakeEngine:
         self.busy = 0
         self.most_at_once = 0
         self._lock = threading.Lock()
+        self._first_wave = threading.Barrier(concurrency)  # the first phrases meet here
 
     def voices(self) -> tuple[VoiceInfo, ...]:
         return (VoiceInfo(id="fake:one", engine="fake", name="One", language="en"),)
@@ -43,8 +44,11 @@ class FakeEngine:
             self.busy += 1
             self.most_at_once = max(self.most_at_once, self.busy)
             self.spoken.append(text)
+            first = len(self.spoken) <= self.concurrency
         try:
-            time.sleep(0.05)  # long enough for a second thread to start its phrase
+            if first:  # all of the first ones must be here at once, or this times out
+                self._first_wave.wait(timeout=10)
+            time.sleep(0.01)
             if text == self.fail_on:
                 raise EngineError(f"cannot say {text!r}")
             size = SAMPLE_RATE // 4 + 200 * len(text)
@@ -120,3 +124,40 @@ def test_an_engine_error_stops_the_phrases(tmp_path: Path) -> None:
         speaker.clips(TEXTS)
     assert not speaker.cache.has(speaker.key("Stop."))
     assert speaker.cache.has(speaker.key("Roll from ball to heel."))
+
+
+def test_texts_with_the_same_words_share_one_clip(tmp_path: Path) -> None:
+    """"5 minutes left." and "five minutes left." are said alike: spoken once, one clip for
+    both, the one the cache keeps (so a rebuild from the cache gives the same samples)."""
+    engine = FakeEngine(2)
+    speaker, _ = _speaker(engine, tmp_path)
+    clips = speaker.clips(["5 minutes left.", "five minutes left.", "Stop."])
+    assert sorted(engine.spoken) == ["Stop.", "five minutes left."]
+    assert clips["5 minutes left."] is clips["five minutes left."]
+    cached = speaker.cache.get(speaker.key("five minutes left."))
+    assert cached is not None and np.array_equal(cached, clips["5 minutes left."])
+
+
+def test_one_at_a_time_runs_in_the_calling_thread(tmp_path: Path) -> None:
+    """An engine that speaks one phrase at a time is driven from the thread that started it
+    (pyttsx3's drivers on macOS and Windows belong to their thread)."""
+    engine = FakeEngine(1)
+    threads: set[int] = set()
+    synthesize = engine.synthesize
+
+    def recording(text: str, *, voice: str, rate: float) -> tuple[Audio, int]:
+        threads.add(threading.get_ident())
+        return synthesize(text, voice=voice, rate=rate)
+
+    engine.synthesize = recording  # type: ignore[method-assign]
+    speaker, _ = _speaker(engine, tmp_path)
+    speaker.clips(TEXTS)
+    assert threads == {threading.get_ident()}
+
+
+def test_progress_counts_clips_already_held(tmp_path: Path) -> None:
+    speaker, _ = _speaker(FakeEngine(1), tmp_path)
+    speaker.clip("Stop.")
+    seen: list[tuple[int, int]] = []
+    speaker.clips(["Stop.", "Halfway."], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]

@@ -8,6 +8,8 @@ fighting over the cores.
 
 from __future__ import annotations
 
+import os
+
 _one_core = False
 
 
@@ -20,3 +22,10 @@ def use_one_core() -> None:
 def one_core() -> bool:
     """Whether this process is held to one core."""
     return _one_core
+
+
+def available() -> int:
+    """The cores this process may run on: its CPU affinity where the system has one."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -8,7 +8,7 @@ The tree::
     │   └── VoiceNotFound     an unknown voice id; lists the valid ones
     └── RuntimeFailure        the machine failed us; exit status 1
         ├── EngineError       a voice engine could not speak a phrase
-        └── ExportError       ffmpeg or a file write failed
+        └── ExportError       an encoder (LAME, ffmpeg) or a file write failed
 
 Every error's ``str()`` is one line, fit to print as it is.
 """

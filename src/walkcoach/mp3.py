@@ -29,7 +29,7 @@ ENCODER_DELAY = 576  # samples LAME puts before the first one given
 DECODER_DELAY = 529  # samples a decoder's filter bank holds back (it trims them at the start)
 SAMPLES_PER_FRAME = 1152
 SPLIT_GAP = 16 * SAMPLES_PER_FRAME  # a run of zeros this long is silent frames, not LAME's
-_LEAD = SAMPLES_PER_FRAME  # zeros a new encoder starts with before the sound
+_LEAD = SAMPLES_PER_FRAME  # zeros a new encoder starts with before its sound
 
 
 def _frame_bytes(kbps: int, *, padded: bool = False) -> int:
@@ -42,6 +42,7 @@ _HEADER = bytes((0xFF, 0xFB, _BITRATES.index(BITRATE_KBPS) << 4, 0xC4))  # 44.1 
 _FRAME_BYTES = _frame_bytes(BITRATE_KBPS)  # unpadded: the Info frame's size
 _SIDE_INFO = 17  # MPEG-1 mono
 _SILENT_FRAME = _HEADER + bytes(_FRAME_BYTES - len(_HEADER))  # no side info: no data
+_SILENT_PADDED = _HEADER[:2] + bytes((_HEADER[2] | 2, _HEADER[3])) + bytes(_FRAME_BYTES - 3)
 _TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": TALB,
                                         "genre": TCON}
 
@@ -73,16 +74,19 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
 class _Stream:
     """LAME over the sound, ready-made silent frames over long runs of digital silence.
 
-    A coaching track is mostly silence between cues, and LAME spends nearly as long on a
+    A coaching track is mostly silence between cues, and LAME spends a third as long on a
     second of silence as on a second of speech. So each stretch of sound gets its own encoder,
-    and a run of zeros longer than SPLIT_GAP between two stretches becomes frames that carry
-    no data (all-zero side info: every decoder outputs zeros for them).
+    and a run of at least SPLIT_GAP zeros between two stretches becomes frames that carry no
+    data (all-zero side info, main_data_begin 0): a decoder adds nothing of its own for them,
+    only the fading overlap of the frame before, and then outputs zeros.
 
     Sample-exact: the stream keeps one delay, set by its start. A fresh encoder started on a
     frame boundary ``f * 1152`` decodes there exactly as if one encoder had run from the
-    start, because its 576 samples of priming and the decoder's 529 of delay then stand for
-    input samples that are zeros anyway. A flushed encoder has ended on at least 576 zeros of
-    its own padding, so the next stretch starts at least a frame after its last sound.
+    start: its 576 samples of priming and the decoder's 529 of delay stand for the 1105 input
+    samples before that boundary, which are zeros, because a flushed encoder's frames reach at
+    least 1152 samples past its last sound. SPLIT_GAP leaves room for that and for _LEAD
+    zeros before the next sound. Every encoder's first frame refers to no earlier bytes
+    (main_data_begin 0), so no frame reaches across a join.
     """
 
     def __init__(self, file: BinaryIO) -> None:
@@ -139,12 +143,20 @@ class _Stream:
         self._encoder = None
 
     def _silence(self, frames: int) -> None:
-        if frames > 0:
-            self._out(_SILENT_FRAME * frames)
+        # Padded now and then, as LAME pads its own, so the stream keeps 96 kbps exactly
+        # (players without the Info frame estimate the duration from the size).
+        first = self.frames.count
+        self._out(b"".join(_SILENT_PADDED if _nominal(k + 1) - _nominal(k) > _FRAME_BYTES
+                           else _SILENT_FRAME for k in range(first, first + frames)))
 
     def _out(self, data: bytes) -> None:
         self.frames.feed(data)
         self.file.write(data)
+
+
+def _nominal(frames: int) -> int:
+    """The bytes ``frames`` frames take at exactly the nominal bitrate (rounded down)."""
+    return frames * 144_000 * BITRATE_KBPS // OUTPUT_RATE
 
 
 def _lame() -> lameenc.Encoder:

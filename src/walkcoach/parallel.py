@@ -28,6 +28,7 @@ import multiprocessing
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -57,10 +58,15 @@ Finished = Callable[[TrackJob, int | WalkcoachError], None]
 """Called as each track ends: with its duration in ms, or with the error that stopped it."""
 
 def missing_phrases(speaker: Speaker, specs: Sequence[SessionSpec]) -> tuple[str, ...]:
-    """The phrases these sessions may say that the cache lacks, longest first."""
-    texts = dict.fromkeys(text for spec in specs for text in planner.candidate_phrases(spec))
-    missing = [text for text in texts if not speaker.cache.has(speaker.key(text))]
-    return tuple(sorted(missing, key=len, reverse=True))
+    """The phrases these sessions may say that the cache lacks (one text per clip to make),
+    longest first."""
+    missing: dict[str, str] = {}  # cache key -> a text said so (texts may share their words)
+    for spec in specs:
+        for text in planner.candidate_phrases(spec):
+            key = speaker.key(text)
+            if key not in missing and not speaker.cache.has(key):
+                missing[key] = text
+    return tuple(sorted(missing.values(), key=len, reverse=True))
 
 
 def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
@@ -78,12 +84,13 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
         _make_phrases_here(speaker, missing, progress)
         _build_here(speaker, jobs, finished, progress)
         return len(missing)
+    context = _start_method()
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_start_method(),
+        max_workers=workers, mp_context=context,
         initializer=_start_worker,
         initargs=(speaker.choice, speaker.rate, speaker.lexicon, speaker.cache.root))
     try:
-        with _sigint_ignored():
+        with _sigint_ignored(), _forking():  # the first submit starts the workers
             spoken = [pool.submit(_speak, text) for text in missing]
         for done, said in enumerate(as_completed(spoken), start=1):
             said.result()
@@ -102,7 +109,12 @@ _NOT_FORK_SAFE = ("onnxruntime", "piper", "pyttsx3")
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
-    """'fork' on Linux when nothing here would break in a child, else 'spawn'."""
+    """'fork' on Linux when nothing here would break in a child, else 'spawn'.
+
+    Nothing would: no engine loaded and no other Python thread. numpy's OpenBLAS keeps a
+    thread pool of its own, which it stops and restarts around a fork (pthread_atfork); that
+    is the thread Python 3.12+ warns about when it forks (see _forking).
+    """
     if sys.platform.startswith("linux") and threading.active_count() == 1 \
             and not any(name in sys.modules for name in _NOT_FORK_SAFE):
         return multiprocessing.get_context("fork")
@@ -149,7 +161,7 @@ def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: 
     running: dict[Future[int], TrackJob] = {}
 
     def top_up() -> None:
-        with _sigint_ignored():
+        with _sigint_ignored(), _forking():
             while queue and len(running) < workers:
                 job = queue.pop(0)
                 running[pool.submit(_build, job.spec, job.out, dict(job.tags))] = job
@@ -161,7 +173,8 @@ def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: 
         top_up()
         while running:
             for future in wait(running, return_when=FIRST_COMPLETED).done:
-                finished(running.pop(future), _outcome(future))
+                with _sigint_ignored():  # a track taken off `running` is always recorded
+                    finished(running.pop(future), _outcome(future))
                 done += 1
                 if progress:
                     progress("tracks", done, len(jobs))
@@ -181,6 +194,16 @@ def _outcome(future: Future[int]) -> int | WalkcoachError:
         return future.result()
     except WalkcoachError as exc:
         return exc
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Quiet Python 3.12+'s warning that forking a multi-threaded process may deadlock: the
+    only other thread is OpenBLAS's, which handles the fork itself (see _start_method)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\)",
+                                category=DeprecationWarning)
+        yield
 
 
 @contextlib.contextmanager

@@ -17,14 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from walkcoach import __version__, export, parallel, planner, session
+from walkcoach import __version__, cores, export, parallel, planner, session
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, WalkcoachError
 from walkcoach.model import Program, Week
@@ -117,7 +116,7 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     started = time.perf_counter()
     if fmt not in export.FORMATS:
         raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = jobs if jobs is not None else cores.available()
     if jobs < 1:
         raise InputError(f"jobs must be at least 1, not {jobs}")
     if out_dir.exists() and not out_dir.is_dir():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -81,7 +80,7 @@ class NeuralEngine:
     name = ENGINE
 
     def __init__(self) -> None:
-        self.concurrency = 1 if cores.one_core() else (os.cpu_count() or 1)
+        self.concurrency = 1 if cores.one_core() else cores.available()
 
     def voices(self) -> tuple[VoiceInfo, ...]:
         """The one bundled voice."""

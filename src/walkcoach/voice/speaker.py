@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
@@ -66,31 +66,52 @@ class Speaker:
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, Audio]:
         """Finished clips for many phrases, each made at most once.
 
-        Missing phrases are made as many at a time as the engine allows, longest first.
+        Texts said with the same words share one clip. The missing ones are made as many at a
+        time as the engine allows, longest first.
         """
         unique = list(dict.fromkeys(texts))
         done = 0
-        for text in unique:  # the cached ones first
-            if text in self._clips or (audio := self.cache.get(self.key(text))) is None:
-                continue
-            self._clips[text] = audio
+
+        def tick() -> None:
+            nonlocal done
             done += 1
             if progress is not None:
                 progress(done, len(unique))
-        missing = sorted((t for t in unique if t not in self._clips), key=len, reverse=True)
-        workers = min(self._start().concurrency, len(missing)) if missing else 1
+
+        waiting: dict[str, list[str]] = {}  # cache key -> the texts it is the clip of
+        for text in unique:
+            if text not in self._clips:
+                key = self.key(text)
+                audio = self.cache.get(key)
+                if audio is None:
+                    waiting.setdefault(key, []).append(text)
+                    continue
+                self._clips[text] = audio
+            tick()
+        first = sorted((same[0] for same in waiting.values()), key=len, reverse=True)
+        for text in self._made(first):
+            for same in waiting[self.key(text)]:
+                self._clips[same] = self._clips[text]
+                tick()
+        return {text: self._clips[text] for text in unique}
+
+    def _made(self, texts: list[str]) -> Iterator[str]:
+        """Make ``texts`` (none cached yet); yield each as it is done."""
+        workers = min(self._start().concurrency, len(texts)) if texts else 0
+        if workers <= 1:  # in this thread: engines tied to the thread that started them
+            for text in texts:
+                self.clip(text)
+                yield text
+            return
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            made = [pool.submit(self.clip, text) for text in missing]
+            making = {pool.submit(self.clip, text): text for text in texts}
             try:
-                for future in as_completed(made):
+                for future in as_completed(making):
                     future.result()
-                    done += 1
-                    if progress is not None:
-                        progress(done, len(unique))
+                    yield making[future]
             except BaseException:  # an engine error or Ctrl-C: the phrases not begun are not
                 pool.shutdown(cancel_futures=True)
                 raise
-        return {text: self._clips[text] for text in unique}
 
     def duration_ms(self, text: str) -> int:
         """How long ``text`` takes to say, in whole milliseconds (rounded up)."""
