@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import io
 import os
 import sys
@@ -67,7 +69,16 @@ def _get_engine() -> Any:
                 _engine = pyttsx3.init("espeak" if sys.platform.startswith("linux") else None)
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/KeyError
             raise EngineError(f"the system voice could not start: {exc}") from exc
+        atexit.register(_release_engine)
     return _engine
+
+
+def _release_engine() -> None:
+    """Let pyttsx3 close its driver while Python is still whole: left to interpreter
+    shutdown, its finalizer runs after the modules it needs are gone and prints an error."""
+    global _engine
+    _engine = None
+    gc.collect()  # the engine and its driver proxy refer to each other
 
 
 class SystemEngine:
