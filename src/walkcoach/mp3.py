@@ -41,8 +41,16 @@ _BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  
 _HEADER = bytes((0xFF, 0xFB, _BITRATES.index(BITRATE_KBPS) << 4, 0xC4))  # 44.1 kHz, mono
 _FRAME_BYTES = _frame_bytes(BITRATE_KBPS)  # unpadded: the Info frame's size
 _SIDE_INFO = 17  # MPEG-1 mono
-_SILENT_FRAME = _HEADER + bytes(_FRAME_BYTES - len(_HEADER))  # no side info: no data
-_SILENT_PADDED = _HEADER[:2] + bytes((_HEADER[2] | 2, _HEADER[3])) + bytes(_FRAME_BYTES - 3)
+
+
+def _silent_frame(*, padded: bool) -> bytes:
+    """A frame that carries no data: the header, then all-zero side info and main data."""
+    header = _HEADER[:2] + bytes((_HEADER[2] | padded << 1, _HEADER[3]))
+    return header + bytes(_frame_bytes(BITRATE_KBPS, padded=padded) - len(header))
+
+
+_SILENT_FRAME = _silent_frame(padded=False)
+_SILENT_PADDED = _silent_frame(padded=True)
 _TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": TALB,
                                         "genre": TCON}
 

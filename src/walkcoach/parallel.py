@@ -60,12 +60,12 @@ Finished = Callable[[TrackJob, int | WalkcoachError], None]
 def missing_phrases(speaker: Speaker, specs: Sequence[SessionSpec]) -> tuple[str, ...]:
     """The phrases these sessions may say that the cache lacks (one text per clip to make),
     longest first."""
+    texts = dict.fromkeys(text for spec in specs for text in planner.candidate_phrases(spec))
     missing: dict[str, str] = {}  # cache key -> a text said so (texts may share their words)
-    for spec in specs:
-        for text in planner.candidate_phrases(spec):
-            key = speaker.key(text)
-            if key not in missing and not speaker.cache.has(key):
-                missing[key] = text
+    for text in texts:
+        key = speaker.key(text)
+        if key not in missing and not speaker.cache.has(key):
+            missing[key] = text
     return tuple(sorted(missing.values(), key=len, reverse=True))
 
 

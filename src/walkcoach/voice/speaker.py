@@ -88,9 +88,9 @@ class Speaker:
                     continue
                 self._clips[text] = audio
             tick()
-        first = sorted((same[0] for same in waiting.values()), key=len, reverse=True)
-        for text in self._made(first):
-            for same in waiting[self.key(text)]:
+        alike = {same[0]: same for same in waiting.values()}  # the text made -> all its texts
+        for text in self._made(sorted(alike, key=len, reverse=True)):
+            for same in alike[text]:
                 self._clips[same] = self._clips[text]
                 tick()
         return {text: self._clips[text] for text in unique}
