@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from walkcoach import __version__, content, planner, session, sheets
+from walkcoach import __version__, content, notes, planner, session, sheets
 from walkcoach.errors import WalkcoachError
 from walkcoach.export import FORMATS
 from walkcoach.model import LEVELS, SETTINGS
@@ -210,8 +210,14 @@ def voices() -> None:
         click.echo(f"{info.id:40} {info.language:10} {info.name}")
 
 
+def show_note(message: str) -> None:
+    """Print a library note as one line on stderr (batch workers print theirs the same way)."""
+    click.echo(f"walkcoach: note: {message}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
+    notes.set_handler(show_note)
     cli(prog_name="walkcoach")
 
 
