@@ -68,6 +68,7 @@ def _session_options(func: F) -> F:
 @click.version_option(__version__, prog_name="walkcoach")
 def cli() -> None:
     """Turn exercise instructions into spoken coaching audio tracks."""
+    notes.set_handler(show_note)
 
 
 def _notes(timeline: Any) -> None:
@@ -217,7 +218,6 @@ def show_note(message: str) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    notes.set_handler(show_note)
     cli(prog_name="walkcoach")
 
 
