@@ -67,3 +67,15 @@ class EngineError(RuntimeFailure):
 
 class ExportError(RuntimeFailure):
     """Encoding or writing an output file failed."""
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a one-line message: control characters escaped, long text cut.
+
+    A message names a phrase by its start: a 5,000-character line is quoted as its first
+    words and an ellipsis, never whole, and never across lines.
+    """
+    flat = repr(text)[1:-1]  # escapes newlines, NULs and other control characters
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return f"'{flat}'"
