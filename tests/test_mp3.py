@@ -247,6 +247,19 @@ def test_mp3_header_as_mutagen_reads_it(tmp_path: Path) -> None:
     assert str(read.tags["TXXX:client"]) == "Sam"
 
 
+def test_ffmpeg_trusts_the_lame_tag(tmp_path: Path) -> None:
+    """ffmpeg reads the encoder name only when the LAME tag's checksum is right: the checksum
+    must cover the mono frame's bytes before it, not a stereo frame's 190."""
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write([_sine(440, 1.0, OUT_RATE, 0.3)], file, {"title": "t"})
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                           capture_output=True, text=True, check=False)
+    encoders = [line.split(":", 1)[1].strip() for line in probe.stderr.splitlines()
+                if line.strip().startswith("encoder")]
+    assert encoders == ["LAME3.100"], probe.stderr
+
+
 def test_frame_counter_pieces_equal_the_whole(tmp_path: Path) -> None:
     """Counting frames over arbitrary pieces of the stream gives the count of the whole."""
     buffer = io.BytesIO()

@@ -226,9 +226,10 @@ def info_frame(*, frames: int, size: int, padding: int) -> bytes:
             + delay_padding + bytes(4) + struct.pack(">I", size) + bytes(2))
     head = _HEADER + bytes(_SIDE_INFO) + xing + lame
     frame = bytearray(head + bytes(_FRAME_BYTES - len(head)))
-    # The tag's checksum covers the frame's first 190 bytes with the checksum itself zero,
-    # as ffmpeg writes and reads it.
-    frame[len(head):len(head) + 2] = struct.pack(">H", _crc16(bytes(frame[:190])))
+    # The tag's checksum covers every byte of the frame before it: 175 in a mono frame (the
+    # 190 often quoted is a stereo frame's, whose side info is 15 bytes longer). LAME and
+    # ffmpeg's reader check this span; they ignore the encoder name and gains otherwise.
+    frame[len(head):len(head) + 2] = struct.pack(">H", _crc16(head))
     return bytes(frame)
 
 
