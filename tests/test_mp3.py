@@ -174,18 +174,76 @@ def test_mp3_silence_between_sounds_is_exact(gaps: list[int], tmp_path: Path) ->
         ringing[max(start - 2304, 0):start + burst.size + 2304] = True
     assert np.all(decoded[~ringing] == 0)
     data = path.read_bytes()
-    empty = data.count(mp3._SILENT_FRAME) + data.count(mp3._SILENT_PADDED)
+    empty = data.count(mp3._SILENT_FRAME)
     long_runs = sum(gap for gap in gaps if gap >= SPLIT)
     assert empty >= long_runs // mp3.SAMPLES_PER_FRAME - 4 * len(gaps)
     if not long_runs:
         assert empty == 0
 
 
+def _decoders(path: Path) -> dict[str, Audio]:
+    """The file decoded at 44.1 kHz by every MP3 decoder the tests have: ffmpeg, libsndfile
+    (mpg123 inside) and miniaudio (dr_mp3)."""
+    import miniaudio
+    import soundfile
+
+    by_sndfile, rate = soundfile.read(str(path), dtype="float32")
+    assert rate == OUT_RATE
+    by_dr_mp3 = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32,
+                                      nchannels=1, sample_rate=OUT_RATE)
+    return {"ffmpeg": _decode(path)[0], "mpg123": np.asarray(by_sndfile, np.float32),
+            "dr_mp3": np.asarray(by_dr_mp3.samples, np.float32)}
+
+
+def test_every_decoder_gives_the_planned_samples(tmp_path: Path) -> None:
+    """Sound at 96 kbps between long silences in 32 kbps frames: each decoder returns exactly
+    the samples given, every burst at its sample, silence as zeros."""
+    burst = _burst(9000)
+    signal, starts = _bursts_apart([3 * SPLIT, 5 * OUT_RATE, 7, 2 * SPLIT, 11 * OUT_RATE],
+                                   burst)
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write(_cut(signal, seed=3), file)
+    for name, decoded in _decoders(path).items():
+        assert decoded.size == signal.size, name
+        for start in starts:
+            error = decoded[start:start + burst.size] - burst
+            assert 10 * np.log10(np.sum(burst ** 2) / np.sum(error ** 2)) > 25, name
+        assert not np.any(decoded[starts[-1] + burst.size + 2304:]), name
+
+
+def test_seeking_lands_on_the_right_sample(tmp_path: Path) -> None:
+    """ffmpeg, asked to start 12.5 s in, gives the same samples as a whole decode from there:
+    the header frame's frame count and seek table agree with the variable-bitrate stream."""
+    burst = _burst(9000)
+    signal, _ = _bursts_apart([OUT_RATE, 5 * OUT_RATE, 3 * SPLIT, 9 * OUT_RATE, OUT_RATE],
+                              burst)
+    path = tmp_path / "t.mp3"
+    with path.open("wb") as file:
+        mp3.write([signal], file)
+    whole, _ = _decode(path)
+    result = subprocess.run([ffmpeg_exe(), "-v", "error", "-nostdin", "-ss", "12.5", "-i",
+                             str(path), "-f", "f32le", "-ac", "1", "pipe:1"],
+                            capture_output=True, check=True)
+    tail = np.frombuffer(result.stdout, "<f4")
+    skip = int(12.5 * OUT_RATE)
+    assert tail.size == whole.size - skip
+    assert np.array_equal(tail, whole[skip:])
+
+
+def test_the_seek_table_points_at_frames() -> None:
+    """Each percent of the table is the byte position of the frame at that time."""
+    offsets = [i * 104 for i in range(1000)]
+    table = mp3.seek_table(offsets, lead=313, size=313 + 1000 * 104)
+    assert len(table) == 100 and table[0] == 313 * 256 // 104_313
+    assert table[50] == (313 + 500 * 104) * 256 // 104_313
+    assert list(table) == sorted(table)
+
+
 @pytest.mark.parametrize("size", [0, 1, 2305, 300_000, 60 * OUT_RATE])
 def test_mp3_of_silence_only(size: int, tmp_path: Path) -> None:
-    """Nothing but zeros: no LAME at all, and still a file of exactly ``size`` zeros, at
-    96 kbps to the byte (frames padded as LAME pads them), so that players reading only the
-    size get the duration right too."""
+    """Nothing but zeros: no LAME at all, and still a file of exactly ``size`` zeros, made
+    of the header frame and the smallest (32 kbps) frames only."""
     path = tmp_path / "t.mp3"
     with path.open("wb") as file:
         mp3.write([np.zeros(size, np.float32)], file)
@@ -194,8 +252,9 @@ def test_mp3_of_silence_only(size: int, tmp_path: Path) -> None:
     assert mutagen.mp3.MP3(path).info.length == pytest.approx(size / OUT_RATE, abs=1e-6)
     data = path.read_bytes()
     audio = data[data.index(b"\xff\xfb"):]
-    frames = audio.count(mp3._SILENT_FRAME) + audio.count(mp3._SILENT_PADDED) + 1  # + Info
-    assert len(audio) == pytest.approx(frames * 144_000 * mp3.BITRATE_KBPS / OUT_RATE, abs=2)
+    silent = audio.count(mp3._SILENT_FRAME)
+    assert len(audio) == 144_000 * mp3.BITRATE_KBPS // OUT_RATE + silent * 104
+    assert silent >= (size + mp3.ENCODER_DELAY + mp3.DECODER_DELAY) / mp3.SAMPLES_PER_FRAME
 
 
 @settings(max_examples=25, deadline=None)
@@ -227,7 +286,8 @@ def test_mp3_sounds_stay_in_place_whatever_the_silences(
 
 
 def test_mp3_header_as_mutagen_reads_it(tmp_path: Path) -> None:
-    """Another reader finds a constant 96 kbps LAME stream, its length and the tags."""
+    """Another reader finds a LAME stream at 96 kbps where there is sound, its length and the
+    tags."""
     signal = _sine(440, 3.0, OUT_RATE, 0.3)
     path = tmp_path / "t.mp3"
     tags = {"title": "Walking backwards: 5 minutes", "artist": "Zoë Ödegaard",
@@ -237,7 +297,7 @@ def test_mp3_header_as_mutagen_reads_it(tmp_path: Path) -> None:
     read = mutagen.mp3.MP3(path)
     assert read.info.sample_rate == OUT_RATE and read.info.channels == 1
     assert read.info.bitrate == pytest.approx(mp3.BITRATE_KBPS * 1000, rel=0.01)
-    assert read.info.bitrate_mode == mutagen.mp3.BitrateMode.CBR
+    assert read.info.bitrate_mode == mutagen.mp3.BitrateMode.VBR
     assert read.info.encoder_info.startswith("LAME")
     assert read.info.length == pytest.approx(3.0, abs=1e-6)
     assert read.tags is not None and read.tags.version[:2] == (2, 3)
