@@ -8,7 +8,7 @@ Those silent frames are the smallest MPEG-1 frames (32 kbps) while the sound kee
 instead of 0.72. lameenc writes no header frame, so this module does, as LAME does for a
 variable bitrate: a "Xing" frame with the frame count, byte count and a seek table, and
 LAME's tag with the encoder delay and padding, so the file decodes to exactly the samples
-given (cues stay on time), reports its true duration and seeks. Tags are written by mutagen.
+given (cues stay on time), reports its true duration and seeks. The ID3 tag is walkcoach.id3.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from typing import BinaryIO
 
 import lameenc
 import numpy as np
-from mutagen.id3 import ID3, TALB, TCON, TIT2, TPE1, TXXX, Frame
 from numpy.typing import NDArray
 
 from walkcoach.errors import ExportError
+from walkcoach.id3 import id3_tag
+from walkcoach.model import Chapter
 from walkcoach.pcm import OUTPUT_RATE, Audio, to_pcm16
 
 BITRATE_KBPS = 96  # every frame with sound in it
@@ -55,14 +56,11 @@ _FRAME_BYTES = _frame_bytes(BITRATE_KBPS)  # unpadded: the header frame's size
 _SIDE_INFO = 17  # MPEG-1 mono
 _SILENT_FRAME = _header(SILENT_KBPS) + bytes(_frame_bytes(SILENT_KBPS) - 4)
 """A frame that carries no data: the header, then all-zero side info and main data."""
-_TEXT_FRAMES: dict[str, type[Frame]] = {"title": TIT2, "artist": TPE1, "album": TALB,
-                                        "genre": TCON}
-
-
-def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | None = None
-          ) -> None:
-    """Encode mono float samples at 44.1 kHz into ``file`` (opened for writing, seekable)."""
-    file.write(id3_tag(tags or {}))
+def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | None = None, *,
+          cover: bytes | None = None, chapters: Sequence[Chapter] = ()) -> None:
+    """Encode mono float samples at 44.1 kHz into ``file`` (opened for writing, seekable),
+    after an ID3 tag with ``tags``, the ``cover`` image and the ``chapters``."""
+    file.write(id3_tag(tags or {}, cover=cover, chapters=chapters))
     info_at = file.tell()
     file.write(bytes(_FRAME_BYTES))  # the header frame, filled in once the counts are known
     stream = _Stream(file)
@@ -171,18 +169,6 @@ def _lame() -> lameenc.Encoder:
     encoder.set_channels(1)
     encoder.set_quality(QUALITY)
     return encoder
-
-
-def id3_tag(tags: Mapping[str, str]) -> bytes:
-    """An ID3v2.3 tag (the version every player reads) holding ``tags``."""
-    tag = ID3()
-    for key, value in tags.items():
-        frame = _TEXT_FRAMES.get(key)
-        tag.add(frame(encoding=3, text=value) if frame else
-                TXXX(encoding=3, desc=key, text=value))
-    out = io.BytesIO()
-    tag.save(out, v2_version=3)
-    return out.getvalue()
 
 
 class FrameCounter:

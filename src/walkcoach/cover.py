@@ -1,0 +1,119 @@
+"""Cover art drawn by walkcoach: a square image with the exercise, the week and the coach.
+
+Podcast apps ask for square art of 1400 to 3000 pixels; players show it beside the track. The
+image is drawn with Pillow and its bundled font (no downloaded assets, no system fonts), in
+flat colours, so it compresses to a few tens of kilobytes as PNG and costs little inside
+every track.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from walkcoach.errors import InputError
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
+
+SIZE = 1400
+MAX_BYTES = 2_000_000
+"""The largest image a program file may name for its cover (players choke on bigger)."""
+_BACKGROUND = (22, 78, 99)
+_ACCENT = (244, 162, 97)
+_TEXT = (250, 250, 247)
+_SOFT = (178, 214, 222)
+_MARGIN = 110
+
+
+def draw_cover(*, title: str, subtitle: str = "", coach: str = "", size: int = SIZE) -> bytes:
+    """A PNG of ``size`` pixels square: ``title`` large, ``subtitle`` (the week, the level)
+    and ``coach`` below it, and a walker's backward arrow."""
+    from PIL import Image, ImageDraw, ImageFont  # only when a cover is drawn
+
+    image = Image.new("RGB", (size, size), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    scale = size / SIZE
+    margin = round(_MARGIN * scale)
+    width = size - 2 * margin
+    _arrow(draw, scale)
+    top = round(560 * scale)
+    for text, pixels, colour in ((title, 130, _TEXT), (subtitle, 72, _ACCENT),
+                                 (coach, 56, _SOFT)):
+        if not text:
+            continue
+        font = ImageFont.load_default(size=max(8, round(pixels * scale)))
+        for line in _wrap(draw, text, font, width)[:3]:
+            draw.text((margin, top), line, font=font, fill=colour)
+            top += round(pixels * 1.22 * scale)
+        top += round(40 * scale)
+    out = io.BytesIO()
+    image.quantize(colors=32).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def load_cover(path: Path) -> bytes:
+    """A cover image a coach supplies: a JPEG or PNG file, square enough, not too big."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the cover image: {exc.strerror or exc}"
+                         ) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: the cover image is {len(data) // 1000} kB; at most "
+                         f"{MAX_BYTES // 1000} kB")
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()
+    except Exception:  # Pillow raises many kinds for a file that is not an image
+        raise InputError(f"{path}: not a JPEG or PNG image") from None
+    if kind not in ("JPEG", "PNG"):
+        raise InputError(f"{path}: the cover must be JPEG or PNG, not {kind}")
+    if min(width, height) < 600 or abs(width - height) > 0.02 * max(width, height):
+        raise InputError(f"{path}: the cover must be square and at least 600 pixels "
+                         f"(it is {width}x{height})")
+    return data
+
+
+def mime_type(data: bytes) -> str:
+    """``image/png`` or ``image/jpeg``, from the image's first bytes."""
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+
+
+def _arrow(draw: ImageDraw.ImageDraw, scale: float) -> None:
+    """A round badge with an arrow pointing back: walking backwards, at a glance."""
+    cx, cy, r = round(1060 * scale), round(330 * scale), round(170 * scale)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_ACCENT)
+    half = round(26 * scale)
+    draw.rectangle((cx - round(40 * scale), cy - half, cx + round(95 * scale), cy + half),
+                   fill=_BACKGROUND)
+    draw.polygon([(cx - round(115 * scale), cy), (cx - round(30 * scale), cy - round(80 * scale)),
+                  (cx - round(30 * scale), cy + round(80 * scale))], fill=_BACKGROUND)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str,
+          font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` pixels (a word too long is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in " ".join(text.split()).split(" "):
+        trial = f"{line} {word}".strip()
+        if draw.textlength(trial, font=font) <= width:
+            line = trial
+            continue
+        if line:
+            lines.append(line)
+        while draw.textlength(word, font=font) > width and len(word) > 1:
+            cut = len(word)
+            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
