@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,16 @@ lint: install
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy src
 
-test: lint
+# The page tests drive the system's Chromium (browser downloads are blocked where CI runs):
+# on Linux, Debian's chromium package is installed when no Chromium is found.
+browser:
+	@if [ "$$(uname -s)" = Linux ] && ! command -v chromium >/dev/null \
+	    && ! command -v chromium-browser >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq chromium >/dev/null; fi
+
+test: lint browser
 	$(BIN)/pytest -q
 
 bench: install

@@ -31,3 +31,6 @@ def exercise():  # type: ignore[no-untyped-def]
 def template():  # type: ignore[no-untyped-def]
     """The shipped session template."""
     return load_template(TEMPLATES_DIR / "session.yaml")
+
+
+from browser import browser  # noqa: E402, F401 - the session's Chromium, for page tests

@@ -1,0 +1,194 @@
+"""The share bundle: every week of a program built for one client, with a page and a feed.
+
+``DIR/<client-slug>-<token>/`` holds the tracks (built, or reused when up to date, by
+walkcoach.program), their captions, transcripts and chapters, the cover, ``index.html`` and,
+given the public address, ``feed.xml``. The token is random (``secrets``) and kept in
+``DIR/walkcoach-share.json`` per client and program, so a rebuild keeps the same address and a
+client's podcast subscription keeps working; a leaked link is replaced by deleting the
+client's entry there. Nothing in one client's folder names or links another client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from walkcoach import cover, export, names
+from walkcoach import program as batch
+from walkcoach.errors import InputError, RuntimeFailure
+from walkcoach.model import Program
+from walkcoach.planner import format_duration
+from walkcoach.session import Progress
+from walkcoach.share.feed import feed_xml
+from walkcoach.share.model import Bundle, Episode, Line
+from walkcoach.share.page import page_html
+
+__all__ = ["TOKENS", "ShareResult", "build_share", "check_base_url"]
+
+TOKENS = "walkcoach-share.json"
+"""Where each client's private token is kept, in the folder the bundles go into."""
+_PRIVATE = frozenset({batch.MANIFEST, batch.LOCK})  # the coach's files, not the client's
+_MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "wav": "audio/wav"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShareResult:
+    """A finished bundle: its folder, page, feed and archive, and what the batch did."""
+
+    folder: Path
+    page: Path
+    feed: Path | None
+    archive: Path | None
+    url: str | None
+    program: batch.ProgramResult
+
+
+def check_base_url(base_url: str) -> str:
+    """``base_url`` if it is an http(s) address a podcast app can fetch, else InputError."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment or any(ch.isspace() for ch in base_url):
+        raise InputError(f"--base-url must be an http:// or https:// address of a folder, "
+                         f"not {base_url!r}")
+    return base_url.rstrip("/") + "/"
+
+
+def build_share(program: Program, out_dir: Path, *, client: str | None = None,
+                base_url: str | None = None, make_zip: bool = False, jobs: int | None = None,
+                voice: str = "auto", rate: float = 1.0, fmt: str = "mp3",
+                progress: Progress | None = None) -> ShareResult:
+    """Build (or bring up to date) ``program`` for one client into a bundle under
+    ``out_dir``; with ``base_url`` (where ``out_dir`` is published) also the feed."""
+    name = (client or "").strip() or (program.client.name if program.client else "")
+    if not name:
+        raise InputError("a share bundle is for one client: give --client NAME (or a "
+                         "client: section in the program file)")
+    base = check_base_url(base_url) if base_url else None
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: cannot write here: it is a file, not a folder")
+    with export.new_folders(out_dir, litter=(TOKENS,)):
+        token = _token(out_dir, name, program)
+        folder = out_dir / f"{names.slug(name)}-{token}"
+        built = batch.build_program(program, folder, jobs=jobs, client=name, voice=voice,
+                                    rate=rate, fmt=fmt, progress=progress)
+        if built.failed:
+            first = built.failed[0]
+            raise RuntimeFailure(f"week {first.week} could not be built: {first.error}")
+    url = f"{base}{quote(folder.name)}/" if base else None
+    episodes = [_episode(program, track) for track in built.tracks]
+    _remove_stale_chapters(folder, episodes)
+    _write_bytes(folder / "cover.png", cover.draw_cover(
+        title=program.exercise.title, subtitle=program.name, coach=program.coach))
+    bundle = Bundle(
+        title=program.name, description=program.exercise.summary,
+        exercise=program.exercise.title, coach=program.coach, client=name,
+        sessions_per_week=program.sessions_per_week, safety=_safety(program),
+        cover="cover.png", guid=f"urn:walkcoach:{token}",
+        page_url=f"{url}index.html" if url else None,
+        feed_url=f"{url}feed.xml" if url else None)
+    page = folder / "index.html"
+    export.write_text(page, page_html(bundle, episodes))
+    feed = None
+    if url:
+        feed = folder / "feed.xml"
+        _write_bytes(feed, feed_xml(bundle, episodes, base_url=url))
+    else:
+        (folder / "feed.xml").unlink(missing_ok=True)  # a feed with an old address would lie
+    archive = _zip(folder) if make_zip else None
+    return ShareResult(folder=folder, page=page, feed=feed, archive=archive, url=url,
+                       program=built)
+
+
+def _token(out_dir: Path, client: str, program: Program) -> str:
+    """The client's token for this program: the one kept from before, or a new one."""
+    path = out_dir / TOKENS
+    key = f"{program.source.path.stem}\n{client}"
+    data: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
+            data = loaded
+    tokens: dict[str, Any] = data.setdefault("tokens", {})
+    token = tokens.get(key)
+    if isinstance(token, str) and token.isascii() and token.replace("-", "").replace(
+            "_", "").isalnum() and len(token) >= 16:
+        return token
+    token = secrets.token_urlsafe(16)
+    tokens[key] = token
+    export.write_text(path, json.dumps({"version": 1, "tokens": tokens}, indent=2,
+                                       sort_keys=True) + "\n")
+    return token
+
+
+def _episode(program: Program, track: batch.TrackResult) -> Episode:
+    """The page's and feed's view of one built track, from its files."""
+    sheet_path = track.path.with_suffix(".json")
+    try:
+        sheet = json.loads(sheet_path.read_text(encoding="utf-8"))
+        data = track.path.read_bytes()
+    except (OSError, ValueError) as exc:
+        raise RuntimeFailure(f"{track.path}: cannot read the built track: {exc}") from None
+    week = next(w for w in program.weeks if w.week == track.week)
+    chapters = track.path.with_suffix(".chapters.json")
+    export.write_text(chapters, json.dumps({"version": "1.2.0", "chapters": [
+        {"startTime": c["start_ms"] / 1000, "endTime": c["end_ms"] / 1000,
+         "title": c["title"]} for c in sheet["chapters"]]}, indent=2) + "\n")
+    lines = tuple(Line(start_ms=cue["start_ms"], end_ms=cue["end_ms"], text=cue["text"])
+                  for cue in sheet["cues"])
+    minutes = sheet["walk_minutes"]
+    return Episode(
+        week=track.week, title=f"Week {track.week}: "
+        f"{format_duration(round(minutes * 60_000))}, {sheet['level']}",
+        summary=week.focus, level=sheet["level"], setting=sheet["setting"], minutes=minutes,
+        audio=track.path.name, captions=track.path.with_suffix(".vtt").name,
+        chapters=chapters.name, transcript=track.path.with_suffix(".txt").name,
+        size=len(data), mime=_MIME.get(track.path.suffix[1:], "audio/mpeg"),
+        duration_ms=int(sheet["duration_ms"]), digest=hashlib.sha256(data).hexdigest()[:12],
+        lines=lines)
+
+
+def _safety(program: Program) -> tuple[str, ...]:
+    """The safety notes of the exercise, and of each setting the program uses."""
+    exercise = program.exercise
+    lines = list(exercise.safety)
+    for setting in dict.fromkeys(week.setting for week in program.weeks):
+        spec = exercise.settings.get(setting)
+        lines += [line for line in getattr(spec, "safety", ()) if line not in lines]
+    return tuple(lines)
+
+
+def _remove_stale_chapters(folder: Path, episodes: list[Episode]) -> None:
+    keep = {episode.chapters for episode in episodes}
+    for path in folder.glob("*.chapters.json"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _zip(folder: Path) -> Path:
+    """``folder`` as one archive beside it (the coach's own files left out)."""
+    archive = folder.with_suffix(".zip")
+    with export.atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w") as packed:
+        for path in sorted(_shared_files(folder)):
+            method = zipfile.ZIP_STORED if path.suffix in (".mp3", ".m4a", ".png") \
+                else zipfile.ZIP_DEFLATED
+            packed.write(path, f"{folder.name}/{path.name}", compress_type=method)
+    return archive
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with export.atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def _shared_files(folder: Path) -> Iterator[Path]:
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in _PRIVATE and not path.name.startswith("."):
+            yield path

@@ -1,0 +1,297 @@
+"""The share bundle: a private folder per client with the tracks, a page, a feed and a zip.
+
+The bundle is built once (a short three-week program, the real system voice) and read back
+with tools that are not ours: feedparser reads the feed as a podcast app does, zipfile the
+archive, json the chapters.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from browser import screenshot
+
+from walkcoach.content import TEMPLATES_DIR, load_program
+from walkcoach.errors import InputError
+from walkcoach.names import slug
+from walkcoach.share import TOKENS, ShareResult, build_share
+
+pytestmark = pytest.mark.e2e
+
+BASE = "https://coach.example/walks"
+PROGRAM_TEXT = """\
+program: "Backwards, three weeks"
+coach: "Ana Souza"
+exercise: walking-backwards
+sessions_per_week: 3
+defaults: {setting: floor}
+weeks:
+  - {week: 1, level: beginner, minutes: 1, focus: "Just the roll, slowly."}
+  - {week: 2, level: beginner, minutes: 1.5, focus: "A little longer."}
+  - {week: 3, level: intermediate, minutes: 1, setting: treadmill, focus: "A bit faster."}
+"""
+
+
+@pytest.fixture(scope="module")
+def program_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("share-program") / "three-weeks.yaml"
+    path.write_text(PROGRAM_TEXT, encoding="utf-8")
+    return path
+
+
+def _share(program_file: Path, out: Path, client: str, **options: object) -> ShareResult:
+    options.setdefault("voice", "system")
+    options.setdefault("jobs", 2)
+    return build_share(load_program(program_file), out, client=client, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def shared(program_file: Path, tmp_path_factory: pytest.TempPathFactory) -> ShareResult:
+    """Maria's bundle, with a public address and a zip."""
+    out = tmp_path_factory.mktemp("share")
+    return _share(program_file, out, "María José", base_url=BASE, make_zip=True)
+
+
+def test_the_bundle_is_a_private_folder(shared: ShareResult) -> None:
+    """DIR/<slug>-<token>/ with an unguessable token, and everything the client needs."""
+    folder = shared.folder
+    match = re.fullmatch(r"maria-jose-([A-Za-z0-9_-]{22})", folder.name)
+    assert match, folder.name
+    names = {path.name for path in folder.iterdir()}
+    for week in ("week-01-beginner-01min", "week-02-beginner-01.5min",
+                 "week-03-intermediate-01min"):
+        for suffix in (".mp3", ".json", ".vtt", ".chapters.json"):
+            assert week + suffix in names
+    assert {"index.html", "feed.xml", "cover.png"} <= names
+    assert shared.url == f"{BASE}/{folder.name}/"
+
+
+def test_the_feed_is_a_podcast(shared: ShareResult) -> None:
+    """RSS 2.0 with the itunes and podcast namespaces; every enclosure's length is the file's
+    size, its duration the track's, and the transcript and chapters point at real files."""
+    assert shared.feed is not None
+    parsed = feedparser.parse(shared.feed.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "rss20"
+    assert "http://www.itunes.com/dtds/podcast-1.0.dtd" in parsed.namespaces.values()
+    assert "https://podcastindex.org/namespace/1.0" in parsed.namespaces.values()
+    assert parsed.feed.itunes_block == 1  # feedparser reads "yes" as 1
+    assert parsed.feed.image.href == f"{shared.url}cover.png"
+    assert [int(entry.itunes_episode) for entry in parsed.entries] == [1, 2, 3]
+    text = shared.feed.read_text(encoding="utf-8")
+    for entry, track in zip(parsed.entries, shared.program.tracks, strict=True):
+        (enclosure,) = entry.enclosures
+        assert enclosure.href == f"{shared.url}{track.path.name}"
+        assert int(enclosure.length) == track.path.stat().st_size
+        assert enclosure.type == "audio/mpeg"
+        assert track.duration_ms is not None
+        assert int(entry.itunes_duration) == round(track.duration_ms / 1000)
+        for kind, suffix in (("transcript", ".vtt"), ("chapters", ".chapters.json")):
+            url = f"{shared.url}{track.path.with_suffix(suffix).name}"
+            assert re.search(rf'<podcast:{kind} url="{re.escape(url)}"', text), kind
+            assert (shared.folder / Path(url).name).is_file()
+
+
+def test_chapters_json_matches_the_cue_sheet(shared: ShareResult) -> None:
+    for track in shared.program.tracks:
+        sheet = json.loads(track.path.with_suffix(".json").read_text(encoding="utf-8"))
+        chapters = json.loads(track.path.with_suffix(".chapters.json").read_text("utf-8"))
+        assert chapters["version"] == "1.2.0"
+        assert [(c["startTime"], c["title"]) for c in chapters["chapters"]] == [
+            (c["start_ms"] / 1000, c["title"]) for c in sheet["chapters"]]
+
+
+def test_the_page_is_private_and_self_contained(shared: ShareResult) -> None:
+    html = shared.page.read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex' in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.replace(shared.url or "", ""))
+    assert "<svg" in html  # the QR codes, inline
+    assert html.count('<audio ') == 3
+
+
+def test_the_zip_holds_the_clients_files_only(shared: ShareResult) -> None:
+    assert shared.archive is not None
+    with zipfile.ZipFile(shared.archive) as packed:
+        assert packed.testzip() is None
+        names = {Path(name).name for name in packed.namelist()}
+        assert all(name.startswith(f"{shared.folder.name}/") for name in packed.namelist())
+    assert "index.html" in names and "feed.xml" in names
+    assert not {"walkcoach-manifest.json", ".walkcoach.lock"} & names
+    assert {path.name for path in shared.folder.iterdir()} - names <= {
+        "walkcoach-manifest.json", ".walkcoach.lock"}
+
+
+def test_a_rebuild_keeps_the_address_and_builds_nothing(shared: ShareResult,
+                                                         program_file: Path) -> None:
+    again = _share(program_file, shared.folder.parent, "María José", base_url=BASE)
+    assert again.folder == shared.folder and again.url == shared.url
+    assert not again.program.built and len(again.program.skipped) == 3
+
+
+def test_another_client_gets_another_private_folder(shared: ShareResult, program_file: Path
+                                                    ) -> None:
+    """Two clients in one DIR: different tokens, and neither bundle names the other."""
+    other = _share(program_file, shared.folder.parent, "Sam Lee", base_url=BASE)
+    assert other.folder != shared.folder and other.folder.parent == shared.folder.parent
+    maria_token = shared.folder.name.rsplit("-", 1)[-1][-22:]
+    for path in other.folder.iterdir():
+        if path.is_file():
+            data = path.read_bytes()
+            assert "María".encode() not in data and b"maria" not in data, path.name
+            assert maria_token.encode() not in data, path.name
+    tokens = json.loads((shared.folder.parent / TOKENS).read_text(encoding="utf-8"))
+    assert len(tokens["tokens"]) == 2
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b\\c", "..", "....", "CON", "x" * 300,
+                                  "Zoë\x00Ödegaard", " ", "李小龙"])
+def test_hostile_names_make_safe_folders(name: str) -> None:
+    made = slug(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", made) and len(made) <= 48
+    assert made not in {"con", "prn", "aux", "nul"}
+
+
+def test_a_hostile_client_name_stays_inside(program_file: Path, tmp_path: Path) -> None:
+    result = _share(program_file, tmp_path / "out", "../../x/..")
+    assert result.folder.resolve().parent == (tmp_path / "out").resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("url", ["ftp://x/y", "coach.example", "https://", "https://x/?a=1",
+                                 "https://x/a b"])
+def test_a_bad_base_url_is_refused_before_any_work(program_file: Path, tmp_path: Path,
+                                                   url: str) -> None:
+    with pytest.raises(InputError, match="base-url"):
+        _share(program_file, tmp_path / "out", "Sam", base_url=url)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_client_is_required(program_file: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--client"):
+        _share(program_file, tmp_path / "out", "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_shipped_program_loads_for_sharing() -> None:
+    """The default program names a coach and sessions a week: the page's schedule."""
+    program = load_program(TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml")
+    assert program.sessions_per_week and program.coach
+
+
+# --- the page, in a real browser ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(shared: ShareResult) -> Iterator[str]:
+    """The bundle's folder over HTTP on 127.0.0.1, as a static host would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(shared.folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A phone-sized tab."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _sheets(shared: ShareResult) -> list[dict[str, Any]]:
+    return [json.loads(track.path.with_suffix(".json").read_text(encoding="utf-8"))
+            for track in shared.program.tracks]
+
+
+def test_the_page_in_a_browser(shared: ShareResult, page: Any) -> None:
+    """Every week shown; each audio element loads its track, its duration within 50 ms of
+    the cue sheet; a transcript is shown; the page fits a phone's width."""
+    page.goto(shared.page.as_uri())
+    weeks = page.locator("article.week")
+    assert weeks.count() == 3
+    for index, sheet in enumerate(_sheets(shared)):
+        week = weeks.nth(index)
+        assert week.locator("h3").inner_text().startswith(f"Week {index + 1}: ")
+        duration = week.locator("audio").evaluate(
+            """audio => new Promise((resolve, reject) => {
+                 if (audio.readyState >= 1) return resolve(audio.duration);
+                 audio.addEventListener('loadedmetadata', () => resolve(audio.duration));
+                 audio.addEventListener('error', () => reject(audio.error.message));
+                 audio.load();
+               })""")
+        assert abs(duration * 1000 - sheet["duration_ms"]) <= 50
+        week.locator("summary").click()
+        lines = week.locator(".transcript li")
+        assert lines.count() == len(sheet["cues"])
+        assert lines.first.is_visible() and sheet["cues"][0]["text"] in lines.first.inner_text()
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1]
+    screenshot(page, "share-page-phone")
+
+
+def test_captions_follow_the_audio(shared: ShareResult, page: Any) -> None:
+    """Seeking into a cue shows its words under the player, and highlights the line."""
+    page.goto(shared.page.as_uri())
+    sheet = _sheets(shared)[0]
+    cue = next(c for c in sheet["cues"] if c["kind"] == "time")
+    week = page.locator("article.week").first
+    week.locator("audio").evaluate(
+        """(audio, at) => new Promise(resolve => {
+             audio.addEventListener('seeked', resolve, {once: true});
+             audio.currentTime = at;
+           })""", (cue["start_ms"] + cue["end_ms"]) / 2000)
+    assert week.locator(".caption").inner_text() == cue["text"]
+    assert (week.locator(".transcript li.now").text_content() or "").endswith(cue["text"])
+
+
+def test_decode_audio_data_gives_the_planned_samples(shared: ShareResult, served: str,
+                                                     page: Any) -> None:
+    """Chromium's decodeAudioData returns exactly the planned samples of every track."""
+    page.goto(served + "index.html")
+    for sheet, track in zip(_sheets(shared), shared.program.tracks, strict=True):
+        length = page.evaluate(
+            """async url => {
+                 const data = await (await fetch(url)).arrayBuffer();
+                 const context = new OfflineAudioContext(1, 1, 44100);
+                 return (await context.decodeAudioData(data)).length;
+               }""", served + track.path.name)
+        assert abs(length - sheet["duration_ms"] * 44.1) <= 44  # the sheet rounds to 1 ms
+
+
+def test_printed_it_is_a_handout(shared: ShareResult, page: Any) -> None:
+    """Print media: the schedule, the safety notes and the QR codes, no players."""
+    page.goto(shared.page.as_uri())
+    page.emulate_media(media="print")
+    assert not page.locator("audio").first.is_visible()
+    assert not page.locator("details").first.is_visible()
+    assert page.locator("#schedule").is_visible() and page.locator(".safety").is_visible()
+    assert page.locator(".qr svg").count() == 2 and page.locator(".qr svg").first.is_visible()
+    rows = page.locator("#schedule ~ table tbody tr")
+    assert rows.count() == 3
+    screenshot(page, "share-page-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(
+        b"/Type /Page/") + len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the handout is one page"
