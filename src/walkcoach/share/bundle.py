@@ -155,14 +155,16 @@ def _episode(program: Program, track: batch.TrackResult) -> Episode:
         lines=lines)
 
 
-def _safety(program: Program) -> tuple[str, ...]:
-    """The safety notes of the exercise, and of each setting the program uses."""
+def _safety(program: Program) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The exercise's safety notes, then those of each setting the program uses."""
     exercise = program.exercise
-    lines = list(exercise.safety)
+    groups: list[tuple[str, tuple[str, ...]]] = [("", exercise.safety)]
     for setting in dict.fromkeys(week.setting for week in program.weeks):
         spec = exercise.settings.get(setting)
-        lines += [line for line in getattr(spec, "safety", ()) if line not in lines]
-    return tuple(lines)
+        lines = spec.safety if spec is not None else ()
+        if lines:
+            groups.append((f"On the {setting}", lines))
+    return tuple(groups)
 
 
 def _remove_stale_chapters(folder: Path, episodes: list[Episode]) -> None:

@@ -56,7 +56,7 @@ class Bundle:
     coach: str
     client: str | None
     sessions_per_week: int | None
-    safety: tuple[str, ...]
+    safety: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, lines); the first unheaded
     cover: str  # the cover image's file name in the bundle
     guid: str  # stable per client and program: the feed's identity
     page_url: str | None = None
