@@ -362,6 +362,7 @@ def test_encoder_failing_midway_leaves_nothing(tmp_path: Path,
 
     monkeypatch.setattr(mp3.lameenc, "Encoder", Failing)
     out = tmp_path / "out" / "t.mp3"
+    out.parent.mkdir()  # encode writes into a folder the caller made (session.build_track)
     chunks = (np.full(1000, 0.1, np.float32) for _ in range(3))
     with pytest.raises(ExportError, match="the MP3 encoder failed"):
         export.encode(chunks, out, "mp3")

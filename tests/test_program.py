@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.errors import ContentError
 from walkcoach.pcm import SAMPLE_RATE
-from walkcoach.program import MANIFEST, ProgramResult, build_program, track_name
+from walkcoach.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
 from walkcoach.voice import neural_available
 
 PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
@@ -62,8 +63,10 @@ def _manifest(out: Path) -> dict[str, Any]:
 
 
 def _leftovers(out: Path) -> list[str]:
-    """Temporary files an interrupted write could leave: none may remain."""
-    return [name for name in os.listdir(out) if name.endswith(".part") or name.startswith(".")]
+    """Temporary files an interrupted write could leave: none may remain (the folder's lock
+    file stays, empty)."""
+    return [name for name in os.listdir(out) if name.endswith(".part")
+            or name.startswith(".") and name != LOCK]
 
 
 def _playlist(out: Path) -> list[tuple[int, str, str]]:
@@ -192,7 +195,7 @@ def test_default_program_builds_every_week(shipped: tuple[Path, ProgramResult]) 
         "week-03-intermediate-10min.mp3", "week-04-intermediate-10min.mp3",
         "week-05-advanced-10min.mp3", "week-06-advanced-10min.mp3"]
     assert len(result.built) == 6 and not result.skipped and not result.failed
-    expected = {MANIFEST, f"{STEM}.m3u"} | {
+    expected = {MANIFEST, LOCK, f"{STEM}.m3u"} | {
         track.path.with_suffix(suffix).name for track in result.tracks
         for suffix in (".mp3", ".json", ".vtt")}
     assert set(os.listdir(out)) == expected
@@ -213,6 +216,21 @@ def test_default_program_durations_are_real(shipped: tuple[Path, ProgramResult])
         assert sheet["walk_end_ms"] - sheet["walk_start_ms"] == week.minutes * 60_000
         intro = [cue["text"] for cue in sheet["cues"] if cue["phase"] == "intro"]
         assert week.focus in intro
+
+
+MAX_MB_PER_MINUTE = 0.40
+
+
+@pytest.mark.e2e
+def test_default_program_is_small(shipped: tuple[Path, ProgramResult]) -> None:
+    """The silence between cues costs little: at most 0.40 MB a minute of track, for every
+    week and for the program (0.72 MB when every frame cost as much as speech)."""
+    _, result = shipped
+    sizes = [track.path.stat().st_size / 1e6 for track in result.tracks]
+    minutes = [(track.duration_ms or 0) / 60_000 for track in result.tracks]
+    for track, size, length in zip(result.tracks, sizes, minutes, strict=True):
+        assert size / length <= MAX_MB_PER_MINUTE, track.path.name
+    assert sum(sizes) / sum(minutes) <= MAX_MB_PER_MINUTE
 
 
 @pytest.mark.e2e
@@ -505,3 +523,110 @@ def test_a_worker_speaks_one_phrase_at_a_time_on_one_thread() -> None:
                                                                    expected=expected)],
                                 capture_output=True, text=True, check=True)
         assert result.stdout.split()[-2:] == ["1", "True"]
+
+
+# --- one program per folder, runs that take turns, files checked, text made safe -------------
+
+@pytest.mark.parametrize(("minutes", "name"), [
+    (59.999, "week-04-beginner-59.999min.mp3"), (7.996, "week-04-beginner-07.996min.mp3"),
+    (9.9999, "week-04-beginner-09.9999min.mp3"), (1.001, "week-04-beginner-01.001min.mp3"),
+])
+def test_track_names_never_claim_a_length_the_walk_lacks(minutes: float, name: str) -> None:
+    """59.999 minutes is not named 60min: the name says the walk to the millisecond."""
+    assert track_name(4, "beginner", minutes, "mp3") == name
+    said = float(re.fullmatch(r"week-04-beginner-(.*)min\.mp3", name).group(1))  # type: ignore[union-attr]
+    assert round(said * 60_000) == round(minutes * 60_000)
+
+
+def _copy_as(tmp_path: Path, stem: str, weeks: int = 1) -> Path:
+    """The short program cut to ``weeks`` weeks, saved under another file name."""
+    path = tmp_path / "programs" / f"{stem}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(_first_weeks(tmp_path, weeks).read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.e2e
+def test_a_folder_holds_one_program(tmp_path: Path) -> None:
+    """A second, different program into a folder is refused (exit 2, one line naming the
+    folder and the program it holds) and nothing there changes; the same program is fine."""
+    first, other = _copy_as(tmp_path, "first"), _copy_as(tmp_path, "other")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["program", str(first), "-o", str(out), "--voice", "system",
+                                    "--jobs", "1"]).exit_code == 0
+    before = {name: (out / name).read_bytes() for name in os.listdir(out)}
+    result = CliRunner().invoke(cli, ["program", str(other), "-o", str(out), "--voice",
+                                      "system", "--jobs", "1"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"walkcoach: error: {out}: this folder holds the program 'first'; "
+                             "build 'other' into a folder of its own (their tracks would share "
+                             "names)\n")
+    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
+    again = CliRunner().invoke(cli, ["program", str(first), "-o", str(out), "--voice", "system",
+                                     "--jobs", "1"])
+    assert again.exit_code == 0 and again.stdout.startswith("1 tracks: 0 built, 1 up to date")
+
+
+@pytest.mark.e2e
+def test_concurrent_runs_into_one_folder_take_turns(tmp_path: Path) -> None:
+    """Two real runs into one folder at once: the second waits for the first (and says so),
+    then finds every track up to date; the manifest lists every track, each file whole."""
+    path = _first_weeks(tmp_path, 2)
+    out = tmp_path / "out"
+    _build(path, tmp_path / "warm", jobs=1)  # the phrases, so both runs start alike
+    runs = [_walkcoach("program", str(path), "-o", str(out), "--voice", "system", "--jobs", "2")
+            for _ in range(2)]
+    outcomes = [run.communicate(timeout=600) + (run.returncode,) for run in runs]
+    assert [code for _, _, code in outcomes] == [0, 0], outcomes
+    summaries = sorted(stdout.split(", in ")[0] for stdout, _, _ in outcomes)
+    assert summaries == ["2 tracks: 0 built, 2 up to date", "2 tracks: 2 built, 0 up to date"]
+    waited = [err for _, err, _ in outcomes if err]
+    assert waited == [f"walkcoach: note: waiting for another walkcoach run into {out} to "
+                      "finish\n"], outcomes
+    manifest = _manifest(out)
+    assert sorted(manifest) == sorted(name for name in os.listdir(out) if name.endswith(".mp3"))
+    assert len(manifest) == 2 and _leftovers(out) == []
+    for entry in manifest.values():
+        for name, facts in entry["files"].items():
+            assert facts["size"] == (out / name).stat().st_size
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("damage", ["truncated track", "same size, other bytes", "captions"])
+def test_a_damaged_file_is_rebuilt(short: tuple[Path, Path, Path], tmp_path: Path,
+                                   damage: str) -> None:
+    """The manifest vouches for each file's size and SHA-256: a track cut to 1,000 bytes, a
+    byte changed, or damaged captions are not "up to date"; that week is rebuilt whole."""
+    path, one, _ = short
+    out = tmp_path / "out"
+    shutil.copytree(one, out)
+    track = out / "week-02-beginner-01.5min.mp3"
+    if damage == "truncated track":
+        os.truncate(track, 1000)
+    elif damage == "same size, other bytes":
+        data = bytearray(track.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        track.write_bytes(bytes(data))
+    else:
+        track.with_suffix(".vtt").write_text("WEBVTT\n", encoding="utf-8")
+    result = _build(path, out, jobs=1)
+    assert [t.path.name for t in result.built] == [track.name] and len(result.skipped) == 5
+    for name in os.listdir(one):
+        assert (out / name).read_bytes() == (one / name).read_bytes(), name
+
+
+@pytest.mark.e2e
+def test_a_program_name_with_line_breaks_stays_one_playlist_line(tmp_path: Path) -> None:
+    """Line breaks in the program's name cannot add entries, paths or URLs to the playlist
+    (whatever the loader lets through, the writer flattens it)."""
+    program = load_program(_first_weeks(tmp_path, 1))
+    name = "Six weeks\n#EXTINF:1,Evil\nhttp://evil.example/x.mp3\r\n\n../../etc/passwd\x00"
+    result = build_program(dataclasses.replace(program, name=name), tmp_path / "out",
+                           voice="system", jobs=1)
+    lines = result.playlist.read_text(encoding="utf-8").split("\n")
+    seconds = round(result.tracks[0].duration_ms / 1000)  # type: ignore[operator]
+    assert lines == [
+        "#EXTM3U",
+        "#PLAYLIST:Six weeks #EXTINF:1,Evil http://evil.example/x.mp3 ../../etc/passwd",
+        f"#EXTINF:{seconds},Week 1: 1 minute, beginner, treadmill",
+        "week-01-beginner-01min.mp3", ""]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from walkcoach import planner, sheets
+from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.model import CUE_KINDS, Cue, DroppedCue, SessionSpec, Timeline
 from walkcoach.session import make_spec
 
@@ -162,3 +165,26 @@ def test_script_walk_clock() -> None:
     assert "walk 01:35" in lines[2]
     assert "03:09" in lines[3] and "One." in lines[3]
     assert lines[-1] == "total 03:20.000"
+
+
+def test_captions_of_text_with_line_breaks_keep_one_cue_each(tmp_path: Path) -> None:
+    """Blank lines, carriage returns, Unicode line separators, an arrow and markup in a cue's
+    words: still one cue each, as ffmpeg's WebVTT parser reads the file, with the words
+    intact on one line (escaped as WebVTT requires)."""
+    words = ["Hi Sam\n\nWEBVTT\n\n99\n00:00:00.000 --> 00:00:09.000\nEvil.",
+             "One\r\rtwo\u2028three\u2029four", "<b>bold</b> & --> done"]
+    cues = tuple(Cue(start_ms=1000 * i, end_ms=1000 * i + 900, text=text, kind="technique",
+                     phase="walk") for i, text in enumerate(words))
+    timeline = Timeline(duration_ms=4000, walk_start_ms=0, walk_end_ms=3000, cues=cues)
+    vtt = sheets.captions(timeline)
+    blocks = _blocks(vtt)
+    assert [len(block) for block in blocks] == [3, 3, 3]
+    assert blocks[2][2] == "&lt;b&gt;bold&lt;/b&gt; &amp; --&gt; done"
+    path = tmp_path / "t.vtt"
+    path.write_text(vtt, encoding="utf-8")
+    srt = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i",
+                          str(path), "-f", "srt", "pipe:1"], capture_output=True, text=True,
+                         check=True).stdout
+    parsed = [block.splitlines()[2:] for block in srt.strip().split("\n\n")]
+    assert parsed == [["Hi Sam WEBVTT 99 00:00:00.000 --> 00:00:09.000 Evil."],
+                      ["One two three four"], ["<b>bold</b> & --> done"]]

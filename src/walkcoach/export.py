@@ -1,18 +1,27 @@
-"""The only place that runs ffmpeg: encode a track, tag it, write its sidecars atomically."""
+"""The only place that runs ffmpeg: encode a track, tag it, write its sidecars atomically.
+
+Every file is written to a temporary name beside it and renamed. A temporary's name carries
+the writer's process id (``.track.mp3.wc1234-x1y2z3.part``), so a later run can tell the
+leftovers of a run killed outright (SIGKILL, power loss) from those of a run still writing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
-from walkcoach import mp3
-from walkcoach.errors import ExportError
+from walkcoach import mp3, sheets
+from walkcoach.errors import ExportError, InputError, excerpt
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.pcm import OUTPUT_RATE, SAMPLE_RATE, Audio, pieces
 from walkcoach.resample import upsample2x
@@ -53,6 +62,7 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     chunks = pieces(samples) if isinstance(samples, np.ndarray) else samples
+    tags = {key: sheets.tag_text(value) for key, value in (tags or {}).items()}
     if fmt == "mp3":
         with atomic_path(out) as tmp, tmp.open("wb") as file:
             mp3.write(upsample2x(chunks), file, tags)
@@ -87,9 +97,9 @@ def _run_ffmpeg(chunks: Iterable[Audio], out: Path, fmt: str,
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a text file whole or not at all."""
+    """Write a text file whole or not at all (as UTF-8; what cannot be encoded is replaced)."""
     with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", errors="replace")
 
 
 @contextlib.contextmanager
@@ -108,18 +118,158 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def check_output(path: Path, *, sidecars: Iterable[str] = ()) -> None:
+    """Refuse, before any work, an output that would lose or hide a file.
+
+    ``path`` must name a file; none of the files written with it (``path`` with each suffix
+    of ``sidecars``) may be ``path`` itself; and each that exists must be a regular file, which
+    is replaced: a symbolic link, a folder, a device or a pipe is refused (InputError).
+    """
+    if not path.name or path.name == "..":
+        raise InputError(f"the output {excerpt(str(path))} is empty or a folder: give the "
+                         "file to write, e.g. track.mp3")
+    beside = [path.with_suffix(suffix) for suffix in sidecars]
+    for other in beside:
+        if _same_name(other, path):
+            raise InputError(f"{path}: the track cannot end in {path.suffix}: its own "
+                             f"sidecar {other.name} would overwrite it")
+    for target in (path, *beside):
+        try:
+            mode = os.lstat(target).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # nothing there yet (or a file in the way of the folder: made later)
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{target}: cannot write: it is {_kind(mode)}, not a regular "
+                             "file (walkcoach replaces only regular files)")
+
+
+def _same_name(a: Path, b: Path) -> bool:
+    # Case-insensitive: on macOS and Windows track.JSON and track.json are one file.
+    return os.path.normcase(a).casefold() == os.path.normcase(b).casefold()
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
+             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+             (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 def check_writable(path: Path) -> None:
-    """Fail now, before any work, if ``path`` cannot be written (its folder is made)."""
+    """Fail now, before any work, if ``path`` cannot be written (its folder must exist)."""
     _temporary_beside(path).unlink()
+
+
+@contextlib.contextmanager
+def new_folders(folder: Path, *, litter: Iterable[str] = ()) -> Iterator[None]:
+    """Make ``folder`` and its missing parents for the block; if the block fails (or is
+    interrupted), remove again the folders it made that hold nothing.
+
+    ``litter`` names files of this run that do not count (the folder's lock): a folder
+    holding only those is emptied and removed too.
+    """
+    made = _make_folders(folder)
+    try:
+        yield
+    except BaseException:
+        for path in reversed(made):  # deepest first
+            with contextlib.suppress(OSError):
+                if {entry.name for entry in os.scandir(path)} <= set(litter):
+                    for name in litter:
+                        (path / name).unlink(missing_ok=True)
+                path.rmdir()  # refused, and the folder kept, unless it is empty
+        raise
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and the parents it lacks; the folders made, outermost first."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if os.path.lexists(path):
+            if not path.is_dir():
+                where = "" if path == folder else f" ({path})"
+                raise ExportError(f"{folder}: cannot write here: a file is in the way of this "
+                                  f"folder{where}")
+            break
+        missing.append(path)
+    made = []
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if path.is_dir():
+                continue  # another run made it just now: it is not ours to remove
+            raise ExportError(f"{folder}: cannot write here: a file is in the way of this "
+                              f"folder ({path})") from None
+        except OSError as exc:
+            raise ExportError(f"{folder}: cannot make this folder: "
+                              f"{exc.strerror or exc}") from exc
+        made.append(path)
+    return made
+
+
+_PART = re.compile(r"\.wc(\d+)-[a-z0-9_]+\.part\Z")
+STALE_AFTER_S = 24 * 3600
+"""A temporary whose writer cannot be checked (other systems, older names) is stale after
+this long: no track takes a day to write."""
+
+
+def remove_stale_temporaries(folder: Path) -> tuple[Path, ...]:
+    """Delete the temporaries in ``folder`` that no running writer will finish; those deleted.
+
+    On POSIX a temporary is stale when the process named in it is gone (a run killed outright
+    never removed its own); elsewhere, and for names without a process id, when it is older
+    than STALE_AFTER_S. Another live run's temporaries are never touched.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return ()
+    removed = []
+    now = time.time()
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".part")):
+            continue
+        match = _PART.search(entry.name)
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if match and sys.platform != "win32":
+                stale = not _alive(int(match.group(1)))
+            else:
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_S
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove: leave it
+    return tuple(removed)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (POSIX: signal 0 checks without sending anything)."""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but is not ours to signal
+    return True
 
 
 def _temporary_beside(path: Path) -> Path:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except (FileExistsError, NotADirectoryError):
-        raise ExportError(f"{path}: cannot write here: a file is in the way of its folder "
-                          f"{path.parent}") from None
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.wc{os.getpid()}-",
+                                    suffix=".part")
+    except (FileNotFoundError, NotADirectoryError):
+        raise ExportError(f"{path}: cannot write here: its folder {path.parent} is missing "
+                          "or a file is in the way") from None
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
     os.close(fd)

@@ -30,6 +30,7 @@ from mutagen.id3 import (
 
 from walkcoach.cover import mime_type
 from walkcoach.model import Chapter
+from walkcoach.sheets import tag_text as _safe
 
 _TEXT_FRAMES: dict[str, type[Frame]] = {
     "title": TIT2, "artist": TPE1, "album": TALB, "genre": TCON, "track": TRCK, "disc": TPOS,
@@ -82,9 +83,3 @@ def _frame_bytes(frame: Frame) -> bytes:
     out = io.BytesIO()
     tag.save(out, v2_version=3, padding=lambda _: 0)
     return out.getvalue()[10:]
-
-
-def _safe(text: str) -> str:
-    """One line with no NUL (ID3 ends a text at NUL) and no undecodable surrogates."""
-    cleaned = "".join(" " if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in text)
-    return " ".join(cleaned.encode("utf-8", "replace").decode("utf-8").split())

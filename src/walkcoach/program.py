@@ -3,13 +3,18 @@
 1. Each week becomes a SessionSpec (the client's overrides applied) and a file name (see
    :func:`track_name`). Its content hash covers the week as resolved, the exercise, template
    and lexicon files, the voice, the format, the tags and the walkcoach version. A track whose
-   hash matches the manifest in the output folder and whose files are all there is up to date.
+   hash matches the manifest in the output folder and whose files are all there, each of the
+   size and SHA-256 the manifest recorded, is up to date.
 2. The rest are built longest first by :mod:`walkcoach.parallel`: each missing phrase is
    synthesized once, then the tracks over a process pool. The manifest is rewritten
    atomically after every finished track, so an interrupted batch keeps what finished and
    the rerun builds the rest.
 3. The playlist lists the weeks in order with their real durations (from their cue sheets),
    and files of this program's weeks that changed name or left the program are removed.
+
+A folder belongs to one program (the manifest names it): another program is refused, since
+their tracks would share names. Runs into one folder take turns, by a lock file in it
+(:data:`LOCK`); a run that has to wait says so.
 """
 
 from __future__ import annotations
@@ -17,25 +22,31 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from walkcoach import __version__, cores, export, parallel, planner, session
+import filelock
+
+from walkcoach import __version__, cores, export, notes, parallel, planner, session, sheets
 from walkcoach.content import TEMPLATES_DIR
-from walkcoach.errors import ExportError, InputError, WalkcoachError
+from walkcoach.errors import ExportError, InputError, WalkcoachError, excerpt
 from walkcoach.model import Program, Week
 from walkcoach.session import Progress
 from walkcoach.voice import Speaker
 
-__all__ = ["MANIFEST", "ProgramResult", "Progress", "TrackResult", "build_program",
+__all__ = ["LOCK", "MANIFEST", "ProgramResult", "Progress", "TrackResult", "build_program",
            "track_name"]
 
 MANIFEST = "walkcoach-manifest.json"
 """The manifest's file name in the output folder: what each track was built from."""
-_MANIFEST_VERSION = 1
+LOCK = ".walkcoach.lock"
+"""The lock file in the output folder: runs into one folder take turns. It stays, empty."""
+_MANIFEST_VERSION = 2  # 2: the program owns the folder; each file's size and SHA-256
 Status = Literal["built", "up to date", "failed"]
 """What a batch did with a track."""
 
@@ -96,10 +107,15 @@ def track_name(week: int, level: str, minutes: float, fmt: str) -> str:
     """A track's file name: ``week-01-beginner-05min.mp3``.
 
     The week in two digits, the level, then the walk's minutes: two digits for whole minutes,
-    up to two decimals otherwise (7.5 minutes is ``07.5min``), so names sort in week order.
+    and otherwise the fewest decimals that still say the walk's length to the millisecond
+    (7.5 minutes is ``07.5min``, 59.999 is ``59.999min``, never ``60min``), so names sort in
+    week order and never claim a length the walk does not have.
     """
-    walk = f"{minutes:05.2f}".rstrip("0").rstrip(".")
-    return f"week-{week:02d}-{level}-{walk}min.{fmt}"
+    walk_ms = round(minutes * 60_000)  # the walk as session.make_spec makes it
+    walk = next(text for places in range(6)
+                if round(float(text := f"{walk_ms / 60_000:.{places}f}") * 60_000) == walk_ms)
+    whole, dot, fraction = walk.partition(".")
+    return f"week-{week:02d}-{level}-{whole.zfill(2)}{dot}{fraction}min.{fmt}"
 
 
 def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
@@ -121,18 +137,40 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
         raise InputError(f"jobs must be at least 1, not {jobs}")
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir}: cannot write here: it is a file, not a folder")
+    # A folder this run makes is removed again if the run fails or is interrupted early.
+    with export.new_folders(out_dir, litter=(LOCK,)), _folder_lock(out_dir):
+        return _build_in(program, out_dir, jobs=jobs, client=client, voice=voice, rate=rate,
+                         fmt=fmt, progress=progress, started=started)
+
+
+def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | None, voice: str,
+              rate: float, fmt: str, progress: Progress | None,
+              started: float) -> ProgramResult:
+    """build_program's work, in a folder this run holds."""
+    stem = program.source.path.stem
+    manifest = _Manifest(out_dir / MANIFEST, stem)
+    if manifest.owner not in (None, stem):
+        raise InputError(f"{out_dir}: this folder holds the program "
+                         f"{excerpt(manifest.owner)}; build {excerpt(stem)} into a folder of "
+                         "its own (their tracks would share names)")
+    export.remove_stale_temporaries(out_dir)  # of runs killed outright
     speaker = session.make_speaker(voice, rate=rate)
     all_jobs = _jobs(program, out_dir, speaker, client=client, fmt=fmt)
-    manifest = _Manifest(out_dir / MANIFEST, program.source.path.stem)
     results: dict[int, TrackResult] = {}
     todo = []
     for job in all_jobs:
         duration = manifest.current(job)
-        if duration is None:
-            todo.append(job)
-        else:
+        if duration is not None:
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
                                                  status="up to date", duration_ms=duration)
+            continue
+        try:
+            session.check_output(job.out)  # now, not after the batch's synthesis
+        except WalkcoachError as exc:
+            results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
+                                                 status="failed", error=str(exc))
+            continue
+        todo.append(job)
     todo.sort(key=lambda job: -job.track.spec.walk_ms)  # longest first: workers end together
     by_out = {job.out: job for job in todo}
 
@@ -196,7 +234,46 @@ def _file_hash(path: Path) -> str:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-# -- manifest and playlist --------------------------------------------------------------------
+# -- the folder: its lock, its manifest, its playlist ------------------------------------------
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` for this run: another run into it waits, and says so, until this one
+    ends (the lock is the kernel's, so a killed run holds nothing)."""
+    lock = filelock.FileLock(folder / LOCK)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            notes.note(f"waiting for another walkcoach run into {folder} to finish")
+            lock.acquire()
+    except OSError as exc:
+        raise ExportError(f"{folder}: cannot write here: {exc.strerror or exc}") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    """What the manifest vouches for of a file: its size and SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _unchanged(path: Path, recorded: Any) -> bool:
+    """Whether ``path`` is a regular file of the recorded size and hash (size first: cheap)."""
+    try:
+        facts = os.lstat(path)
+        return (isinstance(recorded, dict) and stat.S_ISREG(facts.st_mode)
+                and facts.st_size == recorded.get("size")
+                and _fingerprint(path)["sha256"] == recorded.get("sha256"))
+    except OSError:
+        return False
+
 
 class _Manifest:
     """``walkcoach-manifest.json``: for each track file, its hash and the files it made."""
@@ -204,38 +281,49 @@ class _Manifest:
     def __init__(self, path: Path, program: str) -> None:
         self.path = path
         self.program = program
+        self.owner: str | None = None  # the program the folder holds, if it holds one
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            tracks = data["tracks"] if data.get("manifest") == _MANIFEST_VERSION else {}
+            tracks = data["tracks"] if data.get("manifest") in (1, _MANIFEST_VERSION) else {}
+            owners = [data.get("program"), *(entry.get("program") for entry in tracks.values()
+                                             if isinstance(entry, dict))]  # 1: per track
+            self.owner = next((str(name) for name in owners if name), None)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             tracks = {}  # no manifest, or not one we can read: everything is rebuilt
         self.tracks: dict[str, dict[str, Any]] = tracks if isinstance(tracks, dict) else {}
 
     def current(self, job: _Job) -> int | None:
-        """The track's duration if it is up to date (same hash, every file whole), else None."""
+        """The track's duration if it is up to date (same hash; the track and its sidecars
+        each the regular file of the size and SHA-256 recorded), else None."""
         entry = self.tracks.get(job.out.name)
         if not isinstance(entry, dict) or entry.get("hash") != job.digest:
             return None
-        files = [job.out.parent / Path(str(name)).name for name in entry.get("files", ())]
-        if not job.out.is_file() or not all(path.is_file() for path in files):
+        files = entry.get("files")
+        names = {job.out.name, *(path.name for path in session.sidecar_paths(job.out))}
+        if not isinstance(files, dict) or set(files) != names or not all(
+                _unchanged(job.out.parent / name, files[name]) for name in sorted(names)):
             return None
         return _sheet_duration(session.sidecar_paths(job.out)[0])
 
     def record(self, job: _Job, duration_ms: int) -> None:
-        """Note a finished track and save the manifest at once."""
-        files = [job.out.name, *(p.name for p in session.sidecar_paths(job.out))]
-        self.tracks[job.out.name] = {"program": self.program, "week": job.week.week,
-                                     "hash": job.digest, "files": files,
-                                     "duration_ms": duration_ms}
+        """Note a finished track with each of its files' size and hash; save the manifest."""
+        paths = (job.out, *session.sidecar_paths(job.out))
+        try:
+            files = {path.name: _fingerprint(path) for path in paths}
+        except OSError:
+            files = {}  # cannot be read back: it is not vouched for, and is rebuilt next time
+        self.tracks[job.out.name] = {"week": job.week.week, "hash": job.digest,
+                                     "files": files, "duration_ms": duration_ms}
         self._save()
 
     def remove_stale(self, keep: set[str]) -> tuple[Path, ...]:
-        """Delete this program's tracks no longer in it (a week renamed or removed), with
-        their sidecars; the tracks removed."""
+        """Delete the tracks no longer in the program (a week renamed or removed), with their
+        sidecars; the tracks removed. The folder holds this program only (an entry of a
+        manifest of version 1 names its own program: another's is left alone)."""
         removed = []
         for name, entry in list(self.tracks.items()):
             if name in keep or not isinstance(entry, dict) \
-                    or entry.get("program") != self.program:
+                    or entry.get("program", self.program) != self.program:
                 continue
             for file in entry.get("files", ()):
                 (self.path.parent / Path(str(file)).name).unlink(missing_ok=True)
@@ -246,7 +334,8 @@ class _Manifest:
         return tuple(removed)
 
     def _save(self) -> None:
-        data = {"manifest": _MANIFEST_VERSION, "tracks": dict(sorted(self.tracks.items()))}
+        data = {"manifest": _MANIFEST_VERSION, "program": self.program,
+                "tracks": dict(sorted(self.tracks.items()))}
         export.write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
@@ -262,12 +351,13 @@ def _sheet_duration(path: Path) -> int | None:
 def _write_playlist(program: Program, out_dir: Path, jobs: list[_Job],
                     results: Mapping[int, TrackResult]) -> Path:
     """``<program>.m3u``: the tracks that exist, in week order, with real durations."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{program.name}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{sheets.m3u_text(program.name)}"]
     for job in jobs:
         result = results[job.week.week]
         if result.duration_ms is None:
             continue
-        lines += [f"#EXTINF:{round(result.duration_ms / 1000)},{job.track.tags['title']}",
+        title = sheets.m3u_text(job.track.tags["title"])
+        lines += [f"#EXTINF:{round(result.duration_ms / 1000)},{title}",
                   job.out.name]
     path = out_dir / f"{program.source.path.stem}.m3u"
     text = "\n".join(lines) + "\n"

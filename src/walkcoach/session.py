@@ -13,6 +13,7 @@ from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_t
 from walkcoach.errors import InputError
 from walkcoach.model import LEVELS, SETTINGS, Exercise, Level, SessionSpec, Setting, Timeline
 from walkcoach.pcm import Audio
+from walkcoach.text import client_name
 from walkcoach.voice import Speaker, resolve_voice
 
 Progress = Callable[[str, int, int], None]
@@ -34,8 +35,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str = "b
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
             and MIN_MINUTES <= minutes <= MAX_MINUTES):
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")
-    if client is not None and not client.strip():
-        client = None
+    client = client_name(client)  # stripped, None when blank; refused if it cannot be said
     ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
     return SessionSpec(
         exercise=ex, template=load_template(template or TEMPLATES_DIR / "session.yaml"),
@@ -90,9 +90,19 @@ class BuiltTrack:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+SIDECARS = (".json", ".vtt")
+"""The suffixes of a track's sidecars: its cue sheet and its captions."""
+
+
 def sidecar_paths(path: Path) -> tuple[Path, Path]:
     """Where a track's cue sheet and captions go: beside it, same stem."""
-    return path.with_suffix(".json"), path.with_suffix(".vtt")
+    return path.with_suffix(SIDECARS[0]), path.with_suffix(SIDECARS[1])
+
+
+def check_output(out: Path) -> None:
+    """Refuse, before any work, a track path that would lose or hide a file: empty, named
+    like its own sidecar, or something other than a regular file (or a sidecar so)."""
+    export.check_output(out, sidecars=SIDECARS)
 
 
 def track_tags(spec: SessionSpec, *, artist: str, album: str | None = None,
@@ -110,12 +120,22 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
     """Build one track into ``out`` plus ``.json`` and ``.vtt`` beside it.
 
     Every file is written to a temporary name and renamed, and if any step fails the files
-    of this build are removed, so an interrupted build leaves nothing half-made.
+    of this build are removed, so an interrupted build leaves nothing half-made (nor a folder
+    it made). The output is checked before any work (see :func:`check_output`), and
+    temporaries that killed runs left in its folder are removed.
     """
     fmt = fmt or out.suffix.lstrip(".").lower() or "mp3"
     if fmt not in export.FORMATS:
         raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
-    export.check_writable(out)  # before minutes of synthesis, not after (sidecars go beside)
+    check_output(out)  # before minutes of synthesis, not after
+    with export.new_folders(out.parent):
+        export.check_writable(out)
+        export.remove_stale_temporaries(out.parent)
+        return _build(spec, speaker, out, fmt, tags, progress)
+
+
+def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str,
+           tags: Mapping[str, str] | None, progress: Progress | None) -> BuiltTrack:
     timeline, clips = plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)

@@ -1,13 +1,51 @@
-"""The cue sheet (JSON) and captions (WebVTT) of a track, both from the same timeline."""
+"""The cue sheet (JSON) and captions (WebVTT) of a track, both from the same timeline; and
+how text is made safe for each format walkcoach writes.
+
+Names and words come from the user (a client name on the command line, a program's name, a
+week's focus) and may hold anything. Whatever the loaders let through, text is made safe
+where it is written, by one function per format: :func:`vtt_cue_text` (captions),
+:func:`m3u_text` (playlists), :func:`tag_text` (ID3 and ffmpeg tags). JSON needs none:
+``json.dumps`` escapes every control character.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from walkcoach.model import Timeline
 
 SHEET_VERSION = 1
+
+# Control characters (C0, DEL, C1: NUL, newlines, CR, form feed, NEL...) and the Unicode line
+# and paragraph separators: anything a format may read as the end of a line or of a field.
+_BREAKS = re.compile(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029][\x00-\x20\x7f-\x9f\u2028\u2029]*")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of control characters and line breaks becomes one
+    space, and lone surrogates (undecodable bytes) become U+FFFD."""
+    return _BREAKS.sub(" ", _SURROGATES.sub("\ufffd", text))
+
+
+def vtt_cue_text(text: str) -> str:
+    """Text for a WebVTT cue: one line (a blank line would end the cue, so players drop the
+    rest), ``&``, ``<`` and ``>`` escaped as WebVTT requires (which also rules out ``-->``)."""
+    return (one_line(text).strip().replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def m3u_text(text: str) -> str:
+    """Text for an M3U line (a title, the playlist's name): one line, so it can never add an
+    entry, a path or a URL of its own."""
+    return one_line(text).strip()
+
+
+def tag_text(text: str) -> str:
+    """Text for an audio tag: one line and no NUL (which ends or splits a value in ID3)."""
+    return one_line(text).strip()
 
 
 def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -50,7 +88,7 @@ def captions(timeline: Timeline) -> str:
     blocks = ["WEBVTT", ""]
     for index, cue in enumerate(timeline.cues, start=1):
         blocks += [str(index), f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}",
-                   cue.text.replace("-->", "->"), ""]
+                   vtt_cue_text(cue.text), ""]
     return "\n".join(blocks)
 
 
