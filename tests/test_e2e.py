@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from walkcoach import export, session
 from walkcoach.cli import cli
 from walkcoach.errors import ExportError
+from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.voice import (
     PhraseCache,
     Speaker,
@@ -108,6 +109,63 @@ def test_every_mp3_decoder_gives_the_planned_length(track: ac.Track) -> None:
     assert ffmpeg.size == mpg123.size == dr_mp3.size
     assert abs(ffmpeg.size - planned) <= 1  # the sheet's milliseconds are rounded up
     assert np.max(np.abs(mpg123 - ffmpeg)) < 1e-3 and np.max(np.abs(dr_mp3 - ffmpeg)) < 1e-3
+
+
+# --- what a player shows: tags, chapters, cover; and the transcript -------------------------
+
+def test_the_mp3_tags_chapters_and_cover(track: ac.Track) -> None:
+    """Title, coach, year, the safety comment, a 1400-pixel cover, and one chapter per phase
+    with the cue sheet's start and end to the millisecond (read by mutagen and by ffmpeg)."""
+    import io
+
+    import mutagen.mp3
+    from PIL import Image
+
+    tags = mutagen.mp3.MP3(track.path).tags
+    assert tags is not None and tags.version[:2] == (2, 3)
+    assert str(tags["TIT2"]) == "Walking backwards - beginner, 3 min"
+    assert str(tags["TPE1"]) == "walkcoach" and str(tags["TALB"]) == "Walking backwards"
+    assert str(tags.getall("COMM")[0]).startswith("If you get dizzy")
+    with Image.open(io.BytesIO(tags.getall("APIC")[0].data)) as cover:
+        assert cover.size == (1400, 1400)
+    sheet_chapters = [(c["start_ms"], c["end_ms"], c["title"]) for c in track.sheet["chapters"]]
+    assert len(sheet_chapters) >= 4
+    chaps = tags.getall("CHAP")
+    assert [(c.start_time, c.end_time, str(c.sub_frames["TIT2"])) for c in chaps] == \
+        sheet_chapters
+    assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chaps]
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i",
+                            str(track.path)], capture_output=True, text=True).stderr
+    spans = re.findall(r"Chapter #0:\d+: start (\d+\.\d+), end (\d+\.\d+)", probe)
+    assert [(round(float(a) * 1000), round(float(b) * 1000)) for a, b in spans] == [
+        (start, end) for start, end, _ in sheet_chapters]
+    assert re.search(r"encoder\s+: LAME3\.100", probe)
+
+
+def test_the_m4a_chapters_and_cover(system_formats: dict[str, ac.Track]) -> None:
+    """The M4A carries the same chapters (mutagen reads them back) and the cover."""
+    from mutagen.mp4 import MP4
+
+    built = system_formats["m4a"]
+    read = MP4(built.path)
+    assert read.tags is not None and read.tags["covr"][0][:4] == b"\x89PNG"
+    assert str(read.tags["\xa9nam"][0]) == "Walking backwards - beginner, 3 min"
+    assert read.chapters is not None
+    starts = [round(chapter.start * 1000) for chapter in read.chapters]
+    assert starts == [c["start_ms"] for c in built.sheet["chapters"]]
+    assert [chapter.title for chapter in read.chapters] == [
+        c["title"] for c in built.sheet["chapters"]]
+
+
+def test_the_transcript_beside_the_captions(track: ac.Track) -> None:
+    """TRACK.txt: the title, then every cue's time (m:ss) and words, in order."""
+    lines = track.path.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Walking backwards - beginner, 3 min" and lines[1] == ""
+    cues = track.sheet["cues"]
+    assert len(lines) == 2 + len(cues)
+    for line, cue in zip(lines[2:], cues, strict=True):
+        minutes, seconds = divmod(cue["start_ms"] // 1000, 60)
+        assert line == f"{minutes:2d}:{seconds:02d}  {cue['text']}"
 
 
 @pytest.mark.parametrize("fmt", ["wav", "m4a", "mp3"])

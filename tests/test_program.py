@@ -242,7 +242,7 @@ def test_default_program_playlist(shipped: tuple[Path, ProgramResult]) -> None:
     for (seconds, title, _), track in zip(entries, result.tracks, strict=True):
         assert track.duration_ms is not None
         assert abs(seconds - track.duration_ms / 1000) <= 0.5
-        assert title.startswith(f"Week {track.week}: ")
+        assert title.startswith(f"Week {track.week} - Walking backwards - ")
 
 
 @pytest.mark.e2e

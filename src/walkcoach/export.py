@@ -15,14 +15,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from walkcoach import mp3, sheets
+from walkcoach import m4a, mp3, sheets
 from walkcoach.errors import ExportError, InputError, excerpt
 from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.model import Chapter
 from walkcoach.pcm import OUTPUT_RATE, SAMPLE_RATE, Audio, pieces
 from walkcoach.resample import upsample2x
 
@@ -36,28 +37,34 @@ _CODECS = {
 _MUXERS = {"mp3": "mp3", "m4a": "ipod", "wav": "wav"}
 
 
-def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None) -> list[str]:
-    """The ffmpeg command that reads raw float samples on stdin and writes ``out``.
+def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None, *,
+                   chapters: Path | None = None) -> list[str]:
+    """The ffmpeg command that reads raw float samples on stdin and writes ``out`` (with the
+    chapters of an FFMETADATA file, if given).
 
     ffmpeg resamples to 44.1 kHz itself, in its own thread, beside the mixing.
     """
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-               "-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
+               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0"]
+    if chapters is not None:
+        command += ["-f", "ffmetadata", "-i", str(chapters), "-map", "0:a",
+                    "-map_chapters", "1"]
+    command += ["-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
     return [*command, "-f", _MUXERS[fmt], str(out)]
 
 
 def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
-           tags: Mapping[str, str] | None = None) -> None:
+           tags: Mapping[str, str] | None = None, *, cover: bytes | None = None,
+           chapters: Sequence[Chapter] = ()) -> None:
     """Encode samples at 22.05 kHz (one array, or chunks streamed as they are made) to ``out``
     at 44.1 kHz.
 
     MP3 is encoded in this process (walkcoach.mp3: LAME over the speech, ready-made frames
     over the silence between cues, twice as fast as ffmpeg encoding every frame); M4A and WAV
-    by ffmpeg. All are mono at 44.1 kHz with exact length. The file is written whole or not
-    at all.
+    by ffmpeg. All are mono at 44.1 kHz with exact length. MP3 and M4A carry the ``cover``
+    image and the ``chapters`` too. The file is written whole or not at all.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -65,17 +72,36 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     tags = {key: sheets.tag_text(value) for key, value in (tags or {}).items()}
     if fmt == "mp3":
         with atomic_path(out) as tmp, tmp.open("wb") as file:
-            mp3.write(upsample2x(chunks), file, tags)
+            mp3.write(upsample2x(chunks), file, tags, cover=cover, chapters=chapters)
         return
-    _run_ffmpeg(chunks, out, fmt, tags)
+    if fmt == "wav":
+        cover, chapters = None, ()  # WAV has no place for either
+    with atomic_path(out) as tmp, _chapters_file(chapters) as listed:
+        _run_ffmpeg(chunks, tmp, out, fmt, tags, listed)
+        if cover:
+            m4a.add_cover(tmp, cover)
 
 
-def _run_ffmpeg(chunks: Iterable[Audio], out: Path, fmt: str,
-                tags: Mapping[str, str] | None) -> None:
-    with atomic_path(out) as tmp, tempfile.TemporaryFile() as errors:
+@contextlib.contextmanager
+def _chapters_file(chapters: Sequence[Chapter]) -> Iterator[Path | None]:
+    """The chapters as an FFMETADATA file for ffmpeg, for the block (None when there are
+    none)."""
+    if not chapters:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="walkcoach-") as folder:
+        path = Path(folder) / "chapters.txt"
+        path.write_text(m4a.ffmetadata(chapters), encoding="utf-8")
+        yield path
+
+
+def _run_ffmpeg(chunks: Iterable[Audio], tmp: Path, out: Path, fmt: str,
+                tags: Mapping[str, str] | None, chapters: Path | None) -> None:
+    with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(encode_command(fmt, tmp, tags), stdin=subprocess.PIPE,
-                                       stdout=subprocess.DEVNULL, stderr=errors)
+            process = subprocess.Popen(encode_command(fmt, tmp, tags, chapters=chapters),
+                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                       stderr=errors)
         except OSError as exc:
             raise ExportError(f"{out}: could not run ffmpeg: {exc}") from exc
         assert process.stdin is not None
@@ -100,6 +126,12 @@ def write_text(path: Path, text: str) -> None:
     """Write a text file whole or not at all (as UTF-8; what cannot be encoded is replaced)."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", errors="replace")
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a binary file whole or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 @contextlib.contextmanager

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import filelock
 
-from walkcoach import __version__, cores, export, notes, parallel, planner, session, sheets
+from walkcoach import __version__, cores, export, labels, notes, parallel, session, sheets
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, WalkcoachError, excerpt
 from walkcoach.model import Program, Week
@@ -210,10 +210,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *, client: str | No
             minutes=week.minutes, client=name, focus=week.focus, speed_mph=week.speed_mph,
             incline_percent=week.incline_percent, extra_cues=week.cues)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
-        title = f"Week {week.week}: {planner.format_duration(spec.walk_ms)}, {spec.level}, " \
-                f"{spec.setting}"
-        tags = {**session.track_tags(spec, artist=program.coach, album=program.name,
-                                     title=title), "track": str(week.week)}
+        tags = labels.track_tags(spec, artist=program.coach, album=program.name,
+                                 week=week.week, weeks=program.weeks[-1].week)
         resolved = {"week": week.week, "level": spec.level, "setting": spec.setting,
                     "walk_ms": spec.walk_ms, "client": spec.client, "focus": spec.focus,
                     "speed_mph": spec.speed_mph, "incline_percent": spec.incline_percent,

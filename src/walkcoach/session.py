@@ -8,13 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from walkcoach import export, mixer, planner, sheets
+from walkcoach import export, labels, mixer, planner, sheets
 from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
 from walkcoach.errors import InputError
+from walkcoach.labels import track_tags
 from walkcoach.model import LEVELS, SETTINGS, Exercise, Level, SessionSpec, Setting, Timeline
 from walkcoach.pcm import Audio
 from walkcoach.text import client_name
 from walkcoach.voice import Speaker, resolve_voice
+
+__all__ = ["SIDECARS", "BuiltTrack", "Progress", "build_track", "check_output", "describe",
+           "make_speaker", "make_spec", "plan_session", "sidecar_paths", "track_tags"]
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as a build advances."""
@@ -90,13 +94,13 @@ class BuiltTrack:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-SIDECARS = (".json", ".vtt")
-"""The suffixes of a track's sidecars: its cue sheet and its captions."""
+SIDECARS = (".json", ".vtt", ".txt")
+"""The suffixes of a track's sidecars: its cue sheet, captions and transcript."""
 
 
-def sidecar_paths(path: Path) -> tuple[Path, Path]:
-    """Where a track's cue sheet and captions go: beside it, same stem."""
-    return path.with_suffix(SIDECARS[0]), path.with_suffix(SIDECARS[1])
+def sidecar_paths(path: Path) -> tuple[Path, ...]:
+    """Where a track's cue sheet, captions and transcript go: beside it, same stem."""
+    return tuple(path.with_suffix(suffix) for suffix in SIDECARS)
 
 
 def check_output(out: Path) -> None:
@@ -105,19 +109,13 @@ def check_output(out: Path) -> None:
     export.check_output(out, sidecars=SIDECARS)
 
 
-def track_tags(spec: SessionSpec, *, artist: str, album: str | None = None,
-               title: str | None = None) -> dict[str, str]:
-    """Basic tags: title, artist (the coach), album (the program or the exercise)."""
-    default_title = f"{spec.exercise.title}: {planner.format_duration(spec.walk_ms)}, " \
-                    f"{spec.level}, {spec.setting}"
-    return {"title": title or default_title, "artist": artist,
-            "album": album or spec.exercise.title, "genre": "Speech"}
-
-
 def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | None = None,
-                tags: Mapping[str, str] | None = None,
+                tags: Mapping[str, str] | None = None, cover: bytes | None = None,
                 progress: Progress | None = None) -> BuiltTrack:
-    """Build one track into ``out`` plus ``.json`` and ``.vtt`` beside it.
+    """Build one track into ``out`` plus ``.json``, ``.vtt`` and ``.txt`` beside it.
+
+    ``tags`` and ``cover`` default to the track's own (walkcoach.labels); the chapters are
+    the session's phases, at the cue sheet's times.
 
     Every file is written to a temporary name and renamed, and if any step fails the files
     of this build are removed, so an interrupted build leaves nothing half-made (nor a folder
@@ -131,27 +129,33 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
     with export.new_folders(out.parent):
         export.check_writable(out)
         export.remove_stale_temporaries(out.parent)
-        return _build(spec, speaker, out, fmt, tags, progress)
+        tags = dict(tags or labels.track_tags(spec, artist="walkcoach"))
+        if cover is None:
+            cover = labels.track_cover(spec, artist=tags.get("artist", ""),
+                                       cache=speaker.cache.root / "covers")
+        return _build(spec, speaker, out, fmt, tags, cover, progress)
 
 
-def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str,
-           tags: Mapping[str, str] | None, progress: Progress | None) -> BuiltTrack:
+def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[str, str],
+           cover: bytes, progress: Progress | None) -> BuiltTrack:
     timeline, clips = plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)
     mastered = mixer.master(timeline, clips)
-    sheet_path, vtt_path = sidecar_paths(out)
-    tags = dict(tags or track_tags(spec, artist="walkcoach"))
+    sheet_path, vtt_path, text_path = sidecar_paths(out)
     if progress:
         progress("encode", 0, 1)
     written: list[Path] = []
     try:
-        export.encode(mastered.chunks(), out, fmt, tags)
+        export.encode(mastered.chunks(), out, fmt, tags, cover=cover,
+                      chapters=timeline.chapters())
         written.append(out)
         export.write_text(sheet_path, sheets.cue_sheet_json(
             timeline, about={**describe(spec, speaker), "format": fmt}))
         written.append(sheet_path)
         export.write_text(vtt_path, sheets.captions(timeline))
+        written.append(vtt_path)
+        export.write_text(text_path, sheets.transcript(timeline, title=tags.get("title", "")))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

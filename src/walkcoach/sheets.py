@@ -92,6 +92,15 @@ def captions(timeline: Timeline) -> str:
     return "\n".join(blocks)
 
 
+def transcript(timeline: Timeline, *, title: str = "") -> str:
+    """The words of the track as plain text, each line with the time it is said (m:ss)."""
+    lines = [one_line(title).strip(), ""] if title.strip() else []
+    for cue in timeline.cues:
+        minutes, seconds = divmod(cue.start_ms // 1000, 60)
+        lines.append(f"{minutes:2d}:{seconds:02d}  {one_line(cue.text).strip()}")
+    return "\n".join(lines) + "\n"
+
+
 def script_text(timeline: Timeline) -> str:
     """The timeline as text a coach can proofread: time, kind, words."""
     lines = []
