@@ -362,7 +362,7 @@ def test_first_build_and_rebuild_are_identical(tmp_path: Path, monkeypatch: pyte
     (Fresh phrases used to be mixed at full float precision, so a rebuild differed.)"""
     monkeypatch.setenv("WALKCOACH_CACHE_DIR", str(tmp_path / "cache"))
     first = _build(tmp_path / "first.mp3", "--minutes", "1", "--voice", "system")
-    assert any((tmp_path / "cache").rglob("*.wav"))
+    assert any((tmp_path / "cache").rglob("*.pcm"))
     request.getfixturevalue("no_engine")
     again = _build(tmp_path / "again.mp3", "--minutes", "1", "--voice", "system")
     assert again.read_bytes() == first.read_bytes()
@@ -425,7 +425,7 @@ def test_failing_sidecar_removes_the_track(short_session: tuple[Any, Any], tmp_p
 def test_a_build_that_succeeds_leaves_only_its_files(short_session: tuple[Any, Any],
                                                      tmp_path: Path) -> None:
     built = session.build_track(*short_session, tmp_path / "walk.mp3")
-    assert _leftovers(tmp_path) == ["walk.json", "walk.mp3", "walk.vtt"]
+    assert _leftovers(tmp_path) == ["walk.json", "walk.mp3", "walk.txt", "walk.vtt"]
     umask = os.umask(0)
     os.umask(umask)
     for path in (built.path, built.cue_sheet, built.captions):
@@ -539,7 +539,7 @@ def test_an_unwritable_output_fails_before_any_phrase_is_made(tmp_path: Path) ->
     speaker = Speaker(resolve_voice("system"), cache=PhraseCache(cache))
     with pytest.raises(ExportError, match="a file is in the way"):
         session.build_track(session.make_spec(minutes=1), speaker, blocker / "walk.mp3")
-    assert not cache.exists() or not any(cache.rglob("*.wav"))
+    assert not cache.exists() or not any(cache.rglob("*.pcm"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notafolder"]
 
 

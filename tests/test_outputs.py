@@ -200,7 +200,7 @@ def test_a_run_killed_while_writing_leaves_nothing_after_the_next_run(tmp_path: 
                            timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert [p.name for p in out.glob(".*.part")] == []
-    assert sorted(p.name for p in out.iterdir()) == ["t.json", "t.mp3", "t.vtt"]
+    assert sorted(p.name for p in out.iterdir()) == ["t.json", "t.mp3", "t.txt", "t.vtt"]
 
 
 # --- folders made by a failed build -----------------------------------------------------------

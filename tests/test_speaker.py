@@ -1,11 +1,13 @@
 """Tests for the Speaker: cache first, then the missing phrases, as many at once as allowed.
 
 The engine here is a fake (a unit test of the Speaker's own logic); the real engines are
-tested end to end in test_e2e.py and test_program.py.
+tested end to end in test_e2e.py and test_program.py, and here for the memory a long line takes.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,8 +17,9 @@ import pytest
 
 from walkcoach.errors import EngineError
 from walkcoach.pcm import SAMPLE_RATE, Audio
-from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
+from walkcoach.voice import PhraseCache, Speaker, VoiceChoice, neural_available
 from walkcoach.voice.base import VoiceInfo
+from walkcoach.voice.split import MAX_CHARS, MAX_WORDS
 
 
 class FakeEngine:
@@ -161,3 +164,71 @@ def test_progress_counts_clips_already_held(tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     speaker.clips(["Stop.", "Halfway."], progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
+
+
+# --- a long line is said in pieces, in bounded memory -----------------------------------------
+
+LONG_WORDS = ("keep your eyes forward and let each foot find the floor behind you while your "
+              "arms swing easily at your sides and your breathing stays slow and steady").split()
+
+
+def _long_line(words: int) -> str:
+    """One sentence of ``words`` words with no break but the final full stop."""
+    return " ".join(LONG_WORDS[i % len(LONG_WORDS)] for i in range(words)) + "."
+
+
+@pytest.mark.parametrize("rate", [1.0, 0.5])
+def test_a_long_line_is_said_in_pieces_joined_by_pauses(rate: float, tmp_path: Path) -> None:
+    engine = FakeEngine(1)
+    choice = VoiceChoice(engine="fake", voice="fake:one", factory=lambda: engine)
+    speaker = Speaker(choice, rate=rate, cache=PhraseCache(tmp_path))
+    text = _long_line(120)
+    clip = speaker.clip(text)
+    assert len(engine.spoken) > 1
+    assert " ".join(engine.spoken).split() == speaker.spoken(text).split()
+    for piece in engine.spoken:  # a slower voice says fewer words in the same time
+        assert len(piece.split()) <= MAX_WORDS * rate and len(piece) <= MAX_CHARS * rate
+    # Each piece is a steady tone: the joins are the only silences, one pause each.
+    quiet = np.concatenate(([0], (np.abs(clip) < 1e-4).astype(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(quiet))  # where runs of quiet samples start and end
+    runs = [run for run in edges[1::2] - edges[::2] if run > SAMPLE_RATE // 20]
+    assert len(runs) == len(engine.spoken) - 1
+    assert all(abs(run - SAMPLE_RATE * 0.18) < SAMPLE_RATE * 0.03 for run in runs), runs
+    # The cache keeps the whole phrase under its own key: a second speaker does not synthesize.
+    again = FakeEngine(1)
+    reader = Speaker(VoiceChoice(engine="fake", voice="fake:one", factory=lambda: again),
+                     rate=rate, cache=PhraseCache(tmp_path))
+    assert np.array_equal(reader.clip(text), clip) and again.spoken == []
+
+
+def test_a_short_line_is_said_whole(tmp_path: Path) -> None:
+    engine = FakeEngine(1)
+    speaker, _ = _speaker(engine, tmp_path)
+    text = "Roll from the ball of the foot to the heel, slowly, and keep your eyes forward."
+    speaker.clip(text)
+    assert engine.spoken == [speaker.spoken(text)]
+
+
+_PEAK_CHILD = """
+import resource, sys
+from pathlib import Path
+from walkcoach.voice import PhraseCache, Speaker, resolve_voice
+speaker = Speaker(resolve_voice("neural"), cache=PhraseCache(Path(sys.argv[1])))
+clip = speaker.clip(sys.stdin.read())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB (bytes on macOS)
+print(clip.size, peak // 1024 if sys.platform == "darwin" else peak)
+"""
+PEAK_CEILING_MB = 500
+
+
+def test_a_400_word_sentence_is_spoken_in_bounded_memory(tmp_path: Path) -> None:
+    """The real neural voice, in a process of its own, so its peak is the phrase's alone
+    (before splitting, 400 words peaked at 3.3 GB; now about 400 MB)."""
+    assert neural_available(), "the neural voice is part of the default install here"
+    done = subprocess.run([sys.executable, "-c", _PEAK_CHILD, str(tmp_path)],
+                          input=_long_line(400), capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    samples, peak_kib = map(int, done.stdout.split())
+    assert samples / SAMPLE_RATE > 60, "400 words take more than a minute to say"
+    assert peak_kib / 1024 < PEAK_CEILING_MB, f"peak {peak_kib / 1024:.0f} MB"

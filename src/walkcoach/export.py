@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from walkcoach import m4a, mp3, sheets
+from walkcoach import m4a, mp3, sheets, tempfiles
 from walkcoach.errors import ExportError, InputError, excerpt
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.model import Chapter
@@ -242,70 +239,19 @@ def _make_folders(folder: Path) -> list[Path]:
     return made
 
 
-_PART = re.compile(r"\.wc(\d+)-[a-z0-9_]+\.part\Z")
-STALE_AFTER_S = 24 * 3600
-"""A temporary whose writer cannot be checked (other systems, older names) is stale after
-this long: no track takes a day to write."""
-
-
 def remove_stale_temporaries(folder: Path) -> tuple[Path, ...]:
-    """Delete the temporaries in ``folder`` that no running writer will finish; those deleted.
-
-    On POSIX a temporary is stale when the process named in it is gone (a run killed outright
-    never removed its own); elsewhere, and for names without a process id, when it is older
-    than STALE_AFTER_S. Another live run's temporaries are never touched.
-    """
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return ()
-    removed = []
-    now = time.time()
-    for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(".part")):
-            continue
-        match = _PART.search(entry.name)
-        try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            if match and sys.platform != "win32":
-                stale = not _alive(int(match.group(1)))
-            else:
-                stale = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_S
-            if stale:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:
-            continue  # gone already, or not ours to remove: leave it
-    return tuple(removed)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (POSIX: signal 0 checks without sending anything)."""
-    if pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists but is not ours to signal
-    return True
+    """Delete the temporaries killed runs left in ``folder`` (see walkcoach.tempfiles)."""
+    return tempfiles.remove_stale(folder)
 
 
 def _temporary_beside(path: Path) -> Path:
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.wc{os.getpid()}-",
-                                    suffix=".part")
+        return tempfiles.make(path.parent, path.name)
     except (FileNotFoundError, NotADirectoryError):
         raise ExportError(f"{path}: cannot write here: its folder {path.parent} is missing "
                           "or a file is in the way") from None
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
-    os.close(fd)
-    return Path(name)
 
 
 def decode(path: Path, rate: int = SAMPLE_RATE) -> Audio:

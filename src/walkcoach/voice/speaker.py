@@ -7,18 +7,20 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
 
-from walkcoach import loudness
-from walkcoach.errors import EngineError
-from walkcoach.pcm import SAMPLE_RATE, Audio, samples_to_ms
+from walkcoach import loudness, notes
+from walkcoach.errors import EngineError, excerpt
+from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
 from walkcoach.voice.base import Engine
 from walkcoach.voice.cache import PhraseCache, as_stored, phrase_key
 from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize
 from walkcoach.voice.select import VoiceChoice
+from walkcoach.voice.split import MAX_CHARS, MAX_WORDS, split_text
 
 Progress = Callable[[int, int], None]
 """Called with (phrases done, phrases in all) while phrases are made."""
 
 _AUDIO_VERSION = "3"  # bump when trimming or levelling changes, so cached phrases are remade
+_PAUSE_MS = 180  # between the pieces of a long line: with the trimmed ends, a 200 ms breath
 
 
 class Speaker:
@@ -123,14 +125,42 @@ class Speaker:
         return self._engine
 
     def _make(self, text: str) -> Audio:
+        if self.cache.take_damaged(self.key(text)):
+            notes.note(f"phrase cache: a damaged entry for {excerpt(text)} was made again",
+                       once=True)
         words = self.spoken(text)
+        # A voice holds a whole piece in memory, in proportion to how long it is said (see
+        # walkcoach.voice.split): a long line is said in pieces, and a slow voice says fewer
+        # words in the same time.
+        scale = min(1.0, self.rate)
+        pieces = split_text(words, max_words=max(1, int(MAX_WORDS * scale)),
+                            max_chars=max(1, int(MAX_CHARS * scale)))
+        if len(pieces) <= 1:
+            samples = self._said(words)
+            if samples.size < SAMPLE_RATE // 20:
+                raise EngineError(f"the voice produced no speech for {excerpt(text)}")
+            return loudness.level(samples, SAMPLE_RATE)
+        # Each piece is levelled on its own: levelling holds copies of its clip oversampled
+        # four times (300 MB for two minutes of speech), so it too works piece by piece. Pieces
+        # of bare punctuation say nothing (and some engines fail on them).
+        said = (self._said(piece) for piece in pieces if any(c.isalnum() for c in piece))
+        levelled = [loudness.level(clip, SAMPLE_RATE) for clip in said if clip.size]
+        if sum(clip.size for clip in levelled) < SAMPLE_RATE // 20:
+            raise EngineError(f"the voice produced no speech for {excerpt(text)}")
+        pause = ms_to_samples(_PAUSE_MS)
+        joined = np.zeros(sum(clip.size + pause for clip in levelled) - pause, dtype=np.float32)
+        at = 0
+        for clip in levelled:
+            joined[at:at + clip.size] = clip
+            at += clip.size + pause
+        return joined
+
+    def _said(self, words: str) -> Audio:
+        """``words`` spoken by the engine, at :data:`SAMPLE_RATE`, silent ends trimmed."""
         samples, rate = self._start().synthesize(words, voice=self.choice.voice, rate=self.rate)
         if rate != SAMPLE_RATE:  # macOS and Windows voices; scipy only loads then
             from scipy.signal import resample_poly
 
             divisor = np.gcd(rate, SAMPLE_RATE)
             samples = resample_poly(samples, SAMPLE_RATE // divisor, rate // divisor)
-        samples = loudness.trim(samples.astype(np.float32), SAMPLE_RATE)
-        if samples.size < SAMPLE_RATE // 20:
-            raise EngineError(f"the voice produced no speech for {text!r}")
-        return loudness.level(samples, SAMPLE_RATE)
+        return loudness.trim(samples.astype(np.float32), SAMPLE_RATE)
