@@ -1,12 +1,14 @@
 """The command line: every command and its help, and every kind of bad input.
 
-Bad input must end with exit status 2 and one clear line (``walkcoach: error: ...``, or
-click's usage error for an option click validates), never a traceback, and no file written.
+Bad input must end with exit status 2 and one clear line (``walkcoach: error: ...``, click's
+usage errors included), never a traceback, and no file written.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,16 +51,12 @@ def _one_error_line(result: Result, *, status: int = 2) -> str:
 
 
 def _usage_error(result: Result, option: str) -> str:
-    """Click's usage error: usage, a hint, and one ``Error:`` line naming the option."""
-    _no_traceback(result)
-    assert result.exit_code == 2, (result.exit_code, result.stderr)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines[0].startswith("Usage: walkcoach "), result.stderr
-    errors = [line for line in lines if line.startswith("Error:")]
-    assert len(errors) == 1 and errors[0] == lines[-1], result.stderr
-    assert f"'{option}'" in errors[0], errors[0]
-    assert result.stdout == ""
-    return errors[0]
+    """click's usage error, as one line like every other error: it names the option and ends
+    with where to read more (not click's usage line, hint, blank line and ``Error:``)."""
+    line = _one_error_line(result)
+    assert f"'{option}'" in line, line
+    assert re.search(r" \(see walkcoach( \w+)? --help\)$", line), line
+    return line
 
 
 # --- help ------------------------------------------------------------------------------------
@@ -146,7 +144,8 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     result, out = built
     assert result.exit_code == 0, result.stderr
     _no_traceback(result)
-    assert sorted(p.name for p in out.parent.iterdir()) == ["walk.json", "walk.mp3", "walk.vtt"]
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        "walk.json", "walk.mp3", "walk.txt", "walk.vtt"]
     assert out.read_bytes()[:3] == b"ID3"
     sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert sheet["voice"] == "system:gmw/en-us" and sheet["format"] == "mp3"
@@ -260,6 +259,10 @@ def _broken_exercise(folder: Path, old: str, new: str) -> tuple[Path, int]:
 
 @pytest.mark.parametrize(("old", "new", "key"), [
     ('start: "Now start stepping backwards."', "start: [1, 2]", "start"),
+    # Unspeakable lines: they failed at build time (exit 1, no place), or only in a long walk.
+    ('"Ball first, then heel."', '"..."', "technique.roll[1]"),
+    ('"Stay in the middle of the belt."', '"\\u200b"', "settings.treadmill.technique.rails[2]"),
+    ("  roll:", "  1:", "technique.1"),
     ("cue_interval_s: 20", "cue_interval_s: 0", "levels.beginner.cue_interval_s"),
     ("title: Walking backwards", "titel: Walking backwards", "titel"),
 ])
@@ -320,3 +323,75 @@ def test_same_seed_same_script_other_seed_other_order() -> None:
     other = json.loads(run("script", *options, "--json").stdout)
     assert [c["text"] for c in other["cues"]] != [c["text"] for c in json.loads(
         first.stdout)["cues"]]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("command", [["script", *SESSION], ["script", *SESSION, "--json"],
+                                     ["exercises"], ["build", *SESSION]])
+def test_a_full_stdout_is_one_error_line(command: list[str], out_dir: Path) -> None:
+    """`walkcoach ... > /dev/full`: exit 1 with one line on stderr, no traceback (a build's
+    track is still whole: only its report could not be printed)."""
+    if command[0] == "build":
+        command = [*command, "-o", str(out_dir / "t.mp3")]
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        result = subprocess.run([sys.executable, "-m", "walkcoach", *command], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert result.returncode == 1
+    assert result.stderr == ("walkcoach: error: cannot write to standard output: No space "
+                             "left on device\n")
+
+
+# --- usage errors and hostile arguments -------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "help_of"), [
+    (["build", "--minutes", "abc", "-o", "t.mp3"], "walkcoach build"),
+    (["build", "--voice", "system"], "walkcoach build"),
+    (["script", "--nosuch"], "walkcoach script"),
+    (["nosuchcommand"], "walkcoach"),
+    (["--nosuch"], "walkcoach"),
+    (["program"], "walkcoach program"),
+])
+def test_usage_errors_are_one_line(args: list[str], help_of: str) -> None:
+    """Not four lines (Usage:, Try ..., a blank line, Error:): one, like every other error."""
+    line = _one_error_line(run(*args))
+    assert line.endswith(f" (see {help_of} --help)"), line
+    assert "Usage:" not in line and "Error:" not in line
+
+
+def test_usage_error_of_a_real_process() -> None:
+    result = subprocess.run([sys.executable, "-m", "walkcoach", "build", "--level", "expert",
+                             "-o", "t.mp3"], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("walkcoach: error: Invalid value for '--level'")
+
+
+def test_help_and_version_still_print() -> None:
+    """The one-line errors leave --help, --version and a bare `walkcoach` alone."""
+    assert run("build", "--help").stdout.startswith("Usage: walkcoach build ")
+    assert run("--version").exit_code == 0
+    bare = run()
+    assert "Usage: walkcoach " in bare.stdout + bare.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="argv bytes that are not UTF-8 (POSIX)")
+@pytest.mark.parametrize("name", [b"Ma\xffria", b"x" * 61, b"\xf0\x9f\x98\x80", b"Sam\nBob"])
+def test_client_name_that_cannot_be_said(out_dir: Path, name: bytes) -> None:
+    """Bytes that are not UTF-8 on the command line (surrogate escapes: a crash when encoded
+    before), an overlong name, or one with no words: exit 2 before any work."""
+    args = [os.fsencode(sys.executable), b"-m", b"walkcoach", b"build", b"--voice", b"system",
+            b"--minutes", b"1", b"--client", name, b"-o", os.fsencode(out_dir / "t.mp3")]
+    result = subprocess.run(args, capture_output=True, timeout=120, check=False)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("walkcoach: error: client name "), stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_device_as_exercise(out_dir: Path) -> None:
+    """/dev/zero was read until memory ran out."""
+    line = _one_error_line(run("build", *SESSION, "--exercise", "/dev/zero",
+                               "-o", str(out_dir / "t.mp3")))
+    assert line == "walkcoach: error: /dev/zero: not a regular file (a device)"
+    assert list(out_dir.iterdir()) == []

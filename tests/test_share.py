@@ -295,3 +295,33 @@ def test_printed_it_is_a_handout(shared: ShareResult, page: Any) -> None:
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(
         b"/Type /Page/") + len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the handout is one page"
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def test_the_share_command_reuses_the_bundle(shared: ShareResult, program_file: Path) -> None:
+    from click.testing import CliRunner
+
+    from walkcoach.cli import cli
+
+    result = CliRunner().invoke(cli, [
+        "share", str(program_file), "--client", "María José", "-o", str(shared.folder.parent),
+        "--base-url", BASE, "--voice", "system", "--zip"], prog_name="walkcoach")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"3 tracks: 0 built, 3 up to date -> {shared.page}"
+    assert lines[1] == f"podcast feed: {shared.url}feed.xml"
+    assert lines[2] == f"zip: {shared.archive}"
+
+
+def test_the_share_command_refuses_a_bad_address(program_file: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from walkcoach.cli import cli
+
+    result = CliRunner().invoke(cli, [
+        "share", str(program_file), "--client", "Sam", "-o", str(tmp_path / "out"),
+        "--base-url", "coach.example"], prog_name="walkcoach")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--base-url" in result.stderr
+    assert not (tmp_path / "out").exists()

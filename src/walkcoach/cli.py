@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from walkcoach import __version__, content, notes, planner, session, sheets
-from walkcoach.errors import WalkcoachError
+from walkcoach.errors import RuntimeFailure, WalkcoachError, one_line
 from walkcoach.export import FORMATS
 from walkcoach.model import LEVELS, SETTINGS
 from walkcoach.voice import list_voices
@@ -36,6 +37,18 @@ def _report_errors(func: F) -> F:
             click.echo("walkcoach: interrupted; no partial files were left", err=True)
             sys.exit(130)
     return wrapper  # type: ignore[return-value]
+
+
+def _print(text: str, *, nl: bool = True) -> None:
+    """Print ``text`` on stdout; a stdout that cannot take it (a full disk, a closed pipe) is
+    a runtime failure reported in one line, not a traceback."""
+    try:
+        click.echo(text, nl=nl)
+        sys.stdout.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):  # nothing more may reach it, even at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise RuntimeFailure(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def _session_options(func: F) -> F:
@@ -64,7 +77,47 @@ def _session_options(func: F) -> F:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UsageError(click.ClickException):
+    """click's own error (a bad option, a missing one) said as one line, like every other."""
+
+    def __init__(self, error: click.ClickException) -> None:
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code  # type: ignore[misc]  # 2 for usage, as click says
+        context = getattr(error, "ctx", None)
+        self.command = context.command_path if context is not None else "walkcoach"
+
+    def show(self, file: Any = None) -> None:
+        """One line on stderr, with where to read more (not click's usage, hint and blank)."""
+        click.echo(f"walkcoach: error: {one_line(self.message)} (see {self.command} --help)",
+                   err=True)
+
+
+@contextlib.contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except (click.exceptions.NoArgsIsHelpError, _UsageError):
+        raise  # "walkcoach" alone shows the help, as it should
+    except click.ClickException as exc:
+        raise _UsageError(exc) from None
+
+
+class _Commands(click.Group):
+    """The command group: its usage errors, and its commands', are one line each."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Parse the group's own options (errors as one line)."""
+        with _one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Find the command, parse its options and run it (errors as one line)."""
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="walkcoach")
 def cli() -> None:
     """Turn exercise instructions into spoken coaching audio tracks."""
@@ -96,9 +149,9 @@ def build(exercise: str, minutes: float, level: str, setting: str, client: str |
     built = session.build_track(spec, speaker, output, fmt=fmt,
                                 tags=session.track_tags(spec, artist=coach))
     _notes(built.timeline)
-    click.echo(f"{built.path}  {sheets.vtt_time(built.timeline.duration_ms)[:8]}  "
-               f"({len(built.timeline.cues)} cues; {built.cue_sheet.name}, "
-               f"{built.captions.name})")
+    _print(f"{built.path}  {sheets.vtt_time(built.timeline.duration_ms)[:8]}  "
+           f"({len(built.timeline.cues)} cues; {built.cue_sheet.name}, "
+           f"{built.captions.name})")
 
 
 @cli.command()
@@ -116,10 +169,9 @@ def script(exercise: str, minutes: float, level: str, setting: str, client: str 
     speaker = session.make_speaker(voice, rate=rate)
     timeline, _ = session.plan_session(spec, speaker)
     if as_json:
-        click.echo(sheets.cue_sheet_json(timeline, about=session.describe(spec, speaker)),
-                   nl=False)
+        _print(sheets.cue_sheet_json(timeline, about=session.describe(spec, speaker)), nl=False)
     else:
-        click.echo(sheets.script_text(timeline), nl=False)
+        _print(sheets.script_text(timeline), nl=False)
 
 
 _STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks"}
@@ -152,23 +204,33 @@ def _progress_bar() -> Iterator[Progress | None]:
         close()
 
 
+def _batch_options(func: F) -> F:
+    """The options of a batch of tracks (shared by program and share)."""
+    options = [
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="CPU cores to use: this many single-threaded worker processes (1: "
+                     "this process) [default: every core]."),
+        click.option("--voice", "-v", default="auto", show_default=True,
+                     help="auto (neural if installed), neural, system, or a voice id from "
+                     "`walkcoach voices`."),
+        click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0,
+                     show_default=True, help="Speaking rate as a multiplier (0.5-2.0)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp3",
+                     show_default=True, help="Audio format of every track."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command("program")
 @click.argument("program_file", metavar="PROGRAM.yaml",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="CPU cores to use: this many single-threaded worker processes (1: this "
-              "process) [default: every core].")
 @click.option("--client", "-c", default=None,
               help="Build for this client: greet them by name (replaces the file's name).")
-@click.option("--voice", "-v", default="auto", show_default=True,
-              help="auto (neural if installed), neural, system, or a voice id from "
-              "`walkcoach voices`.")
-@click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
-              help="Speaking rate as a multiplier (0.5-2.0).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp3", show_default=True,
-              help="Audio format of every track.")
+@_batch_options
 @_report_errors
 def program(program_file: Path, output: Path, jobs: int | None, client: str | None, voice: str,
             rate: float, fmt: str) -> None:
@@ -185,13 +247,50 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
     for path in result.removed:
         click.echo(f"walkcoach: note: removed {path.name}: no longer in the program", err=True)
     failed = f", {len(result.failed)} failed" if result.failed else ""
-    click.echo(f"{len(result.tracks)} tracks: {len(result.built)} built, "
-               f"{len(result.skipped)} up to date{failed}, in {result.seconds:.1f} s "
-               f"-> {result.playlist}")
+    _print(f"{len(result.tracks)} tracks: {len(result.built)} built, "
+           f"{len(result.skipped)} up to date{failed}, in {result.seconds:.1f} s "
+           f"-> {result.playlist}")
     for track in result.failed:
         click.echo(f"walkcoach: error: week {track.week}: {track.error}", err=True)
     if result.failed:
         sys.exit(1)
+
+
+@cli.command("share")
+@click.argument("program_file", metavar="PROGRAM.yaml",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--client", "-c", default=None,
+              help="The client the bundle is for (required unless the program names one).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The folder the client's private bundle goes into.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the output folder will be published (https://...): adds the "
+              "podcast feed and QR codes.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also pack the bundle into one .zip.")
+@_batch_options
+@_report_errors
+def share(program_file: Path, client: str | None, output: Path, base_url: str | None,
+          make_zip: bool, jobs: int | None, voice: str, rate: float, fmt: str) -> None:
+    """Build every week for one client into a private bundle: tracks, a page and a feed.
+
+    The bundle is OUTPUT/<client>-<token>/ (the token is random and kept, so the address
+    stays the same on every rebuild): index.html to open or upload, feed.xml (with
+    --base-url) for a podcast app, and the tracks. Only changed weeks are rebuilt.
+    """
+    from walkcoach import share as bundles  # the page and feed libraries only when sharing
+
+    loaded = content.load_program(program_file)
+    with _progress_bar() as progress:
+        result = bundles.build_share(loaded, output, client=client, base_url=base_url,
+                                     make_zip=make_zip, jobs=jobs, voice=voice, rate=rate,
+                                     fmt=fmt, progress=progress)
+    built = result.program
+    _print(f"{len(built.tracks)} tracks: {len(built.built)} built, "
+           f"{len(built.skipped)} up to date -> {result.page}")
+    if result.feed is not None:
+        _print(f"podcast feed: {result.url}feed.xml")
+    if result.archive is not None:
+        _print(f"zip: {result.archive}")
 
 
 @cli.command()
@@ -200,7 +299,7 @@ def exercises() -> None:
     """List the exercises walkcoach ships."""
     for name in content.exercise_names():
         exercise = content.find_exercise(name)
-        click.echo(f"{name:24} {exercise.summary}")
+        _print(f"{name:24} {exercise.summary}")
 
 
 @cli.command()
@@ -208,7 +307,7 @@ def exercises() -> None:
 def voices() -> None:
     """List the voices of every installed engine, with the ids --voice takes."""
     for info in list_voices():
-        click.echo(f"{info.id:40} {info.language:10} {info.name}")
+        _print(f"{info.id:40} {info.language:10} {info.name}")
 
 
 def show_note(message: str) -> None:
