@@ -389,6 +389,16 @@ def test_client_name_that_cannot_be_said(out_dir: Path, name: bytes) -> None:
     assert list(out_dir.iterdir()) == []
 
 
+def test_program_client_name_that_cannot_be_said(out_dir: Path) -> None:
+    """A program's --client is checked the same way, before any phrase is made."""
+    program = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
+    line = _one_error_line(run("program", str(program), "-o", str(out_dir / "maria"),
+                               "--voice", "system", "--client", "\U0001f600"))
+    assert line.startswith("walkcoach: error: client name cannot be spoken: ")
+    assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_device_as_exercise(out_dir: Path) -> None:
     """/dev/zero was read until memory ran out."""
     line = _one_error_line(run("build", *SESSION, "--exercise", "/dev/zero",

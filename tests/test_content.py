@@ -248,7 +248,7 @@ def test_empty_line_in_list(exercise_path: Path, exercise_text: str) -> None:
     """A blank line of speech is refused at that item's own line."""
     text = edit(exercise_text, '  - "Move at your own pace the whole time."', '  - ""')
     error = load_error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, line_of(text, '  - ""'), "safety[5]")
+    _assert_where(error, exercise_path, line_of(text, '  - ""'), "safety[4]")
 
 
 def test_empty_file(exercise_path: Path) -> None:
@@ -331,15 +331,15 @@ def test_exercise_line_with_stray_brace(exercise_path: Path, exercise_text: str)
     text = edit(exercise_text, "If anything hurts, stop right away.",
                  "If anything hurts :} stop right away.")
     error = load_error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, line_of(text, ":}"), "safety[4]")
+    _assert_where(error, exercise_path, line_of(text, ":}"), "safety[3]")
     assert "brace" in str(error)
 
 
 def test_level_intro_with_unknown_placeholder(exercise_path: Path, exercise_text: str) -> None:
     """Level intros are filled in too, and checked with their full key."""
-    text = edit(exercise_text, "The slope makes your legs", "The {slope} makes your legs")
+    text = edit(exercise_text, "as smooth as it was", "as {smooth} as it was")
     error = load_error(load_exercise, exercise_path, text)
-    _assert_where(error, exercise_path, line_of(text, "{slope}"), "levels.advanced.intro[1]")
+    _assert_where(error, exercise_path, line_of(text, "{smooth}"), "levels.advanced.intro[1]")
 
 
 def test_exercise_line_with_known_placeholder(exercise_path: Path, exercise_text: str) -> None:

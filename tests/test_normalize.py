@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize
+from walkcoach.text import says_a_word
+from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize, speakable
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "audio_templates"
@@ -427,3 +428,45 @@ def test_templates_are_present() -> None:
     ):
         pytest.skip("no exercise template is present yet")
     assert (TEMPLATES / "exercises" / "walking-backwards.yaml").exists()
+
+
+# --- speakable: the one rule for what a voice can say ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "...", "?!", "— – -", "\u200b\u200b", "\ufeff", "\U0001f600\U0001f44d", "Σπίτι", "日本",
+    "\u0301", "ꜜꞈ", "²", "½", "", "xꜜ", "Walk\u10d0 x\ud780",
+])
+def test_speakable_refuses_lines_without_words(text: str) -> None:
+    """Punctuation, zero-width characters, emoji, other scripts alone: nothing to say."""
+    reason = speakable(text)
+    assert reason is not None and reason.startswith("it has no words")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("Walk\nback", "line break"), ("a\u2028b", "line break"), ("a\rb", "line break"),
+    ("a\x00b", "control character"), ("bell\x07", "control character"),
+    ("Ma\udcffria", "not valid UTF-8"),
+])
+def test_speakable_refuses_breaks_and_controls(text: str, says: str) -> None:
+    reason = speakable(text)
+    assert reason is not None and says in reason
+
+
+@pytest.mark.parametrize("text", ["a", "Ball first, then heel.", "5", "٣", "%", "&", "1/2",
+                                  "Tab\tinside", "Café 😀", "x\u200by", "Go xꜜ",
+                                  "xꜜ5", "x—ꜜ"])
+def test_speakable_accepts_any_line_with_a_word(text: str) -> None:
+    assert speakable(text) is None
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30)
+_SYMBOL_TEXT = st.text(st.sampled_from(list("ab1%/&+-—.,:;x ²½٣𝟏é😀\u200b'\"()°×~@#=0 9ꜜ\u10d0")),
+                       max_size=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_ANY_TEXT, _SYMBOL_TEXT))
+def test_property_speakable_means_words_after_normalizing(text: str) -> None:
+    """speakable (checked as content is read) agrees with what the normalizer hands a voice:
+    a line is speakable exactly when its normalized form has a word a voice says."""
+    assert (speakable(text) is None) == says_a_word(normalize(text)), text

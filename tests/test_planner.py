@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from walkcoach import planner
+from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.model import LEVELS, SETTINGS, Cue, SessionSpec, Timeline
 from walkcoach.session import make_spec
 
@@ -423,3 +425,59 @@ def test_format_duration(walk_ms: int, said: str) -> None:
     """Walk lengths are said in whole minutes and seconds, singular where it is one."""
     assert planner.format_duration(walk_ms) == said
 
+
+
+# --- what each setting hears ----------------------------------------------------------------
+
+# Words that only make sense in one setting (as word starts: "handrail" also finds "handrails").
+ONLY_IN = {
+    "treadmill": ("treadmill", "handrail", "rail", "belt", "incline", "uphill", "slope",
+                  "safety key", "mph", "step off"),
+    "floor": ("floor", "mirror", "clear space", "your space", "wall", "chair"),
+}
+
+
+def _everything_said(spec: SessionSpec) -> list[str]:
+    """Every line a session with this spec can say, whatever the walk length."""
+    long_walk = dataclasses.replace(spec, walk_ms=60 * 60_000)
+    lines = list(planner.candidate_phrases(long_walk))
+    lines += [line for group in planner.technique_groups(spec) for line in group.lines]
+    return lines
+
+
+def _foreign_words(spec: SessionSpec) -> list[tuple[str, str]]:
+    other = next(setting for setting in SETTINGS if setting != spec.setting)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, ONLY_IN[other])) + ")", re.IGNORECASE)
+    return [(m[0], line) for line in _everything_said(spec) for m in [pattern.search(line)] if m]
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_no_line_belongs_to_the_other_setting(level: str, setting: str) -> None:
+    """A floor session never hears of handrails or a treadmill's incline; a treadmill session
+    never hears of the floor's clear space or a mirror."""
+    assert _foreign_words(_base(level, setting)) == []
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_shipped_program_weeks_fit_either_setting(setting: str) -> None:
+    """A client's setting overrides every week of a program: each week's focus and cues must
+    suit it (the shipped program's own comment shows a floor client)."""
+    program = load_program(TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml")
+    for week in program.weeks:
+        spec = make_spec(exercise=program.exercise, level=week.level, setting=setting,
+                         minutes=week.minutes, focus=week.focus, speed_mph=week.speed_mph,
+                         incline_percent=week.incline_percent, extra_cues=week.cues)
+        assert _foreign_words(spec) == [], week.week
+
+
+def test_setting_safety_lines_come_with_the_safety_notes() -> None:
+    """Each setting's own safety lines are said in the safety phase, after the general ones."""
+    for setting in SETTINGS:
+        spec = _spec("beginner", setting)
+        own = spec.exercise.settings[setting].safety
+        assert own
+        safety = [c.text for c in planner.plan(spec, _lengths(spec)).cues if c.phase == "safety"]
+        assert safety[-len(own):] == list(own)
+        other = next(s for s in SETTINGS if s != setting)
+        assert not set(spec.exercise.settings[other].safety) & set(safety)

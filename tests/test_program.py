@@ -218,6 +218,26 @@ def test_default_program_durations_are_real(shipped: tuple[Path, ProgramResult])
         assert week.focus in intro
 
 
+@pytest.mark.e2e
+def test_default_program_tags(shipped: tuple[Path, ProgramResult]) -> None:
+    """Each track's tags: TRCK is the week of six, the title names the week, the album the
+    program, the artist the coach; chapters match the cue sheet."""
+    import mutagen.mp3
+
+    _, result = shipped
+    program = load_program(PROGRAM)
+    for track in result.tracks:
+        tags = mutagen.mp3.MP3(track.path).tags
+        assert tags is not None
+        assert str(tags["TRCK"]) == f"{track.week}/6"
+        assert str(tags["TIT2"]).startswith(f"Week {track.week} - Walking backwards - ")
+        assert str(tags["TALB"]) == program.name and str(tags["TPE1"]) == program.coach
+        sheet = json.loads(track.path.with_suffix(".json").read_text(encoding="utf-8"))
+        assert [(c.start_time, c.end_time) for c in tags.getall("CHAP")] == [
+            (c["start_ms"], c["end_ms"]) for c in sheet["chapters"]]
+        assert tags.getall("APIC")
+
+
 MAX_MB_PER_MINUTE = 0.40
 
 

@@ -10,18 +10,39 @@ The tree::
         ├── EngineError       a voice engine could not speak a phrase
         └── ExportError       an encoder (LAME, ffmpeg) or a file write failed
 
-Every error's ``str()`` is one line, fit to print as it is.
+Every error's ``str()`` is one line, fit to print as it is: the base class makes it so.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Line breaks of every kind, with the spaces around them.
+_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: line breaks become spaces, a tab a space, and any other
+    character that does not print (controls, zero-width and direction marks) an escape.
+
+    A message can carry text from outside (a parser's report, a file name, a key): this keeps
+    it from spilling over lines or sending control characters to a terminal.
+    """
+    if text.isprintable():
+        return text
+    text = _BREAKS.sub(" ", text)
+    return "".join(char if char.isprintable() else " " if char == "\t" else repr(char)[1:-1]
+                   for char in text)
 
 
 class WalkcoachError(Exception):
     """Base of every error walkcoach raises on purpose."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(WalkcoachError):

@@ -50,8 +50,13 @@ class LevelSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class SettingSpec:
-    """What changes with the setting: setup and cool-down lines, extra technique groups."""
+    """What changes with the setting: safety, setup and cool-down lines, extra technique groups.
 
+    A line that only holds in one setting (handrails on a treadmill, a clear space on the
+    floor) belongs here, never in the exercise's lines for every setting.
+    """
+
+    safety: tuple[str, ...] = ()
     setup: tuple[str, ...] = ()
     technique: tuple[CueGroup, ...] = ()
     cooldown: tuple[str, ...] = ()

@@ -3,7 +3,9 @@
 How a track is laid out:
 
 * Before the walk, the intro, safety and setup lines follow each other with the template's
-  pauses; the walk starts ``before_start`` after the last of them, with the start cue.
+  pauses; the walk starts ``before_start`` after the last of them, with the start cue. Safety
+  and setup are the exercise's lines for every setting, then the session setting's own (the
+  cool-down says the setting's first); speed and incline are said on a treadmill only.
 * The walk clock starts at the start cue. Time cues are anchored: each starts exactly at its
   moment (halfway; "N minutes left" for N = 5..2; one minute; thirty seconds; a countdown;
   "stop" exactly at the end of the walk). Only moments strictly inside the walk count. Time cues
@@ -88,7 +90,7 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
         # The week's focus is the coach's own words, like extra cues: said as written.
         lines.append(_Line(text=spec.focus, kind="intro", phase="intro"))
     add("intro", "intro", *spec.level_spec.intro)
-    add("safety", "safety", t.safety_lead, *ex.safety)
+    add("safety", "safety", t.safety_lead, *ex.safety, *ex.settings[spec.setting].safety)
     add("setup", "setup", t.setup_lead, *ex.setup, *ex.settings[spec.setting].setup)
     if spec.setting == "treadmill":
         add("setup", "setup", t.treadmill_speed)

@@ -7,7 +7,7 @@ from pathlib import Path
 import walkcoach.audio_templates as _templates  # type: ignore[import-not-found]
 from walkcoach.content.exercise import load_exercise, load_lexicon, load_template
 from walkcoach.content.program import load_program
-from walkcoach.errors import InputError
+from walkcoach.errors import InputError, excerpt
 from walkcoach.model import Exercise
 
 __all__ = ["TEMPLATES_DIR", "exercise_names", "find_exercise", "load_exercise", "load_lexicon",
@@ -28,5 +28,5 @@ def find_exercise(name_or_path: str) -> Exercise:
     path = TEMPLATES_DIR / "exercises" / f"{name_or_path}.yaml"
     if not path.exists():
         known = ", ".join(exercise_names()) or "none"
-        raise InputError(f"unknown exercise '{name_or_path}' (available: {known})")
+        raise InputError(f"unknown exercise {excerpt(name_or_path)} (available: {known})")
     return load_exercise(path)

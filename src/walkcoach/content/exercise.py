@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import cast
 
 from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.errors import excerpt
 from walkcoach.model import (
     LEVELS,
     SETTINGS,
@@ -21,6 +22,7 @@ from walkcoach.model import (
     Source,
     TimeWords,
 )
+from walkcoach.text import speakable
 
 _FILLED = frozenset({"client", "title", "duration", "level", "setting", "speed_mph",
                      "incline_percent"})
@@ -38,16 +40,19 @@ def load_exercise(path: Path) -> Exercise:
               "technique", "settings", "levels", "cooldown")
     name = _text(node, "name")
     if name != path.stem:
-        raise node.error("name", f"must match the file name '{path.stem}', not '{name}'")
+        raise node.error("name", f"must match the file name {excerpt(path.stem)}, not "
+                                 f"{excerpt(name)}")
     settings_node = _mapping(node, "settings")
     settings_node.only(*SETTINGS)
     settings: dict[Setting, SettingSpec] = {}
     for setting in SETTINGS:
         sub = _mapping(settings_node, setting)
-        sub.only("setup", "technique", "cooldown")
-        settings[setting] = SettingSpec(setup=_filled(sub, "setup", required=False),
-                                        technique=_groups(sub, "technique", required=False),
-                                        cooldown=sub.texts("cooldown", required=False))
+        sub.only("safety", "setup", "technique", "cooldown")
+        settings[setting] = SettingSpec(
+            safety=_filled(sub, "safety", required=False),
+            setup=_filled(sub, "setup", required=False),
+            technique=_groups(sub, "technique", required=False),
+            cooldown=sub.texts("cooldown", required=False, spoken=True))
     levels_node = _mapping(node, "levels")
     levels_node.only(*LEVELS)
     levels: dict[Level, LevelSpec] = {}
@@ -63,17 +68,17 @@ def load_exercise(path: Path) -> Exercise:
         )
     return Exercise(
         name=name,
-        title=_text(node, "title"),
+        title=cast(str, node.text("title", spoken=True)),  # said in the welcome
         summary=_text(node, "summary"),
         purpose=_filled(node, "purpose"),
         muscles=node.texts("muscles", required=False),
         safety=_filled(node, "safety"),
         setup=_filled(node, "setup"),
-        start=node.text("start", required=False),
+        start=node.text("start", required=False, spoken=True),
         technique=_groups(node, "technique", required=True),
         settings=settings,
         levels=levels,
-        cooldown=node.texts("cooldown"),
+        cooldown=node.texts("cooldown", spoken=True),
         source=Source(path=path, line=1),
     )
 
@@ -86,7 +91,7 @@ def load_template(path: Path) -> SessionTemplate:
               "pauses_ms")
     time = _mapping(node, "time")
     time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds", "countdown", "stop")
-    countdown = time.texts("countdown")
+    countdown = time.texts("countdown", spoken=True)
     if len(countdown) > 10:
         raise time.error("countdown", "may count down from ten at the most")
     pauses = _mapping(node, "pauses_ms")
@@ -95,7 +100,7 @@ def load_template(path: Path) -> SessionTemplate:
     pauses.only(*keys)
     values = {key: int(_number(pauses, key, 0, 60_000, integer=True)) for key in keys}
     template = SessionTemplate(
-        greeting=_line(node, "greeting"),
+        greeting=_line(node, "greeting", named=True),  # said only to a named client
         welcome=_line(node, "welcome"),
         safety_lead=_line(node, "safety_lead"),
         setup_lead=_line(node, "setup_lead"),
@@ -112,7 +117,7 @@ def load_template(path: Path) -> SessionTemplate:
             stop=_line(time, "stop", _AS_WRITTEN),
         ),
         cooldown_lead=_line(node, "cooldown_lead", _AS_WRITTEN),
-        finish=node.texts("finish"),
+        finish=node.texts("finish", spoken=True),
         pauses=Pauses(**values),
         source=Source(path=path, line=1),
     )
@@ -126,26 +131,28 @@ def load_lexicon(path: Path) -> dict[str, str]:
     words = node.mapping("words", required=False)
     if words is None:
         return {}
-    lexicon: dict[str, str] = {}
-    for key in words.keys():
-        lexicon[str(key)] = _text(words, str(key))
-    return lexicon
+    # A respelling is what the voice says instead of the word: it must be speakable itself.
+    return {key: cast(str, words.text(key, spoken=True)) for key in words.names()}
 
 
 def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:
     sub = node.mapping(key, required=required)
     if sub is None:
         return ()
-    groups = tuple(CueGroup(name=str(name), lines=sub.texts(str(name))) for name in sub.keys())
+    groups = tuple(CueGroup(name=name, lines=sub.texts(name, spoken=True))
+                   for name in sub.names())
     if required and not groups:
         raise node.error(key, "needs at least one group of cues")
     return groups
 
 
-def _line(node: Node, key: str, allowed: frozenset[str] = _FILLED) -> str:
-    """A template line whose {placeholders} are all ones this line is filled with."""
+def _line(node: Node, key: str, allowed: frozenset[str] = _FILLED, *,
+          named: bool = False) -> str:
+    """A template line whose {placeholders} are all ones this line is filled with, and which
+    can be spoken once filled in (``named``: it is only said to a client with a name)."""
     value = _text(node, key)
     _check_placeholders(node, key, value, allowed)
+    _check_spoken(node, key, value, allowed, named=named)
     return value
 
 
@@ -153,9 +160,27 @@ def _filled(node: Node, key: str, *, required: bool = True) -> tuple[str, ...]:
     """Exercise lines the planner fills in like template lines (said before the walk)."""
     values = node.texts(key, required=required)
     for index, value in enumerate(values):
-        _check_placeholders(node, f"{key}[{index}]", value, _FILLED,
-                            line=node.item_line(key, index))
+        where, line = f"{key}[{index}]", node.item_line(key, index)
+        _check_placeholders(node, where, value, _FILLED, line=line)
+        _check_spoken(node, where, value, _FILLED, line=line)
     return values
+
+
+def _check_spoken(node: Node, key: str, value: str, allowed: frozenset[str], *,
+                  line: int | None = None, named: bool = False) -> None:
+    """A line the planner fills in must be speakable as filled in, in every session.
+
+    Every value put in is speakable itself, except the client's name, which is empty when
+    there is no client: a line that is only "{client}" and punctuation would then say nothing.
+    """
+    problem = speakable(value)
+    if problem is None and "client" in allowed and not named:
+        fills = dict.fromkeys(allowed, "1") | {"client": ""}
+        if speakable(value.format(**fills)):
+            problem = ("with no client it says nothing: the {client} placeholder is its only "
+                       f"word ({excerpt(value)})")
+    if problem:
+        raise node.error(key, f"cannot be spoken: {problem}", line=line)
 
 
 def _check_placeholders(node: Node, key: str, value: str, allowed: frozenset[str],
@@ -166,11 +191,11 @@ def _check_placeholders(node: Node, key: str, value: str, allowed: frozenset[str
     try:
         fields = list(string.Formatter().parse(value))
     except ValueError:
-        raise node.error(key, f"unmatched brace in '{value}' (known placeholders: {known})",
-                         line=line) from None
+        raise node.error(key, f"unmatched brace in {excerpt(value)} (known placeholders: "
+                              f"{known})", line=line) from None
     for _, name, spec, conversion in fields:
         if name is not None and (name not in allowed or spec or conversion):
-            raise node.error(key, f"unknown placeholder in '{value}' (known: {known})",
+            raise node.error(key, f"unknown placeholder in {excerpt(value)} (known: {known})",
                              line=line)
 
 

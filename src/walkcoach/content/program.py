@@ -27,6 +27,7 @@ from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError
 from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Exercise, Level, Program, Setting, Source
 from walkcoach.model import Week as WeekSpec
+from walkcoach.text import name_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client")
 _WEEK_KEYS = ("week", "level", "setting", "minutes", "speed_mph", "incline_percent", "focus",
@@ -87,8 +88,8 @@ def _week_values(node: Node) -> dict[str, Any]:
         "speed_mph": lambda: node.number("speed_mph", low=0.1, high=15, required=False),
         "incline_percent": lambda: node.number("incline_percent", low=0, high=30,
                                                required=False),
-        "focus": lambda: node.text("focus", required=False),
-        "cues": lambda: node.texts("cues", required=False) or None,
+        "focus": lambda: node.text("focus", required=False, spoken=True),
+        "cues": lambda: node.texts("cues", required=False, spoken=True) or None,
     }
     values = {key: read() for key, read in readers.items() if key in node}
     return {key: value for key, value in values.items() if value is not None}
@@ -120,7 +121,11 @@ def _client(node: Node, path: Path) -> ClientSpec | None:
     if sub is None:
         return None
     sub.only(*_CLIENT_KEYS)
-    return ClientSpec(name=_text(sub, "name"),
+    name = _text(sub, "name")
+    problem = name_problem(name)  # the same rule as a name given with --client
+    if problem:
+        raise sub.error("name", problem)
+    return ClientSpec(name=name,
                       level=cast(Level | None, sub.choice("level", LEVELS, required=False)),
                       setting=cast(Setting | None,
                                    sub.choice("setting", SETTINGS, required=False)),

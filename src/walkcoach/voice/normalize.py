@@ -20,6 +20,10 @@ The rules, in the order they run:
 
 Sentence punctuation is kept for the pauses it gives. For a lexicon whose respellings
 do not contain its own keys, ``normalize`` is idempotent.
+
+Which lines can be spoken at all is decided by :func:`speakable` (in :mod:`walkcoach.text`,
+re-exported here), which content calls when a file is read: after this normalizer a
+speakable line has at least one letter A-Z. The two share the table of symbols said as words.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from collections.abc import Callable, Mapping
 
 from num2words import num2words
 
-__all__ = ["NORMALIZER_VERSION", "normalize"]
+from walkcoach.text import SAID_AS_WORDS, speakable
+
+__all__ = ["NORMALIZER_VERSION", "normalize", "speakable"]
 
 NORMALIZER_VERSION = "1"
 
@@ -84,8 +90,7 @@ _ABBREVIATIONS: list[tuple[re.Pattern[str], str]] = [
 # After a slash, these words read as a rate ("reps/side" -> "reps per side").
 _PER_WORDS = r"(?:day|week|month|side|leg|arm|set|session|rep|round|lap|minute|min|hour|hr)s?\b"
 
-_SYMBOLS = {"&": "and", "+": "plus", "=": "equals", "~": "about", "@": "at", "#": "number",
-            "%": "percent", "°": "degrees", "×": "times"}
+_SYMBOLS = SAID_AS_WORDS
 
 
 def _match_case(original: str, spoken: str) -> str:
