@@ -648,5 +648,5 @@ def test_a_program_name_with_line_breaks_stays_one_playlist_line(tmp_path: Path)
     assert lines == [
         "#EXTM3U",
         "#PLAYLIST:Six weeks #EXTINF:1,Evil http://evil.example/x.mp3 ../../etc/passwd",
-        f"#EXTINF:{seconds},Week 1: 1 minute, beginner, treadmill",
+        f"#EXTINF:{seconds},Week 1 - Walking backwards - beginner, 1 min",
         "week-01-beginner-01min.mp3", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from walkcoach import __version__, content, notes, planner, session, sheets
+from walkcoach import __version__, content, interrupts, notes, planner, session, sheets
 from walkcoach.errors import RuntimeFailure, WalkcoachError, one_line
 from walkcoach.export import FORMATS
-from walkcoach.model import LEVELS, SETTINGS
+from walkcoach.model import LEVELS, SETTINGS, ClientSpec
 from walkcoach.voice import list_voices
 
 if TYPE_CHECKING:
@@ -25,18 +26,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _report_errors(func: F) -> F:
-    """Turn walkcoach's errors into one line on stderr and the right exit status."""
+    """Turn walkcoach's errors into one line on stderr and the right exit status.
+
+    Ctrl-C stops a command with exit status 130; SIGTERM is raised as
+    walkcoach.interrupts.Terminated, so it unwinds through the same cleanups, and exits 143.
+    """
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with interrupts.sigterm_raises():
+                return func(*args, **kwargs)
         except WalkcoachError as exc:
             click.echo(f"walkcoach: error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("walkcoach: interrupted; no partial files were left", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            _ignore_stop_signals()
+            terminated = isinstance(exc, interrupts.Terminated)
+            click.echo(f"walkcoach: {'terminated' if terminated else 'interrupted'}; "
+                       "no partial files were left", err=True)
+            sys.exit(interrupts.Terminated.exit_status if terminated else 130)
     return wrapper  # type: ignore[return-value]
+
+
+def _ignore_stop_signals() -> None:
+    """The work is cleaned up and the process is leaving: another Ctrl-C or SIGTERM must not
+    cut its exit short (a traceback from an exit handler, workers not yet reaped)."""
+    for signum in interrupts.STOP_SIGNALS:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to ignore there
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def _print(text: str, *, nl: bool = True) -> None:
@@ -51,6 +68,19 @@ def _print(text: str, *, nl: bool = True) -> None:
         raise RuntimeFailure(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
+_CLIENT_HELP = ("A client profile (clients/NAME.yaml here, or a YAML file) or just a name: "
+                "the client is greeted by name.")
+
+
+def _client(value: str | None, *near: Path) -> ClientSpec | str | None:
+    """The client ``--client`` names: a profile found in clients/ (here or ``near``) or a
+    profile file, else the bare name (checked)."""
+    if value is None or not value.strip():
+        return None
+    found = content.find_client(value, near=(Path.cwd(), *near))
+    return found if found.source.path != content.COMMAND_LINE else found.name
+
+
 def _session_options(func: F) -> F:
     """The options that describe one session (shared by build and script)."""
     options = [
@@ -59,11 +89,13 @@ def _session_options(func: F) -> F:
         click.option("--minutes", "-m", type=click.FloatRange(1, 60), default=8,
                      show_default=True, help="Walking time from 'begin' to 'stop' (1-60, "
                      "fractions allowed)."),
-        click.option("--level", "-l", type=click.Choice(LEVELS), default="beginner",
-                     show_default=True, help="Sets speed, incline and how often cues come."),
-        click.option("--setting", "-s", type=click.Choice(SETTINGS), default="treadmill",
-                     show_default=True, help="Where the client walks."),
-        click.option("--client", "-c", default=None, help="Greet the client by name."),
+        click.option("--level", "-l", type=click.Choice(LEVELS), default=None,
+                     help="Sets speed, incline and how often cues come [default: the "
+                     "client profile's, else beginner]."),
+        click.option("--setting", "-s", type=click.Choice(SETTINGS), default=None,
+                     help="Where the client walks [default: the client profile's, else "
+                     "treadmill]."),
+        click.option("--client", "-c", default=None, help=_CLIENT_HELP),
         click.option("--voice", "-v", default="auto", show_default=True,
                      help="auto (neural if installed), neural, system, or a voice id from "
                      "`walkcoach voices`."),
@@ -139,12 +171,13 @@ def _notes(timeline: Any) -> None:
 @click.option("--coach", default="walkcoach", show_default=True,
               help="The artist tag: who the client hears.")
 @_report_errors
-def build(exercise: str, minutes: float, level: str, setting: str, client: str | None,
+def build(exercise: str, minutes: float, level: str | None, setting: str | None,
+          client: str | None,
           voice: str, rate: float, seed: int, output: Path, fmt: str | None,
           coach: str) -> None:
     """Build one coaching track (MP3 by default) with its cue sheet and captions."""
     spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=client, seed=seed)
+                             client=_client(client), seed=seed)
     speaker = session.make_speaker(voice, rate=rate)
     built = session.build_track(spec, speaker, output, fmt=fmt,
                                 tags=session.track_tags(spec, artist=coach))
@@ -158,14 +191,15 @@ def build(exercise: str, minutes: float, level: str, setting: str, client: str |
 @_session_options
 @click.option("--json", "as_json", is_flag=True, help="Print the cue sheet as JSON.")
 @_report_errors
-def script(exercise: str, minutes: float, level: str, setting: str, client: str | None,
+def script(exercise: str, minutes: float, level: str | None, setting: str | None,
+           client: str | None,
            voice: str, rate: float, seed: int, as_json: bool) -> None:
     """Print a session's timeline for proofreading, without building a track.
 
     Phrase lengths come from the voice (cached), so the times are those of the real track.
     """
     spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=client, seed=seed)
+                             client=_client(client), seed=seed)
     speaker = session.make_speaker(voice, rate=rate)
     timeline, _ = session.plan_session(spec, speaker)
     if as_json:
@@ -229,7 +263,9 @@ def _batch_options(func: F) -> F:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
 @click.option("--client", "-c", default=None,
-              help="Build for this client: greet them by name (replaces the file's name).")
+              help="Build for this client: a profile (clients/NAME.yaml here or beside the "
+              "program, or a YAML file) replaces the file's client; a bare name replaces its "
+              "name.")
 @_batch_options
 @_report_errors
 def program(program_file: Path, output: Path, jobs: int | None, client: str | None, voice: str,
@@ -242,7 +278,8 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
 
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
-        result = program_batch.build_program(loaded, output, jobs=jobs, client=client,
+        result = program_batch.build_program(loaded, output, jobs=jobs,
+                                             client=_client(client, program_file.parent),
                                              voice=voice, rate=rate, fmt=fmt, progress=progress)
     for path in result.removed:
         click.echo(f"walkcoach: note: removed {path.name}: no longer in the program", err=True)
@@ -260,7 +297,8 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
 @click.argument("program_file", metavar="PROGRAM.yaml",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--client", "-c", default=None,
-              help="The client the bundle is for (required unless the program names one).")
+              help="The client the bundle is for: a profile or a name, as for program "
+              "(required unless the program names one).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder the client's private bundle goes into.")
 @click.option("--base-url", default=None, metavar="URL",
@@ -281,7 +319,8 @@ def share(program_file: Path, client: str | None, output: Path, base_url: str | 
 
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
-        result = bundles.build_share(loaded, output, client=client, base_url=base_url,
+        result = bundles.build_share(loaded, output, client=_client(client, program_file.parent),
+                                     base_url=base_url,
                                      make_zip=make_zip, jobs=jobs, voice=voice, rate=rate,
                                      fmt=fmt, progress=progress)
     built = result.program

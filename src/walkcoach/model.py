@@ -135,6 +135,7 @@ class SessionSpec:
     setting: Setting
     walk_ms: int
     client: str | None = None
+    client_notes: tuple[str, ...] = ()  # the coach's words for this client, said as written
     focus: str | None = None
     speed_mph: float | None = None
     incline_percent: float | None = None
@@ -223,6 +224,7 @@ class ClientSpec:
     name: str
     level: Level | None = None
     setting: Setting | None = None
+    spoken_notes: tuple[str, ...] = ()  # said in the intro, as written
     notes: str | None = None  # for the coach only; never spoken
     source: Source
 

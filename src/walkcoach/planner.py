@@ -89,6 +89,7 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
     if spec.focus:
         # The week's focus is the coach's own words, like extra cues: said as written.
         lines.append(_Line(text=spec.focus, kind="intro", phase="intro"))
+    lines.extend(_Line(text=note, kind="intro", phase="intro") for note in spec.client_notes)
     add("intro", "intro", *spec.level_spec.intro)
     add("safety", "safety", t.safety_lead, *ex.safety, *ex.settings[spec.setting].safety)
     add("setup", "setup", t.setup_lead, *ex.setup, *ex.settings[spec.setting].setup)

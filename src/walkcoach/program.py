@@ -20,6 +20,7 @@ their tracks would share names. Runs into one folder take turns, by a lock file 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ import filelock
 from walkcoach import __version__, cores, export, labels, notes, parallel, session, sheets
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, WalkcoachError, excerpt
-from walkcoach.model import Program, Week
+from walkcoach.model import ClientSpec, Program, Source, Week
 from walkcoach.session import Progress
 from walkcoach.voice import Speaker
 
@@ -119,12 +120,14 @@ def track_name(week: int, level: str, minutes: float, fmt: str) -> str:
 
 
 def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
-                  client: str | None = None, voice: str = "auto", rate: float = 1.0,
-                  fmt: str = "mp3", progress: Progress | None = None) -> ProgramResult:
+                  client: str | ClientSpec | None = None, voice: str = "auto",
+                  rate: float = 1.0, fmt: str = "mp3",
+                  progress: Progress | None = None) -> ProgramResult:
     """Build every week of ``program`` into ``out_dir`` with a playlist; skip what is current.
 
     ``jobs`` is the number of worker processes (default: the number of cores); ``client``
-    replaces the program's client name. ``progress`` gets ("voice", done, total) while new
+    is a profile (walkcoach.content.find_client) that replaces the program's client, or a
+    name that replaces its name only. ``progress`` gets ("voice", done, total) while new
     phrases are synthesized, then ("tracks", done, total) as tracks finish. Tracks that fail
     are reported in the result; a KeyboardInterrupt stops the batch, leaving only whole files
     and a manifest of them.
@@ -132,7 +135,7 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     started = time.perf_counter()
     if fmt not in export.FORMATS:
         raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
-    jobs = jobs if jobs is not None else cores.available()
+    jobs = cores.cap_jobs(jobs)  # at most one per core, and as many as fit in memory
     if jobs < 1:
         raise InputError(f"jobs must be at least 1, not {jobs}")
     if out_dir.exists() and not out_dir.is_dir():
@@ -143,8 +146,8 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
                          fmt=fmt, progress=progress, started=started)
 
 
-def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | None, voice: str,
-              rate: float, fmt: str, progress: Progress | None,
+def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | ClientSpec | None,
+              voice: str, rate: float, fmt: str, progress: Progress | None,
               started: float) -> ProgramResult:
     """build_program's work, in a folder this run holds."""
     stem = program.source.path.stem
@@ -196,10 +199,13 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | None,
 
 # -- what each week is made from -------------------------------------------------------------
 
-def _jobs(program: Program, out_dir: Path, speaker: Speaker, *, client: str | None,
+def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
+          client: str | ClientSpec | None,
           fmt: str) -> list[_Job]:
-    who = program.client
-    name = client if client is not None and client.strip() else (who.name if who else None)
+    who = client if isinstance(client, ClientSpec) else program.client
+    if isinstance(client, str) and client.strip():  # a bare name: the file's overrides stay
+        who = dataclasses.replace(who, name=client) if who else ClientSpec(
+            name=client, source=Source(path=Path("--client")))
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}
     jobs = []
@@ -207,13 +213,14 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *, client: str | No
         spec = session.make_spec(
             exercise=program.exercise, level=(who.level if who and who.level else week.level),
             setting=(who.setting if who and who.setting else week.setting),
-            minutes=week.minutes, client=name, focus=week.focus, speed_mph=week.speed_mph,
+            minutes=week.minutes, client=who, focus=week.focus, speed_mph=week.speed_mph,
             incline_percent=week.incline_percent, extra_cues=week.cues)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
         tags = labels.track_tags(spec, artist=program.coach, album=program.name,
                                  week=week.week, weeks=program.weeks[-1].week)
         resolved = {"week": week.week, "level": spec.level, "setting": spec.setting,
-                    "walk_ms": spec.walk_ms, "client": spec.client, "focus": spec.focus,
+                    "walk_ms": spec.walk_ms, "client": spec.client,
+                    "client_notes": list(spec.client_notes), "focus": spec.focus,
                     "speed_mph": spec.speed_mph, "incline_percent": spec.incline_percent,
                     "cues": list(spec.extra_cues), "seed": spec.seed}
         made_from = {"track": resolved, "tags": tags, "file": out.name, "format": fmt,

@@ -10,9 +10,18 @@ from typing import Any
 
 from walkcoach import export, labels, mixer, planner, sheets
 from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
-from walkcoach.errors import InputError
+from walkcoach.errors import InputError, excerpt
 from walkcoach.labels import track_tags
-from walkcoach.model import LEVELS, SETTINGS, Exercise, Level, SessionSpec, Setting, Timeline
+from walkcoach.model import (
+    LEVELS,
+    SETTINGS,
+    ClientSpec,
+    Exercise,
+    Level,
+    SessionSpec,
+    Setting,
+    Timeline,
+)
 from walkcoach.pcm import Audio
 from walkcoach.text import client_name
 from walkcoach.voice import Speaker, resolve_voice
@@ -26,26 +35,38 @@ Progress = Callable[[str, int, int], None]
 MIN_MINUTES, MAX_MINUTES = 1.0, 60.0
 
 
-def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str = "beginner",
-              setting: str = "treadmill", minutes: float = 8, client: str | None = None,
-              focus: str | None = None, speed_mph: float | None = None,
-              incline_percent: float | None = None, extra_cues: tuple[str, ...] = (),
-              template: Path | None = None, seed: int = 0) -> SessionSpec:
-    """Check the choices and load the content one track needs."""
+def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | None = None,
+              setting: str | None = None, minutes: float = 8,
+              client: str | ClientSpec | None = None, focus: str | None = None,
+              speed_mph: float | None = None, incline_percent: float | None = None,
+              extra_cues: tuple[str, ...] = (), template: Path | None = None,
+              seed: int = 0) -> SessionSpec:
+    """Check the choices and load the content one track needs.
+
+    ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
+    setting apply where ``level`` or ``setting`` is not given, and its spoken notes are said
+    in the intro. Without either, the level is beginner and the setting treadmill.
+    """
+    who = client if isinstance(client, ClientSpec) else None
+    level = level or (who.level if who else None) or "beginner"
+    setting = setting or (who.setting if who else None) or "treadmill"
     if level not in LEVELS:
-        raise InputError(f"unknown level '{level}' (choose from {', '.join(LEVELS)})")
+        raise InputError(f"unknown level {excerpt(level)} (choose from {', '.join(LEVELS)})")
     if setting not in SETTINGS:
-        raise InputError(f"unknown setting '{setting}' (choose from {', '.join(SETTINGS)})")
+        raise InputError(f"unknown setting {excerpt(setting)} (choose from "
+                         f"{', '.join(SETTINGS)})")
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
             and MIN_MINUTES <= minutes <= MAX_MINUTES):
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")
-    client = client_name(client)  # stripped, None when blank; refused if it cannot be said
+    # stripped, None when blank; refused if it cannot be said
+    name = client_name(who.name if who else client if isinstance(client, str) else None)
     ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
     return SessionSpec(
         exercise=ex, template=load_template(template or TEMPLATES_DIR / "session.yaml"),
         level=_level(level), setting=_setting(setting), walk_ms=round(minutes * 60_000),
-        client=client.strip() if client else None, focus=focus, speed_mph=speed_mph,
-        incline_percent=incline_percent, extra_cues=extra_cues, seed=seed)
+        client=name, client_notes=who.spoken_notes if who else (), focus=focus,
+        speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
+        seed=seed)
 
 
 def make_speaker(voice: str = "auto", *, rate: float = 1.0,

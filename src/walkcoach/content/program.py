@@ -22,19 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+from walkcoach.content.client import client_from
 from walkcoach.content.exercise import load_exercise
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError
 from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Exercise, Level, Program, Setting, Source
 from walkcoach.model import Week as WeekSpec
-from walkcoach.text import name_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client")
 _WEEK_KEYS = ("week", "level", "setting", "minutes", "speed_mph", "incline_percent", "focus",
               "cues")
 _DEFAULT_KEYS = tuple(key for key in _WEEK_KEYS if key != "week")
 _REQUIRED = ("level", "setting", "minutes", "focus")
-_CLIENT_KEYS = ("name", "level", "setting", "notes")
 MAX_WEEK = 99  # two digits keep the track files in week order when sorted by name
 
 
@@ -118,19 +117,7 @@ def _exercise(node: Node, program_path: Path) -> Exercise:
 
 def _client(node: Node, path: Path) -> ClientSpec | None:
     sub = node.mapping("client", required=False)
-    if sub is None:
-        return None
-    sub.only(*_CLIENT_KEYS)
-    name = _text(sub, "name")
-    problem = name_problem(name)  # the same rule as a name given with --client
-    if problem:
-        raise sub.error("name", problem)
-    return ClientSpec(name=name,
-                      level=cast(Level | None, sub.choice("level", LEVELS, required=False)),
-                      setting=cast(Setting | None,
-                                   sub.choice("setting", SETTINGS, required=False)),
-                      notes=sub.text("notes", required=False),
-                      source=Source(path=path, line=sub.line))
+    return client_from(sub, path) if sub is not None else None
 
 
 def _text(node: Node, key: str) -> str:

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 from walkcoach import cover, export, names
 from walkcoach import program as batch
 from walkcoach.errors import InputError, RuntimeFailure
-from walkcoach.model import Program
+from walkcoach.model import ClientSpec, Program
 from walkcoach.planner import format_duration
 from walkcoach.session import Progress
 from walkcoach.share.feed import feed_xml
@@ -61,13 +61,15 @@ def check_base_url(base_url: str) -> str:
     return base_url.rstrip("/") + "/"
 
 
-def build_share(program: Program, out_dir: Path, *, client: str | None = None,
+def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | None = None,
                 base_url: str | None = None, make_zip: bool = False, jobs: int | None = None,
                 voice: str = "auto", rate: float = 1.0, fmt: str = "mp3",
                 progress: Progress | None = None) -> ShareResult:
-    """Build (or bring up to date) ``program`` for one client into a bundle under
-    ``out_dir``; with ``base_url`` (where ``out_dir`` is published) also the feed."""
-    name = (client or "").strip() or (program.client.name if program.client else "")
+    """Build (or bring up to date) ``program`` for one client (a profile, or a name) into a
+    bundle under ``out_dir``; with ``base_url`` (where ``out_dir`` is published) also the
+    feed."""
+    given = client.name if isinstance(client, ClientSpec) else (client or "")
+    name = given.strip() or (program.client.name if program.client else "")
     if not name:
         raise InputError("a share bundle is for one client: give --client NAME (or a "
                          "client: section in the program file)")
@@ -77,8 +79,8 @@ def build_share(program: Program, out_dir: Path, *, client: str | None = None,
     with export.new_folders(out_dir, litter=(TOKENS,)):
         token = _token(out_dir, name, program)
         folder = out_dir / f"{names.slug(name)}-{token}"
-        built = batch.build_program(program, folder, jobs=jobs, client=name, voice=voice,
-                                    rate=rate, fmt=fmt, progress=progress)
+        built = batch.build_program(program, folder, jobs=jobs, client=client or name,
+                                    voice=voice, rate=rate, fmt=fmt, progress=progress)
         if built.failed:
             first = built.failed[0]
             raise RuntimeFailure(f"week {first.week} could not be built: {first.error}")

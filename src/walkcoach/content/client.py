@@ -1,0 +1,78 @@
+"""Client profiles: who a track is for, as a YAML file a coach keeps per client.
+
+The format (``clients/maria.yaml``)::
+
+    name: "María"                      # said in the greeting
+    level: beginner                    # optional: overrides the program's or --level
+    setting: floor                     # optional: overrides the program's or --setting
+    spoken_notes:                      # optional: said in the intro, as written
+      - "Use the handrails today."
+    notes: "Left knee replaced in 2025."   # optional: for the coach only, never said
+
+A program file's ``client:`` section takes the same keys. ``--client maria`` finds
+``clients/maria.yaml`` (in the current folder, or beside the program file); a path to a
+YAML file works too, and any other value is a bare name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.errors import InputError, excerpt
+from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Level, Setting, Source
+from walkcoach.names import slug
+from walkcoach.text import client_name, name_problem
+
+CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes")
+CLIENTS_FOLDER = "clients"
+"""Where ``--client NAME`` looks for ``NAME.yaml``: this folder in the current one, or
+beside the program file."""
+COMMAND_LINE = Path("--client")
+"""The source named for a client given as a bare name on the command line."""
+
+
+def load_client(path: Path) -> ClientSpec:
+    """Read and validate a client profile."""
+    node = load_yaml(path)
+    return client_from(node, path)
+
+
+def client_from(node: Node, path: Path) -> ClientSpec:
+    """A client from a mapping (a profile file, or a program's ``client:`` section)."""
+    node.only(*CLIENT_KEYS)
+    name = cast(str, node.text("name"))
+    problem = name_problem(name)  # the same rule as a name given with --client
+    if problem:
+        raise node.error("name", problem)
+    return ClientSpec(name=name,
+                      level=cast(Level | None, node.choice("level", LEVELS, required=False)),
+                      setting=cast(Setting | None,
+                                   node.choice("setting", SETTINGS, required=False)),
+                      spoken_notes=node.texts("spoken_notes", required=False, spoken=True),
+                      notes=node.text("notes", required=False),
+                      source=Source(path=path, line=node.line))
+
+
+def find_client(value: str, *, near: Iterable[Path] = ()) -> ClientSpec:
+    """The client ``--client VALUE`` names: a profile file given by path, a profile found as
+    ``clients/VALUE.yaml`` in one of the folders ``near``, or else a bare name."""
+    text = value.strip()
+    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise InputError(f"no client profile at {excerpt(text)}")
+        return load_client(path)
+    for folder in near:
+        for stem in dict.fromkeys((text, text.lower(), slug(text, fallback=""))):
+            if not stem or stem.startswith("."):
+                continue
+            path = folder / CLIENTS_FOLDER / f"{stem}.yaml"
+            if path.is_file():
+                return load_client(path)
+    name = client_name(text)
+    if name is None:
+        raise InputError("the client name is empty")
+    return ClientSpec(name=name, source=Source(path=COMMAND_LINE))
