@@ -10,7 +10,7 @@ example)::
     defaults: {setting: treadmill}             # any week key but ``week``
     weeks:
       - {week: 1, level: beginner, minutes: 5, focus: "...", speed_mph: 0.5, cues: ["..."]}
-    client: {name: Maria, level: beginner, setting: floor, notes: "..."}   # optional
+    client: {name: Maria, level: beginner, spoken_notes: ["..."]}   # optional, as a profile
 
 A week needs ``week``, ``level``, ``setting``, ``minutes`` and ``focus`` (from itself or from
 ``defaults``); weeks are numbered 1-99 in increasing order. Every error names file, line, key.
