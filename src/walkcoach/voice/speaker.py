@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 
 import numpy as np
 
-from walkcoach import loudness, notes
+from walkcoach import interrupts, loudness, notes
 from walkcoach.errors import EngineError, excerpt
 from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
 from walkcoach.voice.base import Engine
@@ -19,6 +19,7 @@ from walkcoach.voice.split import MAX_CHARS, MAX_WORDS, split_text
 Progress = Callable[[int, int], None]
 """Called with (phrases done, phrases in all) while phrases are made."""
 
+_FINISH_S = 10.0  # at most, for the phrases being made to stop once a batch of them is stopped
 _AUDIO_VERSION = "3"  # bump when trimming or levelling changes, so cached phrases are remade
 _PAUSE_MS = 180  # between the pieces of a long line: with the trimmed ends, a 200 ms breath
 
@@ -38,6 +39,7 @@ class Speaker:
         self.cache = cache if cache is not None else PhraseCache()
         self._engine: Engine | None = None
         self._clips: dict[str, Audio] = {}
+        self._stopping = False  # phrases being made side by side are told to stop (see _made)
 
     @property
     def identity(self) -> dict[str, str | float]:
@@ -105,21 +107,38 @@ class Speaker:
                 self.clip(text)
                 yield text
             return
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            making = {pool.submit(self.clip, text): text for text in texts}
-            try:
-                for future in as_completed(making):
-                    future.result()
-                    yield making[future]
-            except BaseException:  # an engine error or Ctrl-C: the phrases not begun are not
-                pool.shutdown(cancel_futures=True)
-                raise
+        pool = ThreadPoolExecutor(max_workers=workers)
+        making: dict[Future[Audio], str] = {}
+        try:
+            for text in texts:
+                making[pool.submit(self.clip, text)] = text
+            for future in as_completed(making):
+                future.result()
+                yield making[future]
+        except BaseException:
+            # An engine error, Ctrl-C or SIGTERM: the phrases not begun are dropped, the ones
+            # being made stop before their next call to the engine, and their threads are
+            # waited for (a second or so; a second Ctrl-C is held meanwhile). A thread left
+            # inside the engine's native code when the interpreter exits aborts the process
+            # ("terminate called without an active exception", from onnxruntime).
+            with interrupts.held():
+                self._stopping = True
+                try:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    # (A future cancelled so is never "done" to wait(): leave those out.)
+                    wait([f for f in making if not f.cancelled()], timeout=_FINISH_S)
+                finally:
+                    self._stopping = False
+            raise
+        pool.shutdown()
 
     def duration_ms(self, text: str) -> int:
         """How long ``text`` takes to say, in whole milliseconds (rounded up)."""
         return samples_to_ms(self.clip(text).size)
 
     def _start(self) -> Engine:
+        if self._stopping:  # a phrase thread of a stopped batch (see _made) says no more
+            raise _StoppedError
         if self._engine is None:
             self._engine = self.choice.factory()
         return self._engine
@@ -164,3 +183,7 @@ class Speaker:
             divisor = np.gcd(rate, SAMPLE_RATE)
             samples = resample_poly(samples, SAMPLE_RATE // divisor, rate // divisor)
         return loudness.trim(samples.astype(np.float32), SAMPLE_RATE)
+
+
+class _StoppedError(Exception):
+    """Raised in a phrase thread whose batch was stopped; nobody reads it."""

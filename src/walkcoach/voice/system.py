@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from walkcoach.errors import EngineError
+from walkcoach import interrupts
+from walkcoach.errors import EngineError, excerpt
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.voice.base import Audio, VoiceInfo
 
@@ -30,8 +31,11 @@ _BASE_RATE = {"linux": 175}  # espeak's 200 words a minute is hurried for a coac
 _TIMEOUT_S = 20.0  # at most, for one phrase
 _STALL_S = 2.0  # without the file growing: espeak writes far faster than real time
 _TRIES = 2
+_WAV_HEADER = 44  # bytes of a WAV file that holds no samples
+_IDLE_S = 5.0  # at most, for espeak to finish the utterance before (it takes milliseconds)
 _engine_lock = threading.Lock()
 _engine: Any = None
+_retries = 0  # phrases asked for a second time: none, unless the engine misbehaves
 # Keep the preloaded library alive for the life of the process.
 _espeak_library: ctypes.CDLL | None = None
 
@@ -70,7 +74,26 @@ def _get_engine() -> Any:
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/KeyError
             raise EngineError(f"the system voice could not start: {exc}") from exc
         atexit.register(_release_engine)
+        if sys.platform.startswith("linux"):
+            _never_cancel(_engine)
     return _engine
+
+
+def _never_cancel(engine: Any) -> None:
+    """Stop pyttsx3's espeak driver from cancelling the phrase it is about to speak.
+
+    espeak-ng runs every command on a thread of its own: an utterance, and also a change of
+    rate. pyttsx3's runAndWait first calls the driver's ``stop``, which calls espeak_Cancel
+    whenever espeak_IsPlaying, and then queues the new utterance. espeak is still busy just
+    after the utterance before ends (its end is reported a moment before its thread is idle)
+    and just after the rate is set for this phrase, and the cancel then lands on the new
+    utterance: it ends at once with no audio, a header-only file (the "stall" that cost two
+    seconds and a retry in about one cold build in four). walkcoach never interrupts speech,
+    so ``stop`` waits for espeak to be idle instead of cancelling.
+    """
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and callable(getattr(driver, "stop", None)):
+        driver.stop = _wait_until_idle
 
 
 def _release_engine() -> None:
@@ -115,6 +138,7 @@ class SystemEngine:
 
     def synthesize(self, text: str, *, voice: str, rate: float) -> tuple[Audio, int]:
         """Speak ``text`` to a temporary file and read it back (one retry on a stall)."""
+        global _retries
         voice_id = voice.split(":", 1)[1] if voice.startswith(f"{ENGINE}:") else voice
         suffix = ".aiff" if sys.platform == "darwin" else ".wav"
         for attempt in range(1, _TRIES + 1):
@@ -123,13 +147,22 @@ class SystemEngine:
                 try:
                     self._speak_to(path, text, voice_id, rate)
                     return _read(path, text)
-                except _StalledError:
+                except BaseException as exc:
+                    # Ctrl-C, or a stall: espeak finishes the utterance (milliseconds) before
+                    # its folder goes, or its callback fails writing there, on its own thread.
+                    with interrupts.held():
+                        _wait_until_idle()
+                    if not isinstance(exc, _StalledError):
+                        raise
+                    _retries += 1
                     if attempt == _TRIES:
-                        raise EngineError(f"the system voice stalled on {text!r}") from None
+                        raise EngineError(f"the system voice stalled on {excerpt(text)}"
+                                          ) from None
         raise AssertionError("unreachable")
 
     def _speak_to(self, path: Path, text: str, voice_id: str, rate: float) -> None:
         engine = _get_engine()
+        _wait_until_idle()
         done = threading.Event()
         errors: list[BaseException] = []
         tokens = [engine.connect("finished-utterance", lambda **_: done.set()),
@@ -145,12 +178,36 @@ class SystemEngine:
         except (EngineError, _StalledError):
             raise
         except Exception as exc:
-            raise EngineError(f"the system voice failed on {text!r}: {exc}") from exc
+            raise EngineError(f"the system voice failed on {excerpt(text)}: {exc}") from exc
         finally:
             for token in tokens:
                 engine.disconnect(token)
         if errors:
-            raise EngineError(f"the system voice failed on {text!r}: {errors[0]}")
+            raise EngineError(f"the system voice failed on {excerpt(text)}: {errors[0]}")
+
+
+def retries() -> int:
+    """How many times this process asked the system voice for a phrase again (after a stall).
+
+    Zero unless the engine misbehaves: kept so that tests and benchmarks can tell.
+    """
+    return _retries
+
+
+def _wait_until_idle() -> None:
+    """Wait (milliseconds, at most a few seconds) until espeak-ng has no command running.
+
+    Before a phrase: espeak is not thread-safe, and setting the voice while its thread still
+    finishes the utterance before is a race. In place of the driver's ``stop`` (see
+    _never_cancel). Other platforms' drivers need nothing of the kind.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    from pyttsx3.drivers import _espeak  # the library pyttsx3 drives: loaded by _get_engine
+
+    deadline = time.monotonic() + _IDLE_S
+    while _espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 class _StalledError(Exception):
@@ -161,15 +218,18 @@ def _wait_for(path: Path, done: threading.Event) -> None:
     """runAndWait can return before the file is written: wait for it, with a time limit.
 
     The file counts as finished when the engine says so, or when it is a complete audio file
-    whose size has stopped changing (the finished event is sometimes lost). A file that does
-    not grow for two seconds is stalled (the caller tries once more), so a stall costs two
-    seconds, not twenty.
+    whose size has stopped changing. A finished file with no audio in it (an utterance the
+    engine ended at once) is tried again at once; a file that does not grow for two seconds
+    is stalled (the caller tries once more). Neither happens since espeak is left to finish
+    each utterance (see _wait_until_idle): these are the guards against an engine that hangs.
     """
     start = changed = time.monotonic()
     last, steady = -1, 0
     while (now := time.monotonic()) - start < _TIMEOUT_S and now - changed < _STALL_S:
         size = path.stat().st_size if path.exists() else -1
-        steady = steady + 1 if size == last and size > 44 else 0
+        if done.is_set() and 0 <= size <= _WAV_HEADER and size == last:
+            raise _StalledError(path.name)
+        steady = steady + 1 if size == last and size > _WAV_HEADER else 0
         if steady and (done.is_set() or steady >= 20):
             return
         if size != last:
@@ -189,13 +249,14 @@ def _read(path: Path, text: str) -> tuple[Audio, int]:
     try:
         segment = AudioSegment.from_file(str(path), format=path.suffix.lstrip("."))
     except Exception as exc:
-        raise EngineError(f"the system voice wrote an unreadable file for {text!r}") from exc
+        raise EngineError(f"the system voice wrote an unreadable file for {excerpt(text)}"
+                          ) from exc
     samples = np.array(segment.get_array_of_samples(), dtype=np.float32)
     if segment.channels > 1:
         samples = samples.reshape(-1, segment.channels).mean(axis=1)
     samples /= float(1 << (8 * segment.sample_width - 1))
     if samples.size == 0 or not np.any(samples):
-        raise EngineError(f"the system voice produced no audio for {text!r}")
+        raise EngineError(f"the system voice produced no audio for {excerpt(text)}")
     return samples.astype(np.float32), int(segment.frame_rate)
 
 
