@@ -21,7 +21,7 @@ from yaml_edits import edit, line_of, load_error
 from walkcoach import export
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
-from walkcoach.errors import ContentError
+from walkcoach.errors import ContentError, InputError
 from walkcoach.pcm import SAMPLE_RATE
 from walkcoach.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
 from walkcoach.voice import neural_available
@@ -197,7 +197,7 @@ def test_default_program_builds_every_week(shipped: tuple[Path, ProgramResult]) 
     assert len(result.built) == 6 and not result.skipped and not result.failed
     expected = {MANIFEST, LOCK, f"{STEM}.m3u"} | {
         track.path.with_suffix(suffix).name for track in result.tracks
-        for suffix in (".mp3", ".json", ".vtt")}
+        for suffix in (".mp3", ".json", ".vtt", ".txt")}
     assert set(os.listdir(out)) == expected
     assert sorted(_manifest(out)) == _names(result)
 
@@ -236,6 +236,58 @@ def test_default_program_tags(shipped: tuple[Path, ProgramResult]) -> None:
         assert [(c.start_time, c.end_time) for c in tags.getall("CHAP")] == [
             (c["start_ms"], c["end_ms"]) for c in sheet["chapters"]]
         assert tags.getall("APIC")
+    covers = {mutagen.mp3.MP3(track.path).tags.getall("APIC")[0].data  # type: ignore[union-attr]
+              for track in result.tracks}
+    assert len(covers) == 6, "each week's cover names its week"
+
+
+def test_a_program_names_its_own_cover(tmp_path: Path) -> None:
+    """cover: in the program file: checked when read (file, line, key), and a file that is
+    not a JPEG or PNG image is refused before any phrase is made."""
+    text = _short_text() + "cover: art/cover.png\n"
+    path = tmp_path / "p.yaml"
+    error = _error(path, text)
+    _assert_where(error, path, line_of(text, "cover: art"), "cover")
+    assert "no image file" in str(error)
+    (tmp_path / "art").mkdir()
+    (tmp_path / "art" / "cover.png").write_text("not an image")
+    program = load_program(path)
+    assert program.cover == tmp_path / "art" / "cover.png"
+    with pytest.raises(InputError, match="not a JPEG or PNG"):
+        build_program(program, tmp_path / "out", voice="system", jobs=1)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.e2e
+def test_the_programs_own_cover_is_in_every_track(tmp_path: Path) -> None:
+    import io
+
+    import mutagen.mp3
+    from PIL import Image
+
+    (tmp_path / "cover.png").write_bytes(_png(800))
+    text = re.sub(r"  - week: [3-6]\n(    .*\n)*", "", _short_text()) + "cover: cover.png\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = _build(path, tmp_path / "out", jobs=1)
+    assert len(result.tracks) == 2
+    for track in result.tracks:
+        tags = mutagen.mp3.MP3(track.path).tags
+        assert tags is not None
+        data = tags.getall("APIC")[0].data
+        assert data == (tmp_path / "cover.png").read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (800, 800)
+
+
+def _png(size: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), (200, 80, 40)).save(out, format="PNG")
+    return out.getvalue()
 
 
 MAX_MB_PER_MINUTE = 0.40

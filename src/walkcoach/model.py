@@ -254,4 +254,5 @@ class Program:
     weeks: tuple[Week, ...]
     sessions_per_week: int | None = None
     client: ClientSpec | None = None
+    cover: Path | None = None  # the coach's own cover image, instead of drawn ones
     source: Source

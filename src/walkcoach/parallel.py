@@ -59,6 +59,7 @@ class TrackJob:
     spec: SessionSpec
     out: Path
     tags: Mapping[str, str]
+    cover: bytes | None = None  # None: the track's own, drawn
 
 
 Finished = Callable[[TrackJob, int | WalkcoachError], None]
@@ -155,7 +156,7 @@ def _build_here(speaker: Speaker, jobs: Sequence[TrackJob], finished: Finished,
     for done, job in enumerate(jobs, start=1):
         try:
             built = session.build_track(job.spec, reader, job.out, fmt=job.out.suffix[1:],
-                                        tags=job.tags)
+                                        tags=job.tags, cover=job.cover)
             finished(job, built.timeline.duration_ms)
         except WalkcoachError as exc:
             finished(job, exc)
@@ -175,7 +176,8 @@ def _build_pooled(pool: ProcessPoolExecutor, jobs: Sequence[TrackJob], workers: 
         with _starting(context):
             while queue and len(running) < workers:
                 job = queue.pop(0)
-                running[pool.submit(_build, job.spec, job.out, dict(job.tags))] = job
+                running[pool.submit(_build, job.spec, job.out, dict(job.tags),
+                                    job.cover)] = job
 
     if progress:
         progress("tracks", 0, len(jobs))
@@ -325,9 +327,10 @@ def _speak(text: str) -> None:
         _fresh(_worker_speaker).clip(text)
 
 
-def _build(spec: SessionSpec, out: Path, tags: dict[str, str]) -> int:
+def _build(spec: SessionSpec, out: Path, tags: dict[str, str], cover: bytes | None) -> int:
     """Worker: build one track (reading phrases from the cache); its duration in ms."""
     assert _worker_speaker is not None, "the pool initializer makes the speaker"
     with _work():
-        built = session.build_track(spec, _worker_speaker, out, fmt=out.suffix[1:], tags=tags)
+        built = session.build_track(spec, _worker_speaker, out, fmt=out.suffix[1:], tags=tags,
+                                    cover=cover)
     return built.timeline.duration_ms

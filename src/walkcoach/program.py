@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import filelock
 
-from walkcoach import __version__, cores, export, labels, notes, parallel, session, sheets
+from walkcoach import __version__, cores, cover, export, labels, notes, parallel, session, sheets
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, WalkcoachError, excerpt
 from walkcoach.model import ClientSpec, Program, Source, Week
@@ -206,6 +206,7 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
     if isinstance(client, str) and client.strip():  # a bare name: the file's overrides stay
         who = dataclasses.replace(who, name=client) if who else ClientSpec(
             name=client, source=Source(path=Path("--client")))
+    own_cover = cover.load_cover(program.cover) if program.cover else None
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}
     jobs = []
@@ -216,8 +217,11 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
             minutes=week.minutes, client=who, focus=week.focus, speed_mph=week.speed_mph,
             incline_percent=week.incline_percent, extra_cues=week.cues)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
+        last = program.weeks[-1].week
         tags = labels.track_tags(spec, artist=program.coach, album=program.name,
-                                 week=week.week, weeks=program.weeks[-1].week)
+                                 week=week.week, weeks=last)
+        art = own_cover or labels.track_cover(spec, artist=program.coach, week=week.week,
+                                              weeks=last, cache=speaker.cache.root / "covers")
         resolved = {"week": week.week, "level": spec.level, "setting": spec.setting,
                     "walk_ms": spec.walk_ms, "client": spec.client,
                     "client_notes": list(spec.client_notes), "focus": spec.focus,
@@ -225,9 +229,11 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                     "cues": list(spec.extra_cues), "seed": spec.seed}
         made_from = {"track": resolved, "tags": tags, "file": out.name, "format": fmt,
                      "template": _file_hash(spec.template.source.path), **files,
-                     "voice": speaker.identity, "walkcoach": __version__}
+                     "voice": speaker.identity, "walkcoach": __version__,
+                     "cover": hashlib.sha256(art).hexdigest()}
         blob = json.dumps(made_from, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-        jobs.append(_Job(week=week, track=parallel.TrackJob(spec=spec, out=out, tags=tags),
+        jobs.append(_Job(week=week, track=parallel.TrackJob(spec=spec, out=out, tags=tags,
+                                                            cover=art),
                          digest=hashlib.sha256(blob.encode("utf-8")).hexdigest()))
     return jobs
 

@@ -11,6 +11,7 @@ example)::
     weeks:
       - {week: 1, level: beginner, minutes: 5, focus: "...", speed_mph: 0.5, cues: ["..."]}
     client: {name: Maria, level: beginner, spoken_notes: ["..."]}   # optional, as a profile
+    cover: art/cover.png                       # optional: your own square image
 
 A week needs ``week``, ``level``, ``setting``, ``minutes`` and ``focus`` (from itself or from
 ``defaults``); weeks are numbered 1-99 in increasing order. Every error names file, line, key.
@@ -29,7 +30,8 @@ from walkcoach.errors import ContentError, InputError
 from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Exercise, Level, Program, Setting, Source
 from walkcoach.model import Week as WeekSpec
 
-_TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client")
+_TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",
+             "cover")
 _WEEK_KEYS = ("week", "level", "setting", "minutes", "speed_mph", "incline_percent", "focus",
               "cues")
 _DEFAULT_KEYS = tuple(key for key in _WEEK_KEYS if key != "week")
@@ -75,7 +77,8 @@ def load_program(path: Path) -> Program:
             source=Source(path=path, line=week_node.line)))
     return Program(name=name, coach=coach, exercise=exercise, weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
-                   client=_client(node, path), source=Source(path=path, line=1))
+                   client=_client(node, path), cover=_cover(node, path),
+                   source=Source(path=path, line=1))
 
 
 def _week_values(node: Node) -> dict[str, Any]:
@@ -113,6 +116,20 @@ def _exercise(node: Node, program_path: Path) -> Exercise:
         raise  # the exercise file itself is wrong: its own file and line say where
     except InputError as exc:
         raise node.error("exercise", str(exc)) from None
+
+
+def _cover(node: Node, program_path: Path) -> Path | None:
+    """The program's own cover image (a JPEG or PNG file, relative to the program)."""
+    value = node.text("cover", required=False)
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else program_path.parent / path
+    if not path.is_file():
+        raise node.error("cover", f"no image file at {path}")
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise node.error("cover", f"must be a .png or .jpg image, not {path.name}")
+    return path
 
 
 def _client(node: Node, path: Path) -> ClientSpec | None:

