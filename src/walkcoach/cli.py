@@ -243,7 +243,8 @@ def _batch_options(func: F) -> F:
     options = [
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="CPU cores to use: this many single-threaded worker processes (1: "
-                     "this process) [default: every core]."),
+                     "this process) [default: every core; lowered, with a note, to the "
+                     "cores and the free memory]."),
         click.option("--voice", "-v", default="auto", show_default=True,
                      help="auto (neural if installed), neural, system, or a voice id from "
                      "`walkcoach voices`."),
