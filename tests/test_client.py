@@ -128,3 +128,27 @@ def test_a_program_for_a_profile(clients: Path, tmp_path: Path) -> None:
     assert sheet["client"] == "María" and sheet["setting"] == "floor"
     assert sheet["level"] == "intermediate"
     assert "Use the wall beside you today." in [cue["text"] for cue in sheet["cues"]]
+
+
+@pytest.mark.parametrize("value", ["x" * 300, "y" * 300 + ".yaml"])
+def test_an_overlong_client_is_refused_in_one_line(clients: Path, value: str) -> None:
+    result = _run("script", "--minutes", "1", "--voice", "system", "--client", value)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["folder", "device", "dangling link"])
+def test_a_profile_that_is_not_a_file_is_an_error(clients: Path, kind: str) -> None:
+    """A profile's place taken by a folder, a device or a broken link is reported, not
+    silently taken as a bare name (which would lose the client's level and setting)."""
+    place = clients / "zed.yaml"
+    if kind == "folder":
+        place.mkdir()
+    elif kind == "device":
+        place.symlink_to("/dev/zero")
+    else:
+        place.symlink_to(clients / "nowhere.yaml")
+    result = _run("script", "--minutes", "1", "--voice", "system", "--client", "zed")
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.startswith(f"walkcoach: error: {place}") and \
+        result.stderr.count("\n") == 1

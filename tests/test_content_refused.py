@@ -391,3 +391,36 @@ def test_every_error_is_one_line(error: WalkcoachError) -> None:
     message = str(error)
     assert message.isprintable(), repr(message)
     assert len(message.splitlines()) == 1
+
+
+def _in_time(call: Any, seconds: float = 30) -> Any:
+    """``call()``'s result, or a test failure if it runs longer than ``seconds``."""
+    outcome: list[Any] = []
+    thread = threading.Thread(target=lambda: outcome.append(_outcome(call)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    return outcome[0]
+
+
+def _outcome(call: Any) -> Any:
+    try:
+        return call()
+    except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        return exc
+
+
+def test_a_merge_key_bomb_is_refused_at_once(path: Path) -> None:
+    """Eight lines of nested merges (each listing the last anchor ten times) once took
+    minutes and gigabytes before any check: each mapping is merged once now."""
+    lines = ["x0: &a0 {k: 1}"] + [
+        f"x{n}: &a{n} {{<<: [{', '.join([f'*a{n - 1}'] * 10)}]}}" for n in range(1, 9)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = _in_time(lambda: load_exercise(path))
+    assert isinstance(error, ContentError) and "x0: unknown key" in str(error)
+    lines = [f"y0_{j}: &b0_{j} {{k{j}: 1}}" for j in range(10)] + [
+        f"y{n}_{j}: &b{n}_{j} {{<<: [{', '.join(f'*b{n - 1}_{i}' for i in range(10))}]}}"
+        for n in range(1, 7) for j in range(10)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = _in_time(lambda: load_exercise(path))
+    assert isinstance(error, ContentError) and "more than 1000 keys" in str(error)

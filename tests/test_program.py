@@ -21,7 +21,7 @@ from yaml_edits import edit, line_of, load_error
 from walkcoach import export
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
-from walkcoach.errors import ContentError, InputError
+from walkcoach.errors import ContentError, ExportError, InputError, RuntimeFailure
 from walkcoach.pcm import SAMPLE_RATE
 from walkcoach.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
 from walkcoach.voice import neural_available
@@ -500,17 +500,22 @@ def test_interrupted_batch_leaves_whole_files_and_rerun_finishes(
 
 @pytest.mark.e2e
 def test_client_overrides(tmp_path: Path) -> None:
-    """The client's level and setting apply to every week; --client replaces the name."""
+    """The client's level and setting apply to every week; --client with another name is
+    another client, whom nothing of the file's client reaches."""
     text = edit(_short_text(), "weeks:\n", "weeks:\n") + \
         "client:\n  name: Maria\n  level: beginner\n  setting: floor\n"
     text = text[:text.index("  - week: 2")] + text[text.index("\n# client:"):]
     path = tmp_path / "one-week.yaml"
     path.write_text(text, encoding="utf-8")
-    result = _build(path, tmp_path / "out", client="Ana", jobs=1, fmt="wav")
+    result = _build(path, tmp_path / "out", jobs=1, fmt="wav")
     assert _names(result) == ["week-01-beginner-01min.wav"]
     sheet = json.loads(result.tracks[0].path.with_suffix(".json").read_text(encoding="utf-8"))
-    assert sheet["client"] == "Ana" and sheet["setting"] == "floor"
+    assert sheet["client"] == "Maria" and sheet["setting"] == "floor"
+    result = _build(path, tmp_path / "out", client="Ana", jobs=1, fmt="wav")
+    sheet = json.loads(result.tracks[0].path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sheet["client"] == "Ana" and sheet["setting"] == "treadmill"
     assert "Ana" in sheet["cues"][0]["text"]
+    assert "Maria" not in json.dumps(sheet)
 
 
 # --- the command line -----------------------------------------------------------------------
@@ -702,3 +707,36 @@ def test_a_program_name_with_line_breaks_stays_one_playlist_line(tmp_path: Path)
         "#PLAYLIST:Six weeks #EXTINF:1,Evil http://evil.example/x.mp3 ../../etc/passwd",
         f"#EXTINF:{seconds},Week 1 - Walking backwards - beginner, 1 min",
         "week-01-beginner-01min.mp3", ""]
+
+
+def test_a_stranger_track_is_not_overwritten(tmp_path: Path) -> None:
+    """A folder without a manifest that holds a file by a track's name (another program's,
+    copied in; or anything else): refused, and the file kept."""
+    path = tmp_path / "p.yaml"
+    path.write_text(_short_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    stranger = out / "week-01-beginner-01min.mp3"
+    stranger.write_bytes(b"someone else's walk")
+    with pytest.raises(InputError, match="no walkcoach manifest"):
+        _build(path, out, jobs=1)
+    assert stranger.read_bytes() == b"someone else's walk"
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, stranger.name]
+
+
+def test_when_every_week_fails_it_is_one_error_and_nothing_is_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk that is full fails every week alike: one error (not one line a week), and the
+    folder the run made is removed again."""
+    def full(*args: object, **kwargs: object) -> None:
+        raise ExportError("cannot write: No space left on device")
+
+    monkeypatch.setattr(export, "encode", full)
+    path = tmp_path / "p.yaml"
+    path.write_text(_short_text(), encoding="utf-8")
+    with pytest.raises(RuntimeFailure) as info:
+        _build(path, tmp_path / "made" / "out", jobs=1)
+    message = str(info.value)
+    assert message.startswith("no week could be built: week 1: ") and "\n" not in message
+    assert message.endswith("No space left on device (and 5 more weeks)")
+    assert not (tmp_path / "made").exists()

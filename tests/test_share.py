@@ -168,7 +168,9 @@ def test_a_hostile_client_name_stays_inside(program_file: Path, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("url", ["ftp://x/y", "coach.example", "https://", "https://x/?a=1",
-                                 "https://x/a b"])
+                                 "https://x/a b", "https://[::1/", "https://x:99999/",
+                                 "https://" + "a" * 3000 + ".com", "https://ana:secret@x.com/",
+                                 "https://x.com/é"])
 def test_a_bad_base_url_is_refused_before_any_work(program_file: Path, tmp_path: Path,
                                                    url: str) -> None:
     with pytest.raises(InputError, match="base-url"):
@@ -325,3 +327,11 @@ def test_the_share_command_refuses_a_bad_address(program_file: Path, tmp_path: P
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "--base-url" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_share_without_zip_removes_a_stale_zip(shared: ShareResult, program_file: Path
+                                                 ) -> None:
+    """An earlier zip would carry old pages and links: a run without --zip removes it."""
+    assert shared.archive is not None and shared.archive.exists()
+    again = _share(program_file, shared.folder.parent, "María José", base_url=BASE)
+    assert again.archive is None and not shared.archive.exists()

@@ -102,3 +102,18 @@ def test_system_voice_errors_quote_an_excerpt() -> None:
         SystemEngine().synthesize("Keep walking. " * 100, voice="system:no-such-voice",
                                   rate=1.0)
     _assert_short(caught.value)
+
+
+def test_the_espeak_driver_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """pyttsx3's espeak driver prints "Audio saved to ..." from espeak's thread, sometimes
+    after walkcoach stopped listening (once into a user's terminal on Ctrl-C): silenced."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the espeak driver is Linux's")
+    from walkcoach.voice import system
+
+    engine = system.SystemEngine()
+    engine.synthesize("Walk tall.", voice=engine.default_voice(), rate=1.0)
+    from pyttsx3.drivers import espeak
+
+    espeak.print("Audio saved to /tmp/x.wav")  # type: ignore[attr-defined]
+    assert capfd.readouterr().out == ""

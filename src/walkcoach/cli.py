@@ -264,9 +264,8 @@ def _batch_options(func: F) -> F:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
 @click.option("--client", "-c", default=None,
-              help="Build for this client: a profile (clients/NAME.yaml here or beside the "
-              "program, or a YAML file) replaces the file's client; a bare name replaces its "
-              "name.")
+              help="Build for this client instead of the file's: a profile (clients/NAME.yaml "
+              "here or beside the program, or a YAML file) or a name.")
 @_batch_options
 @_report_errors
 def program(program_file: Path, output: Path, jobs: int | None, client: str | None, voice: str,

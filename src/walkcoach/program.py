@@ -20,7 +20,6 @@ their tracks would share names. Runs into one folder take turns, by a lock file 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -35,7 +34,7 @@ import filelock
 
 from walkcoach import __version__, cores, cover, export, labels, notes, parallel, session, sheets
 from walkcoach.content import TEMPLATES_DIR
-from walkcoach.errors import ExportError, InputError, WalkcoachError, excerpt
+from walkcoach.errors import ExportError, InputError, RuntimeFailure, WalkcoachError, excerpt
 from walkcoach.model import ClientSpec, Program, Source, Week
 from walkcoach.session import Progress
 from walkcoach.voice import Speaker
@@ -126,11 +125,11 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     """Build every week of ``program`` into ``out_dir`` with a playlist; skip what is current.
 
     ``jobs`` is the number of worker processes (default: the number of cores); ``client``
-    is a profile (walkcoach.content.find_client) that replaces the program's client, or a
-    name that replaces its name only. ``progress`` gets ("voice", done, total) while new
-    phrases are synthesized, then ("tracks", done, total) as tracks finish. Tracks that fail
-    are reported in the result; a KeyboardInterrupt stops the batch, leaving only whole files
-    and a manifest of them.
+    is a profile (walkcoach.content.find_client) or a name, either replacing the program's
+    client (a name equal to the program client's keeps that client). ``progress`` gets
+    ("voice", done, total) while new phrases are synthesized, then ("tracks", done, total)
+    as tracks finish. Tracks that fail are reported in the result; a KeyboardInterrupt stops
+    the batch, leaving only whole files and a manifest of them.
     """
     started = time.perf_counter()
     if fmt not in export.FORMATS:
@@ -159,6 +158,8 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
     export.remove_stale_temporaries(out_dir)  # of runs killed outright
     speaker = session.make_speaker(voice, rate=rate)
     all_jobs = _jobs(program, out_dir, speaker, client=client, fmt=fmt)
+    if manifest.owner is None:
+        _refuse_strangers(out_dir, all_jobs)
     results: dict[int, TrackResult] = {}
     todo = []
     for job in all_jobs:
@@ -189,6 +190,13 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
 
     made = parallel.build_tracks([job.track for job in todo], speaker, workers=jobs,
                                  finished=finished, progress=progress) if todo else 0
+    if all(result.status == "failed" for result in results.values()):
+        # Nothing to show for the run (a full disk fails every week alike): one error, and
+        # the folders it made are removed again.
+        first = results[min(results)]
+        others = f" (and {len(results) - 1} more weeks)" if len(results) > 1 else ""
+        raise RuntimeFailure(f"no week could be built: week {first.week}: {first.error}"
+                             f"{others}")
     removed = manifest.remove_stale({job.out.name for job in all_jobs})
     playlist = _write_playlist(program, out_dir, all_jobs, results)
     ordered = tuple(results[job.week.week] for job in all_jobs)
@@ -197,15 +205,28 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
                          seconds=time.perf_counter() - started)
 
 
+def _refuse_strangers(out_dir: Path, jobs: list[_Job]) -> None:
+    """In a folder with no manifest, a file by a track's name was not made by this program
+    (or its record is gone): refuse rather than overwrite it."""
+    for job in jobs:
+        for path in (job.out, *session.sidecar_paths(job.out)):
+            if os.path.lexists(path):
+                raise InputError(f"{path}: already there, and {out_dir} has no walkcoach "
+                                 f"manifest to say this program made it; remove it or build "
+                                 f"into another folder")
+
+
 # -- what each week is made from -------------------------------------------------------------
 
 def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
           client: str | ClientSpec | None,
           fmt: str) -> list[_Job]:
     who = client if isinstance(client, ClientSpec) else program.client
-    if isinstance(client, str) and client.strip():  # a bare name: the file's overrides stay
-        who = dataclasses.replace(who, name=client) if who else ClientSpec(
-            name=client, source=Source(path=Path("--client")))
+    if isinstance(client, str) and client.strip() and (who is None
+                                                        or who.name != client.strip()):
+        # Another client, by name only: nothing of the file's client (their level, setting,
+        # spoken notes) may reach them.
+        who = ClientSpec(name=client.strip(), source=Source(path=Path("--client")))
     own_cover = cover.load_cover(program.cover) if program.cover else None
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}

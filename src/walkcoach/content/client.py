@@ -16,6 +16,7 @@ YAML file works too, and any other value is a bare name.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -24,7 +25,7 @@ from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import InputError, excerpt
 from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Level, Setting, Source
 from walkcoach.names import slug
-from walkcoach.text import client_name, name_problem
+from walkcoach.text import MAX_NAME, client_name, name_problem
 
 CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes")
 CLIENTS_FOLDER = "clients"
@@ -38,6 +39,15 @@ def load_client(path: Path) -> ClientSpec:
     """Read and validate a client profile."""
     node = load_yaml(path)
     return client_from(node, path)
+
+
+def _there(path: Path) -> bool:
+    """Whether anything is at ``path`` (even a broken link, a folder, a device): a profile's
+    place taken by something else is an error to report, not a reason to ignore it."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):  # a name too long, a NUL: no such file
+        return False
 
 
 def client_from(node: Node, path: Path) -> ClientSpec:
@@ -62,16 +72,17 @@ def find_client(value: str, *, near: Iterable[Path] = ()) -> ClientSpec:
     text = value.strip()
     if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
         path = Path(text).expanduser()
-        if not path.is_file():
+        if not _there(path):
             raise InputError(f"no client profile at {excerpt(text)}")
-        return load_client(path)
-    for folder in near:
-        for stem in dict.fromkeys((text, text.lower(), slug(text, fallback=""))):
-            if not stem or stem.startswith("."):
-                continue
-            path = folder / CLIENTS_FOLDER / f"{stem}.yaml"
-            if path.is_file():
-                return load_client(path)
+        return load_client(path)  # a folder or a device there is refused by the reader
+    if len(text) <= MAX_NAME:  # a longer value is no profile's name (and no file's)
+        for folder in near:
+            for stem in dict.fromkeys((text, text.lower(), slug(text, fallback=""))):
+                if not stem or stem.startswith("."):
+                    continue
+                path = folder / CLIENTS_FOLDER / f"{stem}.yaml"
+                if _there(path):
+                    return load_client(path)
     name = client_name(text)
     if name is None:
         raise InputError("the client name is empty")

@@ -29,6 +29,10 @@ LINES, LINE, SPELLED = object(), object(), object()
 class LineLoader(_SafeLoader):
     """A safe loader that records the line (1-based) of every mapping key and list item."""
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.merged: dict[int, tuple[list[Any], list[Any]]] = {}  # see _merged_pairs
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """A value of the file; one YAML cannot make (``2024-13-45``, ``!!bool maybe``) is a
         fault at its line, not the ValueError or KeyError PyYAML's constructors raise."""
@@ -72,10 +76,19 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _merged_pairs(node: yaml.MappingNode) -> tuple[list[Any], list[Any]]:
+MAX_MERGED = 1000
+"""The most keys one mapping may take from merge keys: real files merge a handful, and a few
+lines of nested merges could otherwise ask for billions."""
+
+
+def _merged_pairs(node: yaml.MappingNode, memo: dict[int, tuple[list[Any], list[Any]]]
+                  ) -> tuple[list[Any], list[Any]]:
     """(merged pairs, own pairs) of a mapping: ``<<: *base`` keys resolved as SafeLoader's
     flatten_mapping does (the first mapping listed wins), without changing the node, and
-    keeping every merged key's own line."""
+    keeping every merged key's own line. Each mapping is resolved once (``memo``), a source
+    listed twice counts once, and more than MAX_MERGED merged keys are refused."""
+    if id(node) in memo:
+        return memo[id(node)]
     merged: list[Any] = []
     own: list[Any] = []
     for key_node, value_node in node.value:
@@ -83,17 +96,21 @@ def _merged_pairs(node: yaml.MappingNode) -> tuple[list[Any], list[Any]]:
             own.append((key_node, value_node))
             continue
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for source in reversed(sources):
+        for source in reversed(list({id(source): source for source in sources}.values())):
             if not isinstance(source, yaml.MappingNode):
                 raise Problem("a merge key ('<<') takes a mapping or a list of mappings",
                               _line(key_node))
-            inner_merged, inner_own = _merged_pairs(source)
+            inner_merged, inner_own = _merged_pairs(source, memo)
             merged.extend(inner_merged + inner_own)
+            if len(merged) > MAX_MERGED:
+                raise Problem(f"merge keys ('<<') bring in more than {MAX_MERGED} keys",
+                              _line(key_node))
+    memo[id(node)] = merged, own
     return merged, own
 
 
 def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    merged, own = _merged_pairs(node)
+    merged, own = _merged_pairs(node, loader.merged)
     pairs: dict[Any, Any] = {}
     lines: dict[Any, int] = {}
     own_keys: set[Any] = set()

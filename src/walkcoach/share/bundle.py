@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from walkcoach import cover, export, names
 from walkcoach import program as batch
-from walkcoach.errors import InputError, RuntimeFailure
+from walkcoach.errors import InputError, RuntimeFailure, excerpt
 from walkcoach.model import ClientSpec, Program
 from walkcoach.planner import format_duration
 from walkcoach.session import Progress
@@ -51,14 +51,38 @@ class ShareResult:
     program: batch.ProgramResult
 
 
+MAX_URL = 300
+"""The longest --base-url: the address goes into QR codes, which hold about 2,900 bytes at
+the error correction a printed page needs, and into every link of the feed."""
+
+
 def check_base_url(base_url: str) -> str:
-    """``base_url`` if it is an http(s) address a podcast app can fetch, else InputError."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
-            or parts.fragment or any(ch.isspace() for ch in base_url):
-        raise InputError(f"--base-url must be an http:// or https:// address of a folder, "
-                         f"not {base_url!r}")
+    """``base_url`` if it is an http(s) address of a folder that a podcast app can fetch
+    and a QR code can hold, with no password in it; else InputError."""
+    problem = _url_problem(base_url)
+    if problem:
+        raise InputError(f"--base-url {problem} (give the http:// or https:// address where "
+                         f"the output folder is published), not {excerpt(base_url)}")
     return base_url.rstrip("/") + "/"
+
+
+def _url_problem(base_url: str) -> str | None:
+    if len(base_url) > MAX_URL:
+        return f"is {len(base_url)} characters long; at most {MAX_URL}"
+    if not base_url.isascii() or any(not ch.isprintable() or ch.isspace() for ch in base_url):
+        return "must be plain ASCII with no spaces (percent-encode anything else)"
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"is not a valid address ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must start with http:// or https:// and name a host"
+    if parts.username is not None or parts.password is not None:
+        return "must not hold a user name or password: it is published in the feed"
+    if parts.query or parts.fragment:
+        return "must be a folder's address, with no ?query or #fragment"
+    return None
 
 
 def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | None = None,
@@ -105,6 +129,8 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     else:
         (folder / "feed.xml").unlink(missing_ok=True)  # a feed with an old address would lie
     archive = _zip(folder) if make_zip else None
+    if not make_zip:
+        folder.with_suffix(".zip").unlink(missing_ok=True)  # an earlier zip would be stale
     return ShareResult(folder=folder, page=page, feed=feed, archive=archive, url=url,
                        program=built)
 

@@ -76,7 +76,18 @@ def _get_engine() -> Any:
         atexit.register(_release_engine)
         if sys.platform.startswith("linux"):
             _never_cancel(_engine)
+            _quiet_driver()
     return _engine
+
+
+def _quiet_driver() -> None:
+    """pyttsx3's espeak driver prints "Audio saved to ..." on stdout from espeak's own
+    thread, at times after the phrase's wait has ended (an interrupted run printed it into
+    the user's terminal): its module's ``print`` is made silent."""
+    with contextlib.suppress(ImportError, AttributeError):
+        from pyttsx3.drivers import espeak as driver
+
+        driver.print = lambda *args, **kwargs: None
 
 
 def _never_cancel(engine: Any) -> None:
