@@ -18,6 +18,8 @@ demo: install
 	$(BIN)/walkcoach build --minutes 5 --level beginner --setting floor -o output/beginner-floor-05min.mp3
 	$(BIN)/walkcoach build --minutes 8 --level intermediate --setting treadmill -o output/intermediate-treadmill-08min.mp3
 	$(BIN)/walkcoach build --minutes 10 --level advanced --setting treadmill -o output/advanced-treadmill-10min.mp3
+	$(BIN)/walkcoach share audio_templates/programs/walking-backwards-6-weeks.yaml --client Maria \
+	    -o output/share --base-url https://example.com/walks --zip
 
 lint: install
 	$(BIN)/ruff check src tests scripts

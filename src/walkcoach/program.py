@@ -23,18 +23,16 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import filelock
-
-from walkcoach import __version__, cores, cover, export, labels, notes, parallel, session, sheets
+from walkcoach import __version__, cores, cover, export, labels, parallel, session, sheets
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, RuntimeFailure, WalkcoachError, excerpt
+from walkcoach.manifest import LOCK, MANIFEST, Manifest, folder_lock
 from walkcoach.model import ClientSpec, Program, Source, Week
 from walkcoach.session import Progress
 from walkcoach.voice import Speaker
@@ -42,11 +40,6 @@ from walkcoach.voice import Speaker
 __all__ = ["LOCK", "MANIFEST", "ProgramResult", "Progress", "TrackResult", "build_program",
            "track_name"]
 
-MANIFEST = "walkcoach-manifest.json"
-"""The manifest's file name in the output folder: what each track was built from."""
-LOCK = ".walkcoach.lock"
-"""The lock file in the output folder: runs into one folder take turns. It stays, empty."""
-_MANIFEST_VERSION = 2  # 2: the program owns the folder; each file's size and SHA-256
 Status = Literal["built", "up to date", "failed"]
 """What a batch did with a track."""
 
@@ -140,7 +133,7 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir}: cannot write here: it is a file, not a folder")
     # A folder this run makes is removed again if the run fails or is interrupted early.
-    with export.new_folders(out_dir, litter=(LOCK,)), _folder_lock(out_dir):
+    with export.new_folders(out_dir, litter=(LOCK,)), folder_lock(out_dir):
         return _build_in(program, out_dir, jobs=jobs, client=client, voice=voice, rate=rate,
                          fmt=fmt, progress=progress, started=started)
 
@@ -150,7 +143,7 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
               started: float) -> ProgramResult:
     """build_program's work, in a folder this run holds."""
     stem = program.source.path.stem
-    manifest = _Manifest(out_dir / MANIFEST, stem)
+    manifest = Manifest(out_dir / MANIFEST, stem)
     if manifest.owner not in (None, stem):
         raise InputError(f"{out_dir}: this folder holds the program "
                          f"{excerpt(manifest.owner)}; build {excerpt(stem)} into a folder of "
@@ -163,7 +156,7 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
     results: dict[int, TrackResult] = {}
     todo = []
     for job in all_jobs:
-        duration = manifest.current(job)
+        duration = manifest.current(job.out, job.digest)
         if duration is not None:
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
                                                  status="up to date", duration_ms=duration)
@@ -184,7 +177,8 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
                                                  status="failed", error=str(outcome))
         else:
-            manifest.record(job, outcome)
+            manifest.record(job.out, week=job.week.week, digest=job.digest,
+                            duration_ms=outcome)
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
                                                  status="built", duration_ms=outcome)
 
@@ -266,119 +260,7 @@ def _file_hash(path: Path) -> str:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-# -- the folder: its lock, its manifest, its playlist ------------------------------------------
-
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """Hold ``folder`` for this run: another run into it waits, and says so, until this one
-    ends (the lock is the kernel's, so a killed run holds nothing)."""
-    lock = filelock.FileLock(folder / LOCK)
-    try:
-        try:
-            lock.acquire(timeout=0)
-        except filelock.Timeout:
-            notes.note(f"waiting for another walkcoach run into {folder} to finish")
-            lock.acquire()
-    except OSError as exc:
-        raise ExportError(f"{folder}: cannot write here: {exc.strerror or exc}") from exc
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _fingerprint(path: Path) -> dict[str, Any]:
-    """What the manifest vouches for of a file: its size and SHA-256."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(1 << 20):
-            digest.update(block)
-    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
-def _unchanged(path: Path, recorded: Any) -> bool:
-    """Whether ``path`` is a regular file of the recorded size and hash (size first: cheap)."""
-    try:
-        facts = os.lstat(path)
-        return (isinstance(recorded, dict) and stat.S_ISREG(facts.st_mode)
-                and facts.st_size == recorded.get("size")
-                and _fingerprint(path)["sha256"] == recorded.get("sha256"))
-    except OSError:
-        return False
-
-
-class _Manifest:
-    """``walkcoach-manifest.json``: for each track file, its hash and the files it made."""
-
-    def __init__(self, path: Path, program: str) -> None:
-        self.path = path
-        self.program = program
-        self.owner: str | None = None  # the program the folder holds, if it holds one
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            tracks = data["tracks"] if data.get("manifest") in (1, _MANIFEST_VERSION) else {}
-            owners = [data.get("program"), *(entry.get("program") for entry in tracks.values()
-                                             if isinstance(entry, dict))]  # 1: per track
-            self.owner = next((str(name) for name in owners if name), None)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            tracks = {}  # no manifest, or not one we can read: everything is rebuilt
-        self.tracks: dict[str, dict[str, Any]] = tracks if isinstance(tracks, dict) else {}
-
-    def current(self, job: _Job) -> int | None:
-        """The track's duration if it is up to date (same hash; the track and its sidecars
-        each the regular file of the size and SHA-256 recorded), else None."""
-        entry = self.tracks.get(job.out.name)
-        if not isinstance(entry, dict) or entry.get("hash") != job.digest:
-            return None
-        files = entry.get("files")
-        names = {job.out.name, *(path.name for path in session.sidecar_paths(job.out))}
-        if not isinstance(files, dict) or set(files) != names or not all(
-                _unchanged(job.out.parent / name, files[name]) for name in sorted(names)):
-            return None
-        return _sheet_duration(session.sidecar_paths(job.out)[0])
-
-    def record(self, job: _Job, duration_ms: int) -> None:
-        """Note a finished track with each of its files' size and hash; save the manifest."""
-        paths = (job.out, *session.sidecar_paths(job.out))
-        try:
-            files = {path.name: _fingerprint(path) for path in paths}
-        except OSError:
-            files = {}  # cannot be read back: it is not vouched for, and is rebuilt next time
-        self.tracks[job.out.name] = {"week": job.week.week, "hash": job.digest,
-                                     "files": files, "duration_ms": duration_ms}
-        self._save()
-
-    def remove_stale(self, keep: set[str]) -> tuple[Path, ...]:
-        """Delete the tracks no longer in the program (a week renamed or removed), with their
-        sidecars; the tracks removed. The folder holds this program only (an entry of a
-        manifest of version 1 names its own program: another's is left alone)."""
-        removed = []
-        for name, entry in list(self.tracks.items()):
-            if name in keep or not isinstance(entry, dict) \
-                    or entry.get("program", self.program) != self.program:
-                continue
-            for file in entry.get("files", ()):
-                (self.path.parent / Path(str(file)).name).unlink(missing_ok=True)
-            removed.append(self.path.parent / name)
-            del self.tracks[name]
-        if removed:
-            self._save()
-        return tuple(removed)
-
-    def _save(self) -> None:
-        data = {"manifest": _MANIFEST_VERSION, "program": self.program,
-                "tracks": dict(sorted(self.tracks.items()))}
-        export.write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
-def _sheet_duration(path: Path) -> int | None:
-    """The duration_ms a cue sheet records, or None if it is missing or unreadable."""
-    try:
-        value = json.loads(path.read_text(encoding="utf-8")).get("duration_ms")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) and value > 0 else None
-
+# -- the playlist ----------------------------------------------------------------------------
 
 def _write_playlist(program: Program, out_dir: Path, jobs: list[_Job],
                     results: Mapping[int, TrackResult]) -> Path:
