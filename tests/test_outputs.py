@@ -22,6 +22,7 @@ from mutagen.id3 import ID3
 from walkcoach import export, session, sheets
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
+from walkcoach.errors import InputError
 from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.program import LOCK, build_program
 
@@ -104,19 +105,27 @@ def test_hostile_output_is_refused_before_any_work(tmp_path: Path, kind: str, wo
 
 
 def test_a_symlink_in_a_program_folder_is_refused_and_its_target_kept(tmp_path: Path) -> None:
-    """The program batch uses the same check: that week fails, nothing is written through
-    the link, the other week is built."""
+    """The program batch uses the same check: a track replaced by a link fails that week,
+    nothing is written through the link, the other week stays; in a folder with no
+    manifest, the link is a stranger's file and the run is refused."""
     path = _program(tmp_path, weeks=2)
     out = tmp_path / "out"
     out.mkdir()
     precious = tmp_path / "precious.txt"
     precious.write_text("keep me", encoding="utf-8")
-    (out / "week-01-beginner-01min.mp3").symlink_to(precious)
+    track = out / "week-01-beginner-01min.mp3"
+    track.symlink_to(precious)
+    with pytest.raises(InputError, match="no walkcoach manifest"):
+        build_program(load_program(path), out, voice="system", jobs=1)
+    track.unlink()
+    build_program(load_program(path), out, voice="system", jobs=1)
+    track.unlink()
+    track.symlink_to(precious)
     result = build_program(load_program(path), out, voice="system", jobs=1)
-    assert [t.status for t in result.tracks] == ["failed", "built"]
+    assert [t.status for t in result.tracks] == ["failed", "up to date"]
     assert "week-01-beginner-01min.mp3: cannot write: it is a symbolic link" in str(
         result.tracks[0].error)
-    assert (out / "week-01-beginner-01min.mp3").is_symlink()
+    assert track.is_symlink()
     assert precious.read_text(encoding="utf-8") == "keep me"
 
 
