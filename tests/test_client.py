@@ -152,3 +152,15 @@ def test_a_profile_that_is_not_a_file_is_an_error(clients: Path, kind: str) -> N
     assert result.exit_code == 2, result.stdout
     assert result.stderr.startswith(f"walkcoach: error: {place}") and \
         result.stderr.count("\n") == 1
+
+
+def test_script_with_the_short_intro(clients: Path) -> None:
+    result = _run("script", "--minutes", "1", "--voice", "system", "--intro", "short",
+                  "--json")
+    assert result.exit_code == 0, result.stderr
+    sheet = json.loads(result.stdout)
+    assert sheet["intro"] == "short"
+    assert [c["text"] for c in sheet["cues"] if c["phase"] == "safety"] == [
+        "If anything hurts, stop right away."]
+    result = _run("script", "--intro", "brief")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1

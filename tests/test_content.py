@@ -328,11 +328,29 @@ def test_exercise_line_with_unknown_braces(exercise_path: Path, exercise_text: s
 
 def test_exercise_line_with_stray_brace(exercise_path: Path, exercise_text: str) -> None:
     """A lone brace in a line that is filled in is refused at its own line, not a crash later."""
-    text = edit(exercise_text, "If anything hurts, stop right away.",
-                 "If anything hurts :} stop right away.")
+    text = edit(exercise_text, '  - "If anything hurts, stop right away."',
+                 '  - "If anything hurts :} stop right away."')
     error = load_error(load_exercise, exercise_path, text)
     _assert_where(error, exercise_path, line_of(text, ":}"), "safety[3]")
     assert "brace" in str(error)
+
+
+def test_safety_reminder_is_checked_like_the_lines_it_stands_for(
+        exercise_path: Path, exercise_text: str) -> None:
+    """The short intro's safety line is filled in and spoken too: a stray brace or a line of
+    punctuation is refused at its key; without it, the first safety line stands in."""
+    text = edit(exercise_text, 'safety_reminder: "If anything hurts, stop right away."',
+                'safety_reminder: "If anything hurts :} stop."')
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, ":} stop."), "safety_reminder")
+    text = edit(exercise_text, 'safety_reminder: "If anything hurts, stop right away."',
+                'safety_reminder: "..."')
+    error = load_error(load_exercise, exercise_path, text)
+    assert "cannot be spoken" in str(error)
+    exercise_path.write_text(edit(exercise_text, 'safety_reminder: "If anything hurts, stop '
+                                  'right away."', ""), encoding="utf-8")
+    exercise = load_exercise(exercise_path)
+    assert exercise.safety_reminder == exercise.safety[0]
 
 
 def test_level_intro_with_unknown_placeholder(exercise_path: Path, exercise_text: str) -> None:

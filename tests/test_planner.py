@@ -351,6 +351,29 @@ def test_focus_is_said_as_written() -> None:
     assert focus_cues[0].phase == "intro"
 
 
+@pytest.mark.parametrize("setting", ["floor", "treadmill"])
+def test_a_short_intro_for_a_returning_listener(setting: str) -> None:
+    """Short: the greeting, the welcome, the week's focus and the client's notes, then the one
+    safety line that matters, and straight to the same setup. Full: everything."""
+    focus, note = "Just the roll this week.", "Use the wall today."
+    full = _spec(setting=setting, client="Sam", focus=focus, client_notes=(note,))
+    short = dataclasses.replace(full, intro="short")
+    long_texts = _texts(planner.plan(full, _lengths(full)))
+    short_plan = planner.plan(short, _lengths(short))
+    short_texts = _texts(short_plan)
+    ex = full.exercise
+    assert short_texts[:4] == [long_texts[0], long_texts[1], focus, note]
+    safety = [c.text for c in short_plan.cues if c.phase == "safety"]
+    assert safety == [ex.safety_reminder] == ["If anything hurts, stop right away."]
+    assert not set(ex.purpose) & set(short_texts) and set(ex.purpose) <= set(long_texts)
+    assert not set(full.level_spec.intro) & set(short_texts)
+    assert set(ex.safety) <= set(long_texts) and full.template.safety_lead not in short_texts
+    setup = [c.text for c in short_plan.cues if c.phase == "setup"]
+    assert setup == [c.text for c in planner.plan(full, _lengths(full)).cues
+                     if c.phase == "setup"]
+    assert short_plan.walk_start_ms < planner.plan(full, _lengths(full)).walk_start_ms - 20_000
+
+
 def test_welcome_names_the_duration() -> None:
     """The welcome line says the walk length in words."""
     spec = _spec(walk_ms=450_000)

@@ -290,6 +290,30 @@ def _png(size: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.e2e
+def test_returning_weeks_get_the_short_intro(shipped: tuple[Path, ProgramResult]) -> None:
+    """The full intro in week 1 and whenever the level (or setting) changes, the short one
+    otherwise: weeks 1, 3, 5 full; 2, 4, 6 short (one safety line, and a quicker start)."""
+    _, result = shipped
+    sheets = [json.loads(t.path.with_suffix(".json").read_text(encoding="utf-8"))
+              for t in result.tracks]
+    assert [sheet["intro"] for sheet in sheets] == ["full", "short"] * 3
+    for sheet in sheets:
+        safety = [cue["text"] for cue in sheet["cues"] if cue["phase"] == "safety"]
+        assert (len(safety) == 1) == (sheet["intro"] == "short"), safety
+    assert sheets[1]["walk_start_ms"] < sheets[0]["walk_start_ms"] - 20_000
+
+
+def test_a_week_may_ask_for_its_intro(tmp_path: Path) -> None:
+    text = edit(_short_text(), "  - week: 2\n", "  - week: 2\n    intro: full\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [week.intro for week in load_program(path).weeks][:3] == [None, "full", None]
+    broken = edit(text, "    intro: full\n", "    intro: brief\n")
+    error = _error(path, broken)
+    _assert_where(error, path, line_of(broken, "intro: brief"), "weeks[1].intro")
+
+
 MAX_MB_PER_MINUTE = 0.40
 
 

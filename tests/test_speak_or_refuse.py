@@ -29,6 +29,8 @@ FIELDS = [
     ('  - "Walking backwards trains your balance and your coordination."', "purpose[0]",
      "  - {}"),
     ('  - "If you get dizzy or feel unsteady, always use support."', "safety[0]", "  - {}"),
+    ('safety_reminder: "If anything hurts, stop right away."', "safety_reminder",
+     "safety_reminder: {}"),
     ('  - "Stand tall, with your spine long and neutral."', "setup[0]", "  - {}"),
     ('start: "Now start stepping backwards."', "start", "start: {}"),
     ('    - "Ball first, then heel."', "technique.roll[1]", "    - {}"),
@@ -88,7 +90,8 @@ def _said(exercise: Exercise) -> set[str]:
         for setting in SETTINGS:
             spec = make_spec(exercise=exercise, level=level, setting=setting, minutes=60,
                              client="Sam")
-            for variant in (spec, dataclasses.replace(spec, client=None)):
+            for variant in (spec, dataclasses.replace(spec, client=None),
+                            dataclasses.replace(spec, intro="short")):
                 lines.update(planner.candidate_phrases(variant))
             lines.update(line for group in planner.technique_groups(spec) for line in group.lines)
     return lines
@@ -124,7 +127,7 @@ def test_random_text_is_refused_at_load_or_spoken(tmp_path: Path, field: tuple[s
 def test_lines_the_voice_cannot_say_are_refused(tmp_path: Path, text: str) -> None:
     """Each of these once failed while a track was being made (exit 1, no file or line)."""
     path = tmp_path / "walking-backwards.yaml"
-    old, key, form = FIELDS[5]
+    old, key, form = FIELDS[6]
     path.write_text(edit(EXERCISE.read_text(encoding="utf-8"), old,
                          form.format(_quoted(text))), encoding="utf-8")
     with pytest.raises(ContentError) as info:

@@ -16,7 +16,7 @@ import click
 from walkcoach import __version__, content, interrupts, notes, planner, session, sheets
 from walkcoach.errors import RuntimeFailure, WalkcoachError, one_line
 from walkcoach.export import FORMATS
-from walkcoach.model import LEVELS, SETTINGS, ClientSpec
+from walkcoach.model import INTROS, LEVELS, SETTINGS, ClientSpec
 from walkcoach.voice import list_voices
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ def _session_options(func: F) -> F:
                      "`walkcoach voices`."),
         click.option("--rate", type=click.FloatRange(0.5, 2.0), default=1.0, show_default=True,
                      help="Speaking rate as a multiplier (0.5-2.0)."),
+        click.option("--intro", type=click.Choice(INTROS), default="full", show_default=True,
+                     help="full, or short for a returning listener: the greeting, one "
+                     "safety line, then straight to the setup."),
         click.option("--seed", type=int, default=0, show_default=True,
                      help="Changes which technique cues come when; same seed, same track."),
     ]
@@ -172,12 +175,11 @@ def _notes(timeline: Any) -> None:
               help="The artist tag: who the client hears.")
 @_report_errors
 def build(exercise: str, minutes: float, level: str | None, setting: str | None,
-          client: str | None,
-          voice: str, rate: float, seed: int, output: Path, fmt: str | None,
-          coach: str) -> None:
+          client: str | None, voice: str, rate: float, intro: str, seed: int, output: Path,
+          fmt: str | None, coach: str) -> None:
     """Build one coaching track (MP3 by default) with its cue sheet and captions."""
     spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=_client(client), seed=seed)
+                             client=_client(client), seed=seed, intro=intro)
     speaker = session.make_speaker(voice, rate=rate)
     built = session.build_track(spec, speaker, output, fmt=fmt,
                                 tags=session.track_tags(spec, artist=coach))
@@ -192,14 +194,14 @@ def build(exercise: str, minutes: float, level: str | None, setting: str | None,
 @click.option("--json", "as_json", is_flag=True, help="Print the cue sheet as JSON.")
 @_report_errors
 def script(exercise: str, minutes: float, level: str | None, setting: str | None,
-           client: str | None,
-           voice: str, rate: float, seed: int, as_json: bool) -> None:
+           client: str | None, voice: str, rate: float, intro: str, seed: int,
+           as_json: bool) -> None:
     """Print a session's timeline for proofreading, without building a track.
 
     Phrase lengths come from the voice (cached), so the times are those of the real track.
     """
     spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=_client(client), seed=seed)
+                             client=_client(client), seed=seed, intro=intro)
     speaker = session.make_speaker(voice, rate=rate)
     timeline, _ = session.plan_session(spec, speaker)
     if as_json:

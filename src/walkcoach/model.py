@@ -10,8 +10,10 @@ Level = Literal["beginner", "intermediate", "advanced"]
 Setting = Literal["floor", "treadmill"]
 CueKind = Literal["intro", "safety", "setup", "start", "technique", "time", "stop", "outro"]
 Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
+Intro = Literal["full", "short"]
 
 LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
+INTROS: tuple[Intro, ...] = ("full", "short")
 SETTINGS: tuple[Setting, ...] = ("floor", "treadmill")
 CUE_KINDS: tuple[CueKind, ...] = (
     "intro", "safety", "setup", "start", "technique", "time", "stop", "outro",
@@ -72,6 +74,7 @@ class Exercise:
     purpose: tuple[str, ...]
     muscles: tuple[str, ...]
     safety: tuple[str, ...]
+    safety_reminder: str  # the one safety line a returning listener hears (short intro)
     setup: tuple[str, ...]
     start: str | None
     technique: tuple[CueGroup, ...]
@@ -136,6 +139,7 @@ class SessionSpec:
     walk_ms: int
     client: str | None = None
     client_notes: tuple[str, ...] = ()  # the coach's words for this client, said as written
+    intro: Intro = "full"  # short: for a returning listener (see planner)
     focus: str | None = None
     speed_mph: float | None = None
     incline_percent: float | None = None
@@ -241,6 +245,7 @@ class Week:
     speed_mph: float | None = None
     incline_percent: float | None = None
     cues: tuple[str, ...] = ()
+    intro: Intro | None = None  # None: full in week 1 and when level or setting changes
     source: Source
 
 

@@ -83,15 +83,19 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
     def add(kind: CueKind, phase: Phase, *texts: str) -> None:
         lines.extend(_Line(text=x.format(**values), kind=kind, phase=phase) for x in texts)
 
+    full = spec.intro == "full"
     if spec.client:
         add("intro", "intro", t.greeting)
-    add("intro", "intro", t.welcome, *ex.purpose)
+    add("intro", "intro", t.welcome, *(ex.purpose if full else ()))
     if spec.focus:
         # The week's focus is the coach's own words, like extra cues: said as written.
         lines.append(_Line(text=spec.focus, kind="intro", phase="intro"))
     lines.extend(_Line(text=note, kind="intro", phase="intro") for note in spec.client_notes)
-    add("intro", "intro", *spec.level_spec.intro)
-    add("safety", "safety", t.safety_lead, *ex.safety, *ex.settings[spec.setting].safety)
+    if full:
+        add("intro", "intro", *spec.level_spec.intro)
+        add("safety", "safety", t.safety_lead, *ex.safety, *ex.settings[spec.setting].safety)
+    else:  # a returning listener: the one safety line that matters, then straight to setup
+        add("safety", "safety", ex.safety_reminder)
     add("setup", "setup", t.setup_lead, *ex.setup, *ex.settings[spec.setting].setup)
     if spec.setting == "treadmill":
         add("setup", "setup", t.treadmill_speed)

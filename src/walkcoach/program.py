@@ -225,12 +225,18 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}
     jobs = []
+    before: tuple[str, str] | None = None  # the level and setting of the week before
     for week in program.weeks:
+        level = who.level if who and who.level else week.level
+        setting = who.setting if who and who.setting else week.setting
+        # The full intro in the first week and whenever the level or setting changes; a
+        # short one for the weeks the listener already knows (unless the week says).
         spec = session.make_spec(
-            exercise=program.exercise, level=(who.level if who and who.level else week.level),
-            setting=(who.setting if who and who.setting else week.setting),
-            minutes=week.minutes, client=who, focus=week.focus, speed_mph=week.speed_mph,
-            incline_percent=week.incline_percent, extra_cues=week.cues)
+            exercise=program.exercise, level=level, setting=setting, minutes=week.minutes,
+            client=who, focus=week.focus, speed_mph=week.speed_mph,
+            incline_percent=week.incline_percent, extra_cues=week.cues,
+            intro=week.intro or ("full" if before != (level, setting) else "short"))
+        before = (level, setting)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
         last = program.weeks[-1].week
         tags = labels.track_tags(spec, artist=program.coach, album=program.name,
@@ -239,7 +245,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                                               weeks=last, cache=speaker.cache.root / "covers")
         resolved = {"week": week.week, "level": spec.level, "setting": spec.setting,
                     "walk_ms": spec.walk_ms, "client": spec.client,
-                    "client_notes": list(spec.client_notes), "focus": spec.focus,
+                    "client_notes": list(spec.client_notes), "intro": spec.intro,
+                    "focus": spec.focus,
                     "speed_mph": spec.speed_mph, "incline_percent": spec.incline_percent,
                     "cues": list(spec.extra_cues), "seed": spec.seed}
         made_from = {"track": resolved, "tags": tags, "file": out.name, "format": fmt,

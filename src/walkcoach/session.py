@@ -13,6 +13,7 @@ from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_t
 from walkcoach.errors import InputError, excerpt
 from walkcoach.labels import track_tags
 from walkcoach.model import (
+    INTROS,
     LEVELS,
     SETTINGS,
     ClientSpec,
@@ -40,12 +41,14 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
               client: str | ClientSpec | None = None, focus: str | None = None,
               speed_mph: float | None = None, incline_percent: float | None = None,
               extra_cues: tuple[str, ...] = (), template: Path | None = None,
-              seed: int = 0) -> SessionSpec:
+              seed: int = 0, intro: str = "full") -> SessionSpec:
     """Check the choices and load the content one track needs.
 
     ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
     setting apply where ``level`` or ``setting`` is not given, and its spoken notes are said
     in the intro. Without either, the level is beginner and the setting treadmill.
+    ``intro`` is "full", or "short" for a returning listener (greeting, one safety line,
+    straight to setup).
     """
     who = client if isinstance(client, ClientSpec) else None
     level = level or (who.level if who else None) or "beginner"
@@ -55,6 +58,8 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     if setting not in SETTINGS:
         raise InputError(f"unknown setting {excerpt(setting)} (choose from "
                          f"{', '.join(SETTINGS)})")
+    if intro not in INTROS:
+        raise InputError(f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})")
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
             and MIN_MINUTES <= minutes <= MAX_MINUTES):
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")
@@ -66,7 +71,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         level=_level(level), setting=_setting(setting), walk_ms=round(minutes * 60_000),
         client=name, client_notes=who.spoken_notes if who else (), focus=focus,
         speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
-        seed=seed)
+        seed=seed, intro="short" if intro == "short" else "full")
 
 
 def make_speaker(voice: str = "auto", *, rate: float = 1.0,
@@ -93,7 +98,7 @@ def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any
     about: dict[str, Any] = {
         "exercise": spec.exercise.name, "title": spec.exercise.title, "level": spec.level,
         "setting": spec.setting, "walk_minutes": spec.walk_ms / 60_000,
-        "client": spec.client, "focus": spec.focus,
+        "client": spec.client, "focus": spec.focus, "intro": spec.intro,
     }
     if spec.setting == "treadmill":
         about["speed_mph"] = spec.effective_speed_mph

@@ -36,8 +36,8 @@ _AS_WRITTEN: frozenset[str] = frozenset()
 def load_exercise(path: Path) -> Exercise:
     """Read and validate one exercise file."""
     node = load_yaml(path)
-    node.only("name", "title", "summary", "purpose", "muscles", "safety", "setup", "start",
-              "technique", "settings", "levels", "cooldown")
+    node.only("name", "title", "summary", "purpose", "muscles", "safety", "safety_reminder",
+              "setup", "start", "technique", "settings", "levels", "cooldown")
     name = _text(node, "name")
     if name != path.stem:
         raise node.error("name", f"must match the file name {excerpt(path.stem)}, not "
@@ -72,7 +72,8 @@ def load_exercise(path: Path) -> Exercise:
         summary=_text(node, "summary"),
         purpose=_filled(node, "purpose"),
         muscles=node.texts("muscles", required=False),
-        safety=_filled(node, "safety"),
+        safety=(safety := _filled(node, "safety")),
+        safety_reminder=_filled_text(node, "safety_reminder") or safety[0],
         setup=_filled(node, "setup"),
         start=node.text("start", required=False, spoken=True),
         technique=_groups(node, "technique", required=True),
@@ -164,6 +165,15 @@ def _filled(node: Node, key: str, *, required: bool = True) -> tuple[str, ...]:
         _check_placeholders(node, where, value, _FILLED, line=line)
         _check_spoken(node, where, value, _FILLED, line=line)
     return values
+
+
+def _filled_text(node: Node, key: str) -> str | None:
+    """One optional exercise line the planner fills in (see :func:`_filled`)."""
+    value = node.text(key, required=False)
+    if value is not None:
+        _check_placeholders(node, key, value, _FILLED)
+        _check_spoken(node, key, value, _FILLED)
+    return value
 
 
 def _check_spoken(node: Node, key: str, value: str, allowed: frozenset[str], *,

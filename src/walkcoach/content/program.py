@@ -27,13 +27,23 @@ from walkcoach.content.client import client_from
 from walkcoach.content.exercise import load_exercise
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError
-from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Exercise, Level, Program, Setting, Source
+from walkcoach.model import (
+    INTROS,
+    LEVELS,
+    SETTINGS,
+    ClientSpec,
+    Exercise,
+    Level,
+    Program,
+    Setting,
+    Source,
+)
 from walkcoach.model import Week as WeekSpec
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",
              "cover")
 _WEEK_KEYS = ("week", "level", "setting", "minutes", "speed_mph", "incline_percent", "focus",
-              "cues")
+              "cues", "intro")
 _DEFAULT_KEYS = tuple(key for key in _WEEK_KEYS if key != "week")
 _REQUIRED = ("level", "setting", "minutes", "focus")
 MAX_WEEK = 99  # two digits keep the track files in week order when sorted by name
@@ -74,7 +84,7 @@ def load_program(path: Path) -> Program:
             setting=cast(Setting, values["setting"]), minutes=values["minutes"],
             focus=values["focus"], speed_mph=values.get("speed_mph"),
             incline_percent=values.get("incline_percent"), cues=values.get("cues", ()),
-            source=Source(path=path, line=week_node.line)))
+            intro=values.get("intro"), source=Source(path=path, line=week_node.line)))
     return Program(name=name, coach=coach, exercise=exercise, weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
                    client=_client(node, path), cover=_cover(node, path),
@@ -92,6 +102,7 @@ def _week_values(node: Node) -> dict[str, Any]:
                                                required=False),
         "focus": lambda: node.text("focus", required=False, spoken=True),
         "cues": lambda: node.texts("cues", required=False, spoken=True) or None,
+        "intro": lambda: node.choice("intro", INTROS, required=False),
     }
     values = {key: read() for key, read in readers.items() if key in node}
     return {key: value for key, value in values.items() if value is not None}
