@@ -153,7 +153,7 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     # The summary line: path, duration, cue count and the sidecars.
     line = result.stdout.strip()
     assert line.startswith(f"{out}  00:")
-    assert f"({len(sheet['cues'])} cues; walk.json, walk.vtt)" in line
+    assert f"({len(sheet['cues'])} cues; walk.json, walk.vtt, walk.txt)" in line
     vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n1\n")
     assert vtt.count(" --> ") == len(sheet["cues"])

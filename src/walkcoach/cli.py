@@ -186,7 +186,7 @@ def build(exercise: str, minutes: float, level: str | None, setting: str | None,
     _notes(built.timeline)
     _print(f"{built.path}  {sheets.vtt_time(built.timeline.duration_ms)[:8]}  "
            f"({len(built.timeline.cues)} cues; {built.cue_sheet.name}, "
-           f"{built.captions.name})")
+           f"{built.captions.name}, {built.transcript.name})")
 
 
 @cli.command()

@@ -116,6 +116,7 @@ class BuiltTrack:
     path: Path
     cue_sheet: Path
     captions: Path
+    transcript: Path
     timeline: Timeline
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -188,8 +189,8 @@ def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[
         raise
     if progress:
         progress("done", 1, 1)
-    return BuiltTrack(path=out, cue_sheet=sheet_path, captions=vtt_path, timeline=timeline,
-                      tags=tags)
+    return BuiltTrack(path=out, cue_sheet=sheet_path, captions=vtt_path, transcript=text_path,
+                      timeline=timeline, tags=tags)
 
 
 def _level(value: str) -> Level:
