@@ -174,7 +174,7 @@ def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[
         progress("encode", 0, 1)
     written: list[Path] = []
     try:
-        export.encode(mastered.chunks(), out, fmt, tags, cover=cover,
+        export.encode(mastered.chunks(), out, fmt, tags, cover=cover, again=mastered.chunks,
                       chapters=timeline.chapters())
         written.append(out)
         export.write_text(sheet_path, sheets.cue_sheet_json(
