@@ -18,6 +18,8 @@ def _phrase_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tracks share synthesized phrases, and nothing is written to the user's cache."""
     path = Path(os.environ.get("WALKCOACH_CACHE_DIR") or tmp_path_factory.mktemp("phrases"))
     os.environ["WALKCOACH_CACHE_DIR"] = str(path)
+    # Share tokens too are kept apart from the user's own (walkcoach.share.tokens_path).
+    os.environ["WALKCOACH_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     return path
 
 

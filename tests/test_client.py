@@ -164,3 +164,39 @@ def test_script_with_the_short_intro(clients: Path) -> None:
         "If anything hurts, stop right away."]
     result = _run("script", "--intro", "brief")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("coach", ["Co\x01ach", "Ana\nSouza", "\u202eevil", "C" * 121])
+def test_a_coach_name_that_is_not_one_short_line_is_refused(clients: Path, coach: str) -> None:
+    result = _run("build", "--minutes", "1", "--voice", "system", "--coach", coach, "-o",
+                  "out/t.mp3")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("walkcoach: error: the coach's name ")
+    assert result.stderr.count("\n") == 1 and not Path("out").exists()
+
+
+PROGRAM_TEXT = """\
+program: "Plan"
+coach: "Ana"
+exercise: walking-backwards
+weeks:
+  - {week: 1, level: beginner, setting: floor, minutes: 1, focus: "Go."}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "line", "key"), [
+    ('program: "Plan"', 'program: "A\\0B plan"', 1, "program"),
+    ('coach: "Ana"', 'coach: "X\\aY"', 2, "coach"),
+    ('program: "Plan"', 'program: "\\u202eEvil"', 1, "program"),
+])
+def test_a_program_name_is_one_printable_line(tmp_path: Path, old: str, new: str, line: int,
+                                              key: str) -> None:
+    """The names shown in tags, on the cover, the page and the feed: control characters
+    once crashed the feed writer after every track was built."""
+    from walkcoach.content import load_program
+
+    path = tmp_path / "p.yaml"
+    path.write_text(PROGRAM_TEXT.replace(old, new), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_program(path)
+    assert str(info.value).startswith(f"{path}:{line}: {key}: ")

@@ -242,8 +242,8 @@ def test_default_program_tags(shipped: tuple[Path, ProgramResult]) -> None:
 
 
 def test_a_program_names_its_own_cover(tmp_path: Path) -> None:
-    """cover: in the program file: checked when read (file, line, key), and a file that is
-    not a JPEG or PNG image is refused before any phrase is made."""
+    """cover: in the program file: checked when read (file, line, key): a file that is not
+    a JPEG or PNG image, too many pixels, too many bytes (not even read)."""
     text = _short_text() + "cover: art/cover.png\n"
     path = tmp_path / "p.yaml"
     error = _error(path, text)
@@ -251,11 +251,16 @@ def test_a_program_names_its_own_cover(tmp_path: Path) -> None:
     assert "no image file" in str(error)
     (tmp_path / "art").mkdir()
     (tmp_path / "art" / "cover.png").write_text("not an image")
-    program = load_program(path)
-    assert program.cover == tmp_path / "art" / "cover.png"
-    with pytest.raises(InputError, match="not a JPEG or PNG"):
-        build_program(program, tmp_path / "out", voice="system", jobs=1)
-    assert not (tmp_path / "out").exists()
+    error = _error(path, text)
+    _assert_where(error, path, line_of(text, "cover: art"), "cover")
+    assert "not a JPEG or PNG" in str(error)
+    (tmp_path / "art" / "cover.png").write_bytes(_png(4000))
+    assert "600 to 3000 pixels" in str(_error(path, text))
+    with (tmp_path / "art" / "cover.png").open("wb") as sparse:
+        sparse.truncate(3 << 30)  # 3 GB of nothing: refused without reading it
+    assert "at most 2000 kB" in str(_error(path, text))
+    (tmp_path / "art" / "cover.png").write_bytes(_png(800))
+    assert load_program(path).cover == tmp_path / "art" / "cover.png"
 
 
 @pytest.mark.e2e
@@ -764,3 +769,35 @@ def test_when_every_week_fails_it_is_one_error_and_nothing_is_left(
     assert message.startswith("no week could be built: week 1: ") and "\n" not in message
     assert message.endswith("No space left on device (and 5 more weeks)")
     assert not (tmp_path / "made").exists()
+
+
+def test_a_change_of_format_keeps_the_new_tracks_sidecars(tmp_path: Path) -> None:
+    """Week 1 as M4A, then as MP3: the M4A goes, the MP3 keeps the cue sheet, captions and
+    transcript that share its name."""
+    text = re.sub(r"  - week: [2-6]\n(    .*\n)*", "", _short_text())
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    _build(path, tmp_path / "out", jobs=1, fmt="m4a")
+    result = _build(path, tmp_path / "out", jobs=1)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert names == ["p.m3u", MANIFEST, "week-01-beginner-01min.json",
+                     "week-01-beginner-01min.mp3", "week-01-beginner-01min.txt",
+                     "week-01-beginner-01min.vtt"]
+    assert [path.name for path in result.removed] == ["week-01-beginner-01min.m4a"]
+
+
+def test_another_program_by_the_same_file_name_is_refused(tmp_path: Path) -> None:
+    """Two files called p.yaml, two different programs: one folder holds one of them (the
+    same program copied elsewhere, or moved, still builds there)."""
+    one = tmp_path / "a" / "p.yaml"
+    other = tmp_path / "b" / "p.yaml"
+    copy = tmp_path / "c" / "p.yaml"
+    for path, text in ((one, _short_text()), (copy, _short_text()),
+                       (other, edit(_short_text(), 'program: "Walking backwards: six weeks"',
+                                    'program: "Another plan"'))):
+        path.parent.mkdir()
+        path.write_text(re.sub(r"  - week: [2-6]\n(    .*\n)*", "", text), encoding="utf-8")
+    _build(one, tmp_path / "out", jobs=1)
+    with pytest.raises(InputError, match="this folder holds the program"):
+        _build(other, tmp_path / "out", jobs=1)
+    assert len(_build(copy, tmp_path / "out", jobs=1).skipped) == 1

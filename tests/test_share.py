@@ -24,7 +24,7 @@ from browser import screenshot
 from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.errors import InputError
 from walkcoach.names import slug
-from walkcoach.share import TOKENS, ShareResult, build_share
+from walkcoach.share import TOKENS, ShareResult, build_share, tokens_path
 
 pytestmark = pytest.mark.e2e
 
@@ -149,8 +149,10 @@ def test_another_client_gets_another_private_folder(shared: ShareResult, program
             data = path.read_bytes()
             assert "María".encode() not in data and b"maria" not in data, path.name
             assert maria_token.encode() not in data, path.name
-    tokens = json.loads((shared.folder.parent / TOKENS).read_text(encoding="utf-8"))
-    assert len(tokens["tokens"]) == 2
+    tokens = json.loads(tokens_path().read_text(encoding="utf-8"))["tokens"]
+    here = [key for key in tokens if json.loads(key)[0] == str(shared.folder.parent.resolve())]
+    assert len(here) == 2
+    assert not (shared.folder.parent / TOKENS).exists()  # never in the folder published
 
 
 @pytest.mark.parametrize("name", ["../../etc", "a/b\\c", "..", "....", "CON", "x" * 300,
@@ -170,7 +172,7 @@ def test_a_hostile_client_name_stays_inside(program_file: Path, tmp_path: Path) 
 @pytest.mark.parametrize("url", ["ftp://x/y", "coach.example", "https://", "https://x/?a=1",
                                  "https://x/a b", "https://[::1/", "https://x:99999/",
                                  "https://" + "a" * 3000 + ".com", "https://ana:secret@x.com/",
-                                 "https://x.com/é"])
+                                 "https://x.com/é", 'https://x.com/"><x>', "https://x.com/a%zz"])
 def test_a_bad_base_url_is_refused_before_any_work(program_file: Path, tmp_path: Path,
                                                    url: str) -> None:
     with pytest.raises(InputError, match="base-url"):
@@ -335,3 +337,37 @@ def test_a_share_without_zip_removes_a_stale_zip(shared: ShareResult, program_fi
     assert shared.archive is not None and shared.archive.exists()
     again = _share(program_file, shared.folder.parent, "María José", base_url=BASE)
     assert again.archive is None and not shared.archive.exists()
+
+
+def test_two_profiles_with_one_first_name_get_two_bundles(program_file: Path,
+                                                           tmp_path: Path) -> None:
+    """Two clients called Maria (two profiles): two tokens, two folders, neither's notes in
+    the other's bundle."""
+    from walkcoach.content import load_client
+
+    clients = []
+    for stem, note in (("maria1", "Mind your new hip."), ("maria2", "Remember the pacemaker.")):
+        path = tmp_path / f"{stem}.yaml"
+        path.write_text(f'name: "Maria"\nspoken_notes: ["{note}"]\n', encoding="utf-8")
+        clients.append(load_client(path))
+    out = tmp_path / "out"
+    first = build_share(load_program(program_file), out, client=clients[0], voice="system")
+    second = build_share(load_program(program_file), out, client=clients[1], voice="system")
+    assert first.folder != second.folder
+    for folder, stranger in ((first.folder, b"pacemaker"), (second.folder, b"hip")):
+        assert not any(stranger in p.read_bytes() for p in folder.iterdir() if p.is_file())
+
+
+def test_the_programs_own_cover_is_the_bundles(program_file: Path, tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (900, 900), (200, 30, 30)).save(image, format="PNG")
+    (tmp_path / "red.png").write_bytes(image.getvalue())
+    program = tmp_path / "red-program.yaml"
+    program.write_text(program_file.read_text(encoding="utf-8") + "cover: red.png\n",
+                       encoding="utf-8")
+    result = _share(program, tmp_path / "out", "Sam", base_url=BASE)
+    assert (result.folder / "cover.png").read_bytes() == image.getvalue()

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 SIZE = 1400
 MAX_BYTES = 2_000_000
 """The largest image a program file may name for its cover (players choke on bigger)."""
+MAX_SIDE = 3000
+"""The largest cover, in pixels a side, that podcast apps take."""
 _BACKGROUND = (22, 78, 99)
 _ACCENT = (244, 162, 97)
 _TEXT = (250, 250, 247)
 _SOFT = (178, 214, 222)
 _MARGIN = 110
+_LINES = 3  # the most lines of each text drawn
+_MOST_CHARS = 240  # more than three lines hold, at the smallest size
 _DRAWING = 1  # bump when the drawing changes, so cached covers are drawn anew
 
 
@@ -50,7 +54,7 @@ def draw_cover(*, title: str, subtitle: str = "", coach: str = "", size: int = S
         if not text:
             continue
         font = ImageFont.load_default(size=max(8, round(pixels * scale)))
-        for line in _wrap(draw, text, font, width)[:3]:
+        for line in _wrap(draw, text, font, width):
             draw.text((margin, top), line, font=font, fill=colour)
             top += round(pixels * 1.22 * scale)
         top += round(40 * scale)
@@ -102,25 +106,35 @@ def _whole_png(data: bytes) -> bool:
 def load_cover(path: Path) -> bytes:
     """A cover image a coach supplies: a JPEG or PNG file, square enough, not too big."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size  # before reading: a sparse 3 GB file is refused unread
+        if not path.is_file():
+            raise InputError(f"{path}: the cover must be an image file")
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: the cover image is {size // 1000} kB; at most "
+                             f"{MAX_BYTES // 1000} kB")
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read the cover image: {exc.strerror or exc}"
                          ) from None
     if len(data) > MAX_BYTES:
-        raise InputError(f"{path}: the cover image is {len(data) // 1000} kB; at most "
-                         f"{MAX_BYTES // 1000} kB")
+        raise InputError(f"{path}: the cover image is over {MAX_BYTES // 1000} kB")
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
             image.verify()
+    except Image.DecompressionBombError:
+        raise InputError(f"{path}: the cover image is far too large; at most "
+                         f"{MAX_SIDE} pixels a side") from None
     except Exception:  # Pillow raises many kinds for a file that is not an image
         raise InputError(f"{path}: not a JPEG or PNG image") from None
     if kind not in ("JPEG", "PNG"):
         raise InputError(f"{path}: the cover must be JPEG or PNG, not {kind}")
-    if min(width, height) < 600 or abs(width - height) > 0.02 * max(width, height):
-        raise InputError(f"{path}: the cover must be square and at least 600 pixels "
+    if min(width, height) < 600 or max(width, height) > MAX_SIDE \
+            or abs(width - height) > 0.02 * max(width, height):
+        raise InputError(f"{path}: the cover must be square, 600 to {MAX_SIDE} pixels a side "
                          f"(it is {width}x{height})")
     return data
 
@@ -142,24 +156,32 @@ def _arrow(draw: ImageDraw.ImageDraw, scale: float) -> None:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str,
-          font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> list[str]:
-    """``text`` in lines no wider than ``width`` pixels (a word too long is cut)."""
+          font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int,
+          most: int = _LINES) -> list[str]:
+    """``text`` in at most ``most`` lines no wider than ``width`` pixels (a word too long is
+    cut); each measurement is of one line, so any length of text costs the same."""
     lines: list[str] = []
     line = ""
-    for word in " ".join(text.split()).split(" "):
+    for word in " ".join(text[:_MOST_CHARS].split()).split(" "):
         trial = f"{line} {word}".strip()
         if draw.textlength(trial, font=font) <= width:
             line = trial
             continue
         if line:
             lines.append(line)
-        while draw.textlength(word, font=font) > width and len(word) > 1:
-            cut = len(word)
-            while cut > 1 and draw.textlength(word[:cut], font=font) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        while len(lines) < most and len(word) > 1 and draw.textlength(word, font=font) > width:
+            low, high = 1, len(word)  # the longest start of the word that fits: bisection
+            while low < high:
+                middle = (low + high + 1) // 2
+                if draw.textlength(word[:middle], font=font) <= width:
+                    low = middle
+                else:
+                    high = middle - 1
+            lines.append(word[:low])
+            word = word[low:]
         line = word
+        if len(lines) >= most:
+            return lines[:most]
     if line:
         lines.append(line)
-    return lines
+    return lines[:most]

@@ -10,7 +10,9 @@ import datetime
 from pathlib import Path
 
 from walkcoach import cover
+from walkcoach.errors import InputError
 from walkcoach.model import SessionSpec
+from walkcoach.text import label_problem
 
 
 def minutes_label(walk_ms: int) -> str:
@@ -23,7 +25,11 @@ def track_tags(spec: SessionSpec, *, artist: str, album: str | None = None,
                weeks: int | None = None) -> dict[str, str]:
     """The tags of a track: "Week 3 - Walking backwards - intermediate, 10 min" (the week
     only in a program), the coach, the program or exercise, "3/6", the year, and the
-    exercise's first safety line as the comment."""
+    exercise's first safety line as the comment. A coach's name that is not one line of
+    printable text (see walkcoach.text.label_problem) is refused."""
+    problem = label_problem(artist)
+    if problem:
+        raise InputError(f"the coach's name {problem}")
     what = f"{spec.exercise.title} - {spec.level}, {minutes_label(spec.walk_ms)}"
     tags = {"title": title or (f"Week {week} - {what}" if week is not None else what),
             "artist": artist, "album": album or spec.exercise.title, "genre": "Speech",

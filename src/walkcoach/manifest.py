@@ -74,16 +74,24 @@ def _unchanged(path: Path, recorded: Any) -> bool:
 class Manifest:
     """``walkcoach-manifest.json``: for each track file, its hash and the files it made."""
 
-    def __init__(self, path: Path, program: str) -> None:
+    def __init__(self, path: Path, program: str, source: Path | None = None,
+                 title: str | None = None) -> None:
         self.path = path
         self.program = program
+        self.source = str(source) if source is not None else None  # the program file
+        self.title = title  # the program's name
         self.owner: str | None = None  # the program the folder holds, if it holds one
+        self.owner_source: str | None = None  # and the file it was built from
+        self.owner_title: str | None = None  # and that program's name
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             tracks = data["tracks"] if data.get("manifest") in (1, _MANIFEST_VERSION) else {}
             owners = [data.get("program"), *(entry.get("program") for entry in tracks.values()
                                              if isinstance(entry, dict))]  # 1: per track
             self.owner = next((str(name) for name in owners if name), None)
+            recorded, title = data.get("source"), data.get("title")
+            self.owner_source = recorded if isinstance(recorded, str) else None
+            self.owner_title = title if isinstance(title, str) else None
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             tracks = {}  # no manifest, or not one we can read: everything is rebuilt
         self.tracks: dict[str, dict[str, Any]] = tracks if isinstance(tracks, dict) else {}
@@ -118,12 +126,17 @@ class Manifest:
         sidecars; the tracks removed. The folder holds this program only (an entry of a
         manifest of version 1 names its own program: another's is left alone)."""
         removed = []
+        # A track kept may own a file of the same name (week-01.json serves week-01.mp3
+        # after week-01.m4a): never removed with the old one.
+        kept = {path.name for name in keep
+                for path in (Path(name), *sidecar_paths(Path(name)))}
         for name, entry in list(self.tracks.items()):
             if name in keep or not isinstance(entry, dict) \
                     or entry.get("program", self.program) != self.program:
                 continue
             for file in entry.get("files", ()):
-                (self.path.parent / Path(str(file)).name).unlink(missing_ok=True)
+                if Path(str(file)).name not in kept:
+                    (self.path.parent / Path(str(file)).name).unlink(missing_ok=True)
             removed.append(self.path.parent / name)
             del self.tracks[name]
         if removed:
@@ -132,6 +145,8 @@ class Manifest:
 
     def _save(self) -> None:
         data = {"manifest": _MANIFEST_VERSION, "program": self.program,
+                **({"source": self.source} if self.source else {}),
+                **({"title": self.title} if self.title else {}),
                 "tracks": dict(sorted(self.tracks.items()))}
         export.write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 

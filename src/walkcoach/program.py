@@ -143,11 +143,20 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
               started: float) -> ProgramResult:
     """build_program's work, in a folder this run holds."""
     stem = program.source.path.stem
-    manifest = Manifest(out_dir / MANIFEST, stem)
-    if manifest.owner not in (None, stem):
-        raise InputError(f"{out_dir}: this folder holds the program "
-                         f"{excerpt(manifest.owner)}; build {excerpt(stem)} into a folder of "
-                         "its own (their tracks would share names)")
+    source = program.source.path.absolute()
+    manifest = Manifest(out_dir / MANIFEST, stem, source, program.name)
+    other = manifest.owner_source
+    if manifest.owner not in (None, stem) or (
+            other not in (None, str(source)) and Path(str(other)).is_file()
+            and manifest.owner_title not in (None, program.name)):
+        # Another program by the same file name: its file is still there, and its name is
+        # not this one's (a copy of the same program, or the file moved, is this program).
+        same_stem = manifest.owner == stem
+        shown = other if other and same_stem else manifest.owner
+        mine = str(source) if same_stem else stem
+        raise InputError(f"{out_dir}: this folder holds the program {excerpt(str(shown))}; "
+                         f"build {excerpt(mine)} into a folder of its own (their tracks would "
+                         "share names)")
     export.remove_stale_temporaries(out_dir)  # of runs killed outright
     speaker = session.make_speaker(voice, rate=rate)
     all_jobs = _jobs(program, out_dir, speaker, client=client, fmt=fmt)

@@ -19,8 +19,8 @@ import unicodedata
 
 from walkcoach.errors import InputError, excerpt
 
-__all__ = ["MAX_LINE", "MAX_NAME", "SAID_AS_WORDS", "client_name", "name_problem", "says_a_word",
-           "speakable"]
+__all__ = ["MAX_LABEL", "MAX_LINE", "MAX_NAME", "SAID_AS_WORDS", "client_name", "label_problem",
+           "name_problem", "says_a_word", "speakable"]
 
 SAID_AS_WORDS: dict[str, str] = {
     "&": "and", "+": "plus", "=": "equals", "~": "about", "@": "at", "#": "number",
@@ -103,10 +103,35 @@ def speakable(text: str) -> str | None:
     return None
 
 
+MAX_LABEL = 120
+"""The longest program name or coach name: a title in a player, a line on a cover."""
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def label_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name shown to the client (a program's, a coach's: in tags, on
+    the cover, the page and the feed), or None. One line of printable text: no control or
+    bidirectional-override characters (they would reverse the rest of a page's line), no
+    bytes that were not UTF-8, at most MAX_LABEL characters."""
+    if len(text) > MAX_LABEL:
+        return f"is {len(text)} characters long ({excerpt(text)}); at most {MAX_LABEL}"
+    for char in text:
+        category = unicodedata.category(char)
+        if char in _BREAKS or category == "Cc":
+            return f"has a line break or control character in it ({excerpt(text)})"
+        if category == "Cs":
+            return f"holds bytes that are not valid UTF-8 ({excerpt(text)})"
+        if char in _BIDI:
+            return f"has a text-direction override in it ({excerpt(text)})"
+    return None
+
+
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a client's name (said in the greeting), or None."""
     if len(name) > MAX_NAME:
         return f"is {len(name)} characters long ({excerpt(name)}); a name has at most {MAX_NAME}"
+    if any(char in _BIDI for char in name):
+        return f"has a text-direction override in it ({excerpt(name)})"
     problem = speakable(name)
     return f"cannot be spoken: {problem}" if problem else None
 

@@ -26,6 +26,7 @@ from typing import Any, cast
 from walkcoach.content.client import client_from
 from walkcoach.content.exercise import load_exercise
 from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.cover import load_cover
 from walkcoach.errors import ContentError, InputError
 from walkcoach.model import (
     INTROS,
@@ -39,6 +40,7 @@ from walkcoach.model import (
     Source,
 )
 from walkcoach.model import Week as WeekSpec
+from walkcoach.text import label_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",
              "cover")
@@ -53,8 +55,8 @@ def load_program(path: Path) -> Program:
     """Read and validate a program file; a relative exercise path is taken from its folder."""
     node = load_yaml(path)
     node.only(*_TOP_KEYS)
-    name = _text(node, "program")
-    coach = _text(node, "coach")
+    name = _label(node, "program")
+    coach = _label(node, "coach")
     exercise = _exercise(node, path)
     per_week = node.number("sessions_per_week", low=1, high=14, integer=True, required=False)
     defaults: dict[str, Any] = {}
@@ -140,6 +142,10 @@ def _cover(node: Node, program_path: Path) -> Path | None:
         raise node.error("cover", f"no image file at {path}")
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         raise node.error("cover", f"must be a .png or .jpg image, not {path.name}")
+    try:
+        load_cover(path)  # read now, so a build never starts on a cover it cannot use
+    except InputError as exc:
+        raise node.error("cover", str(exc)) from None
     return path
 
 
@@ -150,3 +156,12 @@ def _client(node: Node, path: Path) -> ClientSpec | None:
 
 def _text(node: Node, key: str) -> str:
     return cast(str, node.text(key))
+
+
+def _label(node: Node, key: str) -> str:
+    """A name shown to the client (the program's, the coach's): one line, not too long."""
+    value = _text(node, key)
+    problem = label_problem(value)
+    if problem:
+        raise node.error(key, problem)
+    return value

@@ -2,10 +2,11 @@
 
 ``DIR/<client-slug>-<token>/`` holds the tracks (built, or reused when up to date, by
 walkcoach.program), their captions, transcripts and chapters, the cover, ``index.html`` and,
-given the public address, ``feed.xml``. The token is random (``secrets``) and kept in
-``DIR/walkcoach-share.json`` per client and program, so a rebuild keeps the same address and a
-client's podcast subscription keeps working; a leaked link is replaced by deleting the
-client's entry there. Nothing in one client's folder names or links another client.
+given the public address, ``feed.xml``. The token is random (``secrets``) and kept in the
+user's walkcoach data folder (see :func:`tokens_path`: never in DIR, which is published) per
+output folder, program and client, so a rebuild keeps the same address and a client's
+podcast subscription keeps working; a leaked link is replaced by deleting the client's entry
+there. Nothing in one client's folder names or links another client.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import re
 import secrets
 import zipfile
 from collections.abc import Iterator
@@ -21,9 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import filelock
+import platformdirs
+
 from walkcoach import cover, export, names
 from walkcoach import program as batch
-from walkcoach.errors import InputError, RuntimeFailure, excerpt
+from walkcoach.content import COMMAND_LINE
+from walkcoach.errors import ExportError, InputError, RuntimeFailure, excerpt
 from walkcoach.model import ClientSpec, Program
 from walkcoach.planner import format_duration
 from walkcoach.session import Progress
@@ -31,10 +38,13 @@ from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "check_base_url"]
+__all__ = ["TOKENS", "ShareResult", "build_share", "check_base_url", "tokens_path"]
 
-TOKENS = "walkcoach-share.json"
-"""Where each client's private token is kept, in the folder the bundles go into."""
+TOKENS = "share-tokens.json"
+"""The file of each client's private token, in the user's walkcoach data folder."""
+DATA_ENV = "WALKCOACH_DATA_DIR"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
+_URL_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
 _PRIVATE = frozenset({batch.MANIFEST, batch.LOCK})  # the coach's files, not the client's
 _MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "wav": "audio/wav"}
 
@@ -82,6 +92,8 @@ def _url_problem(base_url: str) -> str | None:
         return "must not hold a user name or password: it is published in the feed"
     if parts.query or parts.fragment:
         return "must be a folder's address, with no ?query or #fragment"
+    if not _URL_CHARS.fullmatch(base_url):
+        return "has characters an address cannot hold (quotes, <, >, or a bad %-escape)"
     return None
 
 
@@ -100,8 +112,8 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     base = check_base_url(base_url) if base_url else None
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: cannot write here: it is a file, not a folder")
-    with export.new_folders(out_dir, litter=(TOKENS,)):
-        token = _token(out_dir, name, program)
+    with export.new_folders(out_dir):
+        token = _token(out_dir, _client_key(client, name, program), program)
         folder = out_dir / f"{names.slug(name)}-{token}"
         built = batch.build_program(program, folder, jobs=jobs, client=client or name,
                                     voice=voice, rate=rate, fmt=fmt, progress=progress)
@@ -111,13 +123,17 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     url = f"{base}{quote(folder.name)}/" if base else None
     episodes = [_episode(program, track) for track in built.tracks]
     _remove_stale_chapters(folder, episodes)
-    _write_bytes(folder / "cover.png", cover.draw_cover(
-        title=program.exercise.title, subtitle=program.name, coach=program.coach))
+    art = cover.load_cover(program.cover) if program.cover else cover.draw_cover(
+        title=program.exercise.title, subtitle=program.name, coach=program.coach)
+    (folder / "cover.jpg").unlink(missing_ok=True)
+    (folder / "cover.png").unlink(missing_ok=True)
+    art_name = "cover.png" if cover.mime_type(art) == "image/png" else "cover.jpg"
+    _write_bytes(folder / art_name, art)
     bundle = Bundle(
         title=program.name, description=program.exercise.summary,
         exercise=program.exercise.title, coach=program.coach, client=name,
         sessions_per_week=program.sessions_per_week, safety=_safety(program),
-        cover="cover.png", guid=f"urn:walkcoach:{token}",
+        cover=art_name, guid=f"urn:walkcoach:{token}",
         page_url=f"{url}index.html" if url else None,
         feed_url=f"{url}feed.xml" if url else None)
     page = folder / "index.html"
@@ -135,25 +151,56 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
                        program=built)
 
 
+def tokens_path() -> Path:
+    """Where the clients' tokens are kept: the user's walkcoach data folder
+    (``$WALKCOACH_DATA_DIR`` overrides it), never the folder that is published."""
+    override = os.environ.get(DATA_ENV)
+    base = Path(override) if override else Path(
+        platformdirs.user_data_dir("walkcoach", appauthor=False))
+    return base / TOKENS
+
+
+def _client_key(client: str | ClientSpec | None, name: str, program: Program) -> str:
+    """Who a token is for: a profile by its file (two clients may share a first name), a
+    program's own client by the program, a bare name by itself."""
+    if isinstance(client, ClientSpec) and client.source.path != COMMAND_LINE:
+        return f"profile:{_resolved(client.source.path)}"
+    if not client and program.client is not None:
+        return f"program:{_resolved(program.source.path)}:{name}"
+    return f"name:{name}"
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
+
+
 def _token(out_dir: Path, client: str, program: Program) -> str:
-    """The client's token for this program: the one kept from before, or a new one."""
-    path = out_dir / TOKENS
-    key = f"{program.source.path.stem}\n{client}"
-    data: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
-            data = loaded
-    tokens: dict[str, Any] = data.setdefault("tokens", {})
-    token = tokens.get(key)
-    if isinstance(token, str) and token.isascii() and token.replace("-", "").replace(
-            "_", "").isalnum() and len(token) >= 16:
-        return token
-    token = secrets.token_urlsafe(16)
-    tokens[key] = token
-    export.write_text(path, json.dumps({"version": 1, "tokens": tokens}, indent=2,
-                                       sort_keys=True) + "\n")
-    return token
+    """The client's token for this program and output folder: the one kept, or a new one."""
+    path = tokens_path()
+    key = json.dumps([_resolved(out_dir), _resolved(program.source.path), client])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with filelock.FileLock(path.with_name(path.name + ".lock")):
+            data: dict[str, Any] = {}
+            with contextlib.suppress(OSError, ValueError):
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
+                    data = loaded
+            tokens: dict[str, Any] = data.setdefault("tokens", {})
+            token = tokens.get(key)
+            if isinstance(token, str) and _TOKEN.fullmatch(token):
+                return token
+            token = secrets.token_urlsafe(16)
+            tokens[key] = token
+            export.write_text(path, json.dumps({"version": 2, "tokens": tokens}, indent=2,
+                                               sort_keys=True) + "\n")
+            return token
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot keep the clients' tokens here: "
+                          f"{exc.strerror or exc}") from exc
 
 
 def _episode(program: Program, track: batch.TrackResult) -> Episode:
