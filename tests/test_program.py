@@ -457,7 +457,11 @@ def test_ctrl_c_stops_a_batch_and_the_rerun_finishes(tmp_path: Path) -> None:
     os.killpg(batch.pid, signal.SIGINT)
     _, err = batch.communicate(timeout=60)
     assert batch.returncode == 130, err
-    assert err == "walkcoach: interrupted; no partial files were left\n"
+    # One error line; a note may precede it (once, in a full run, a phrase the batch read was
+    # reported damaged and made again: see the session note).
+    lines = err.splitlines()
+    assert lines[-1] == "walkcoach: interrupted; no partial files were left", err
+    assert all(line.startswith("walkcoach: note: ") for line in lines[:-1]), err
     finished = _manifest(out)
     assert 1 <= len(finished) < 3 and _leftovers(out) == []
     assert {name for name in os.listdir(out) if name.endswith(".mp3")} == set(finished)

@@ -346,7 +346,8 @@ def test_two_profiles_with_one_first_name_get_two_bundles(program_file: Path,
     from walkcoach.content import load_client
 
     clients = []
-    for stem, note in (("maria1", "Mind your new hip."), ("maria2", "Remember the pacemaker.")):
+    for stem, note in (("maria1", "Mind your new hip, Quokka."),
+                       ("maria2", "Remember the pacemaker, Zebrafish.")):
         path = tmp_path / f"{stem}.yaml"
         path.write_text(f'name: "Maria"\nspoken_notes: ["{note}"]\n', encoding="utf-8")
         clients.append(load_client(path))
@@ -354,7 +355,7 @@ def test_two_profiles_with_one_first_name_get_two_bundles(program_file: Path,
     first = build_share(load_program(program_file), out, client=clients[0], voice="system")
     second = build_share(load_program(program_file), out, client=clients[1], voice="system")
     assert first.folder != second.folder
-    for folder, stranger in ((first.folder, b"pacemaker"), (second.folder, b"hip")):
+    for folder, stranger in ((first.folder, b"Zebrafish"), (second.folder, b"Quokka")):
         assert not any(stranger in p.read_bytes() for p in folder.iterdir() if p.is_file())
 
 
