@@ -192,6 +192,18 @@ def test_render_true_peak_under_ceiling() -> None:
     assert loudness.true_peak_dbtp(out) <= loudness.TRACK_CEILING_DBTP
 
 
+def test_a_lower_ceiling_for_aac_holds() -> None:
+    """For an M4A the mix keeps more headroom (AAC overshoots): its true peak stays under the
+    AAC ceiling, at the cost of no more gain than the difference of the two ceilings."""
+    timeline, clips = _speech_track([-10.0, -40.0, -6.0, -20.0, -15.0, -30.0])
+    usual = mixer.master(timeline, clips)
+    mastered = mixer.master(timeline, clips, ceiling_dbtp=loudness.AAC_CEILING_DBTP)
+    assert loudness.true_peak_dbtp(mastered.samples()) <= loudness.AAC_CEILING_DBTP
+    assert loudness.true_peak_dbtp(usual.samples()) > loudness.AAC_CEILING_DBTP
+    assert usual.gain_db - mastered.gain_db <= \
+        loudness.TRACK_CEILING_DBTP - loudness.AAC_CEILING_DBTP + 1e-9
+
+
 def test_render_puts_speech_where_the_cues_are() -> None:
     """Each cue's clip sounds from its start sample; the gaps between cues are silent."""
     timeline, clips = _speech_track([-20.0, -20.0, -20.0])

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +54,7 @@ def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None, *
 
 def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
            tags: Mapping[str, str] | None = None, *, cover: bytes | None = None,
-           chapters: Sequence[Chapter] = (),
-           again: Callable[[], Iterable[Audio]] | None = None) -> None:
+           chapters: Sequence[Chapter] = ()) -> None:
     """Encode samples at 22.05 kHz (one array, or chunks streamed as they are made) to ``out``
     at 44.1 kHz.
 
@@ -64,10 +62,6 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     over the silence between cues, twice as fast as ffmpeg encoding every frame); M4A and WAV
     by ffmpeg. All are mono at 44.1 kHz with exact length. MP3 and M4A carry the ``cover``
     image and the ``chapters`` too. The file is written whole or not at all.
-
-    AAC now and then overshoots a peak by more than the mix's headroom: given ``again`` (the
-    samples once more), an M4A whose true peak passes -1 dBTP is encoded again that much
-    quieter (for speech a few tenths of a dB, within the loudness tolerance).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -81,14 +75,6 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
         cover, chapters = None, ()  # WAV has no place for either
     with atomic_path(out) as tmp, _chapters_file(chapters) as listed:
         _run_ffmpeg(chunks, tmp, out, fmt, tags, listed)
-        gain_db = 0.0
-        for _ in range(_RETRIES if fmt == "m4a" and again is not None else 0):
-            over = true_peak_dbtp(tmp) - PEAK_LIMIT_DBTP
-            if over <= 0 or again is None:
-                break
-            # AAC's overshoot on speech shrinks less than the gain does: step past it.
-            gain_db -= over + _STEP_DB
-            _run_ffmpeg(again(), tmp, out, fmt, tags, listed, gain_db=gain_db)
         if cover:
             m4a.add_cover(tmp, cover)
 
@@ -107,14 +93,10 @@ def _chapters_file(chapters: Sequence[Chapter]) -> Iterator[Path | None]:
 
 
 def _run_ffmpeg(chunks: Iterable[Audio], tmp: Path, out: Path, fmt: str,
-                tags: Mapping[str, str] | None, chapters: Path | None,
-                gain_db: float = 0.0) -> None:
-    command = encode_command(fmt, tmp, tags, chapters=chapters)
-    if gain_db:
-        command[-3:-3] = ["-af", f"volume={gain_db:.2f}dB"]
+                tags: Mapping[str, str] | None, chapters: Path | None) -> None:
     with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(command,
+            process = subprocess.Popen(encode_command(fmt, tmp, tags, chapters=chapters),
                                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                        stderr=errors)
         except OSError as exc:
@@ -135,24 +117,6 @@ def _run_ffmpeg(chunks: Iterable[Audio], tmp: Path, out: Path, fmt: str,
             message = errors.read().decode("utf-8", "replace").strip().splitlines()
             detail = message[-1] if message else f"exit status {process.returncode}"
             raise ExportError(f"{out}: ffmpeg failed: {detail}")
-
-
-PEAK_LIMIT_DBTP = -1.0
-"""The true-peak ceiling of an encoded track (what podcast platforms ask for)."""
-_RETRIES = 3  # speech that AAC overshoots is brought under in one; a square wave in three
-_STEP_DB = 0.5
-_TRUE_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
-
-
-def true_peak_dbtp(path: Path) -> float:
-    """The true peak of an audio file (dBTP), measured by ffmpeg's ebur128 filter."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-i", str(path),
-               "-af", "ebur128=peak=true", "-f", "null", "-"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    match = _TRUE_PEAK.search(result.stderr)
-    if result.returncode != 0 or match is None:
-        raise ExportError(f"{path}: cannot measure the encoded track's peak")
-    return float(match.group(1))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -108,8 +108,10 @@ class Mastered:
 
 
 def master(timeline: Timeline, clips: Mapping[str, Audio], *,
-           extra: Sequence[Layer] = ()) -> Mastered:
-    """Measure the mix and fix the gain that sets it to -16 LUFS.
+           extra: Sequence[Layer] = (),
+           ceiling_dbtp: float = loudness.TRACK_CEILING_DBTP) -> Mastered:
+    """Measure the mix and fix the gain that sets it to -16 LUFS, its true peak held under
+    ``ceiling_dbtp`` (the encoder's headroom under -1 dBTP).
 
     The loudness comes from each distinct clip's K-weighted energy placed where the clip
     plays (clips do not overlap), so only the speech is filtered, never the silence between.
@@ -125,7 +127,7 @@ def master(timeline: Timeline, clips: Mapping[str, Audio], *,
                 energies[key] = loudness.weighted_energy(placement.audio, SAMPLE_RATE)
             parts.append((ms_to_samples(placement.start_ms), energies[key], power))
     measured = loudness.placed_lufs(parts, ms_to_samples(timeline.duration_ms), SAMPLE_RATE)
-    gain = loudness.gain_for(measured, _peak_bound(layers))
+    gain = loudness.gain_for(measured, _peak_bound(layers), ceiling_dbtp=ceiling_dbtp)
     return Mastered(layers=layers, duration_ms=timeline.duration_ms, gain_db=gain,
                     loudness_lufs=measured + gain)
 

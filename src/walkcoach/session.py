@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from walkcoach import export, labels, mixer, planner, sheets
+from walkcoach import export, labels, loudness, mixer, planner, sheets
 from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
 from walkcoach.errors import InputError, excerpt
 from walkcoach.labels import track_tags
@@ -168,13 +168,14 @@ def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[
     timeline, clips = plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)
-    mastered = mixer.master(timeline, clips)
+    ceiling = loudness.AAC_CEILING_DBTP if fmt == "m4a" else loudness.TRACK_CEILING_DBTP
+    mastered = mixer.master(timeline, clips, ceiling_dbtp=ceiling)
     sheet_path, vtt_path, text_path = sidecar_paths(out)
     if progress:
         progress("encode", 0, 1)
     written: list[Path] = []
     try:
-        export.encode(mastered.chunks(), out, fmt, tags, cover=cover, again=mastered.chunks,
+        export.encode(mastered.chunks(), out, fmt, tags, cover=cover,
                       chapters=timeline.chapters())
         written.append(out)
         export.write_text(sheet_path, sheets.cue_sheet_json(
