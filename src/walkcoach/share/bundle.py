@@ -128,7 +128,7 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     (folder / "cover.jpg").unlink(missing_ok=True)
     (folder / "cover.png").unlink(missing_ok=True)
     art_name = "cover.png" if cover.mime_type(art) == "image/png" else "cover.jpg"
-    _write_bytes(folder / art_name, art)
+    export.write_bytes(folder / art_name, art)
     bundle = Bundle(
         title=program.name, description=program.exercise.summary,
         exercise=program.exercise.title, coach=program.coach, client=name,
@@ -141,7 +141,7 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     feed = None
     if url:
         feed = folder / "feed.xml"
-        _write_bytes(feed, feed_xml(bundle, episodes, base_url=url))
+        export.write_bytes(feed, feed_xml(bundle, episodes, base_url=url))
     else:
         (folder / "feed.xml").unlink(missing_ok=True)  # a feed with an old address would lie
     archive = _zip(folder) if make_zip else None
@@ -258,11 +258,6 @@ def _zip(folder: Path) -> Path:
                 else zipfile.ZIP_DEFLATED
             packed.write(path, f"{folder.name}/{path.name}", compress_type=method)
     return archive
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    with export.atomic_path(path) as tmp:
-        tmp.write_bytes(data)
 
 
 def _shared_files(folder: Path) -> Iterator[Path]:
