@@ -150,6 +150,10 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert sheet["voice"] == "system:gmw/en-us" and sheet["format"] == "mp3"
     assert sheet["walk_minutes"] == 1
+    # One continuous walk: one part, no shape, and no part names in the captions.
+    assert sheet["version"] == 2 and sheet["shape"] is None
+    assert [(b["kind"], b["start_ms"], b["end_ms"]) for b in sheet["blocks"]] == [
+        ("work", sheet["walk_start_ms"], sheet["walk_end_ms"])]
     # The summary line: path, duration, cue count and the sidecars.
     line = result.stdout.strip()
     assert line.startswith(f"{out}  00:")
@@ -157,6 +161,7 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n1\n")
     assert vtt.count(" --> ") == len(sheet["cues"])
+    assert "\n[" not in vtt
 
 
 def test_script_json_matches_the_built_cue_sheet(built: tuple[Result, Path]) -> None:
@@ -190,6 +195,12 @@ def test_script_text_is_the_same_timeline(built: tuple[Result, Path]) -> None:
 def _mm_ss(ms: int) -> str:
     minutes, millis = divmod(ms, 60_000)
     return f"{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
+
+
+def test_minutes_default_to_eight() -> None:
+    result = run("script", *[a for a in SESSION if a not in ("--minutes", "1")], "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["walk_minutes"] == 8
 
 
 def test_script_writes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -350,6 +361,9 @@ def test_a_full_stdout_is_one_error_line(command: list[str], out_dir: Path) -> N
     (["nosuchcommand"], "walkcoach"),
     (["--nosuch"], "walkcoach"),
     (["program"], "walkcoach program"),
+    (["build", "--minutes", "8", "--intervals", "6x1:00/1:00", "-o", "t.mp3"],
+     "walkcoach build"),
+    (["script", "-m", "5", "--intervals", "8x30"], "walkcoach script"),
 ])
 def test_usage_errors_are_one_line(args: list[str], help_of: str) -> None:
     """Not four lines (Usage:, Try ..., a blank line, Error:): one, like every other error."""

@@ -64,6 +64,12 @@ def test_shipped_exercise_loads(exercise: Any) -> None:
     assert exercise.source.path == EXERCISE
     for level in LEVELS:
         assert 5 <= exercise.levels[level].cue_interval_s <= 600
+    assert exercise.role == "work"
+    assert exercise.switch == "Turn around carefully, and walk backwards."
+    assert exercise.switch_text("floor") == exercise.switch
+    assert exercise.settings["floor"].switch is None
+    assert exercise.switch_text("treadmill") == exercise.settings["treadmill"].switch
+    assert "handrails" in exercise.switch_text("treadmill")
 
 
 def test_shipped_template_loads(template: Any) -> None:
@@ -118,6 +124,51 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_exercise(path)
     assert str(path) in str(info.value)
+
+
+# --- role and switch lines ------------------------------------------------------------------
+
+def test_role_defaults_to_work_and_switch_falls_back(exercise_path: Path,
+                                                     exercise_text: str) -> None:
+    """Without role and switch lines, an exercise is work, and a change into it says the
+    setting's switch, else its own, else its start line."""
+    text = edit(exercise_text, "role: work\n", "")
+    text = edit(text, 'switch: "Turn around carefully, and walk backwards."\n', "")
+    exercise_path.write_text(text, encoding="utf-8")
+    exercise = load_exercise(exercise_path)
+    assert exercise.role == "work" and exercise.switch is None
+    assert exercise.switch_text("floor") == "Now start stepping backwards."
+    assert exercise.switch_text("treadmill").startswith("Hold the handrails")
+    text = edit(text, '    switch: "Hold the handrails, and turn carefully to walk backwards. '
+                      'Keep the belt slow."\n', "")
+    text = edit(text, "  floor:\n", '  floor:\n    switch: "Turn round slowly."\n')
+    text = edit(text, "\nsummary:", "\nrole: recovery\nsummary:")
+    exercise_path.write_text(text, encoding="utf-8")
+    exercise = load_exercise(exercise_path)
+    assert exercise.role == "recovery"
+    assert exercise.switch_text("floor") == "Turn round slowly."
+    assert exercise.switch_text("treadmill") == "Now start stepping backwards."
+
+
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ("role: work", "role: warmup", "role", "must be one of work, recovery, rest, not 'warmup'"),
+    ('switch: "Turn around carefully, and walk backwards."',
+     'switch: "Turn around, {client}, and walk backwards."', "switch", "unknown placeholder"),
+    ('switch: "Hold the handrails, and turn', 'switch: "Hold the {rails}, and turn',
+     "settings.treadmill.switch", "unknown placeholder in 'Hold the {rails}"),
+    ('switch: "Hold the handrails, and turn', 'swich: "Hold the handrails, and turn',
+     "settings.treadmill.swich", "expected one of: safety, setup, technique, cooldown, switch"),
+    ('switch: "Turn around carefully, and walk backwards."', "switch: [a, b]", "switch",
+     "must be text, not a list"),
+])
+def test_role_and_switch_are_checked(exercise_path: Path, exercise_text: str, old: str,
+                                     new: str, key: str, words: str) -> None:
+    """A role that is not one of the three, a switch line with a placeholder (said as
+    written: braces would be read out), a misspelt key: at the file, line and key."""
+    text = edit(exercise_text, old, new)
+    error = load_error(load_exercise, exercise_path, text)
+    _assert_where(error, exercise_path, line_of(text, new), key)
+    assert error.key == key and words in str(error)
 
 
 # --- broken exercises -----------------------------------------------------------------------
@@ -314,7 +365,7 @@ def test_template_countdown_at_most_ten(tmp_path: Path, template_text: str) -> N
     old = 'countdown: ["Five.", "Four.", "Three.", "Two.", "One."]'
     text = edit(template_text, old, f"countdown: [{words}]")
     error = load_error(load_template, path, text)
-    _assert_where(error, path, line_of(text, "countdown:"), "time.countdown")
+    _assert_where(error, path, line_of(text, f"countdown: [{words}]"), "time.countdown")
 
 
 # --- exercise lines with braces -------------------------------------------------------------

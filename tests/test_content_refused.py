@@ -69,6 +69,11 @@ UNSPEAKABLE = [
     ('"Walk on a flat, dry floor, in shoes that grip."', '"!!!"', "settings.floor.safety[1]"),
     ('"Stand tall, with your spine long and neutral."', '"{client}."', "setup[0]"),
     ("title: Walking backwards", 'title: "..."', "title"),
+    ('"Turn around carefully, and walk backwards."', '"..."', "switch"),
+    ('"Hold the handrails, and turn carefully to walk backwards. Keep the belt slow."',
+     '"\U0001f600 \u200b"', "settings.treadmill.switch"),
+    ('"Hold the handrails, and turn carefully to walk backwards. Keep the belt slow."',
+     '"Hold on,\\nthen turn."', "settings.treadmill.switch"),
 ]
 
 
@@ -144,8 +149,8 @@ def test_unspeakable_lexicon_respelling(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "key"), [
-    ('focus: "This week the walk is a little longer, at the same easy pace."', 'focus: "..."',
-     "weeks[1].focus"),
+    ('focus: "This week the backward turns are longer, at the same easy pace."',
+     'focus: "..."', "weeks[1].focus"),
     ('      - "Steady beat, smooth roll."', '      - "\\u200b"', "weeks[3].cues[0]"),
     ("# client:\n#   name: Maria", "client:\n  name: \"\U0001f600\"", "client.name"),
     ("# client:\n#   name: Maria", f"client:\n  name: {'x' * 61}", "client.name"),
@@ -180,8 +185,6 @@ def test_client_name_kept_or_dropped(exercise: Any) -> None:
     ("title: Walking backwards", "title: " + "7" * 5000, "title"),
     ('  - "Notice how your knees feel right now."', "  - " + "1" * 4500, "cooldown[1]"),
     ("cue_interval_s: 20", "cue_interval_s: 0x" + "f" * 5000, "levels.beginner.cue_interval_s"),
-    ("cue_interval_s: 20", "cue_interval_s: " + "1:" * 3000 + "1",
-     "levels.beginner.cue_interval_s"),
 ])
 def test_huge_integer(path: Path, text: str, old: str, new: str, key: str) -> None:
     """Python refuses to read an integer of thousands of digits (ValueError): a content error."""
@@ -189,6 +192,17 @@ def test_huge_integer(path: Path, text: str, old: str, new: str, key: str) -> No
     error = load_error(load_exercise, path, broken)
     message = _where(error, path, line_of(broken, new), key)
     assert "digits" in message and len(message) < 300
+
+
+def test_base_60_numbers_are_text(path: Path, text: str) -> None:
+    """``1:30`` is m:ss text (YAML 1.2), never 90: a number key refuses it in one line, however
+    long (YAML 1.1's base 60 once made a 3,000-digit integer of it)."""
+    for value in ("1:30", "1:" * 3000 + "1"):
+        broken = edit(text, "cue_interval_s: 20", f"cue_interval_s: {value}")
+        error = load_error(load_exercise, path, broken)
+        message = _where(error, path, line_of(broken, value[:20]),
+                         "levels.beginner.cue_interval_s")
+        assert message.endswith("must be a number, not text") and len(message) < 300
 
 
 @pytest.mark.parametrize(("value", "says"), [
@@ -424,3 +438,53 @@ def test_a_merge_key_bomb_is_refused_at_once(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     error = _in_time(lambda: load_exercise(path))
     assert isinstance(error, ContentError) and "more than 1000 keys" in str(error)
+
+
+# --- a program week's parts -------------------------------------------------------------------
+
+PARTS = """program: "Parts"
+coach: "Ana"
+exercise: walking-backwards
+weeks:
+  - week: 1
+    level: beginner
+    setting: floor
+    focus: "Parts."
+"""
+
+
+@pytest.mark.parametrize(("week", "at", "key", "says"), [
+    ("    blocks:\n      - {time: " + "9" * 900 + "}\n", "{time: 9", "weeks[0].blocks[0].time",
+     "a time is m:ss or seconds (1:30 or 90), not '99999"),
+    ("    warmup: " + "9" * 900 + "\n    minutes: 5\n", "warmup:", "weeks[0].warmup",
+     "a length is minutes or m:ss (2 or 1:30), not '99999"),
+    ("    blocks:\n      - rounds: .inf\n        blocks: [{time: 30}]\n", "rounds:",
+     "weeks[0].blocks[0].rounds", "must be a whole number, not inf"),
+    ("    blocks:\n      - {time: .nan}\n", "{time: .nan}", "weeks[0].blocks[0].time",
+     "a time is m:ss or seconds (1:30 or 90), not 'nan'"),
+    ("    intervals: 99999x1:00/1:00\n", "intervals:", "weeks[0].intervals",
+     "intervals are written ROUNDSxWORK/RECOVERY"),
+    ("    intervals: [6, 1]\n", "intervals:", "weeks[0].intervals", "must be text, not a list"),
+    ("    blocks: {time: 30}\n", "blocks:", "weeks[0].blocks", "must be a non-empty list"),
+    ("    blocks:\n      - {time: 30, cues: ['...']}\n", "cues:",
+     "weeks[0].blocks[0].cues[0]", "cannot be spoken"),
+])
+def test_hostile_parts_are_refused_in_one_short_line(tmp_path: Path, week: str, at: str,
+                                                     key: str, says: str) -> None:
+    """A number of 900 digits, infinity, not-a-number, a list for the shorthand, a line of
+    dots as a part's cue: a short message at the value's line and key, never a traceback."""
+    path = tmp_path / "parts.yaml"
+    text = PARTS + week
+    error = load_error(load_program, path, text)
+    message = _where(error, path, line_of(text, at), key)
+    assert says in message and len(message) < 300, message
+
+
+def test_a_repeat_of_many_parts_is_refused_before_it_is_spelt_out(tmp_path: Path) -> None:
+    """50 rounds of 1,000 parts would be 50,000 parts: refused at the repeat, at once."""
+    path = tmp_path / "parts.yaml"
+    text = PARTS + "    blocks:\n      - rounds: 50\n        blocks:\n" + \
+        "          - {time: 10}\n" * 150
+    error = _in_time(lambda: load_error(load_program, path, text), 10)
+    assert "a session has at most 200" in _where(error, path, line_of(text, "rounds: 50"),
+                                                 "weeks[0].blocks[0].rounds")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import signal
 import stat
 import subprocess
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from mutagen.id3 import ID3
+from yaml_edits import one_minute_weeks
 
 from walkcoach import export, session, sheets
 from walkcoach.cli import cli
@@ -132,7 +132,7 @@ def test_a_symlink_in_a_program_folder_is_refused_and_its_target_kept(tmp_path: 
 def _program(folder: Path, *, weeks: int, stem: str = "mine") -> Path:
     """The shipped program cut to its first ``weeks`` weeks, every walk 1 minute."""
     text = PROGRAM.read_text(encoding="utf-8")
-    text = re.sub(r"minutes: \d+", "minutes: 1", text)
+    text = one_minute_weeks(text)
     text = text[:text.index(f"  - week: {weeks + 1}")]
     path = folder / f"{stem}.yaml"
     path.write_text(text, encoding="utf-8")

@@ -462,9 +462,15 @@ ONLY_IN = {
 
 def _everything_said(spec: SessionSpec) -> list[str]:
     """Every line a session with this spec can say, whatever the walk length."""
-    long_walk = dataclasses.replace(spec, walk_ms=60 * 60_000)
+    long_walk = spec if spec.blocks else dataclasses.replace(spec, walk_ms=60 * 60_000)
     lines = list(planner.candidate_phrases(long_walk))
     lines += [line for group in planner.technique_groups(spec) for line in group.lines]
+    for block in spec.blocks:  # every technique line of every part's exercise
+        exercise = block.exercise
+        groups = (*exercise.technique, *exercise.settings[spec.setting].technique,
+                  *exercise.levels[block.level or spec.level].technique)
+        lines += [line for group in groups for line in group.lines]
+        lines += [*exercise.settings[spec.setting].cooldown, *exercise.cooldown]
     return lines
 
 
@@ -484,13 +490,15 @@ def test_no_line_belongs_to_the_other_setting(level: str, setting: str) -> None:
 
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_shipped_program_weeks_fit_either_setting(setting: str) -> None:
-    """A client's setting overrides every week of a program: each week's focus and cues must
-    suit it (the shipped program's own comment shows a floor client)."""
+    """A client's setting overrides every week of a program: each week's focus and cues, and
+    what its parts' exercises say (the switch lines), must suit it (the shipped program's own
+    comment shows a floor client)."""
     program = load_program(TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml")
     for week in program.weeks:
         spec = make_spec(exercise=program.exercise, level=week.level, setting=setting,
                          minutes=week.minutes, focus=week.focus, speed_mph=week.speed_mph,
-                         incline_percent=week.incline_percent, extra_cues=week.cues)
+                         incline_percent=week.incline_percent, extra_cues=week.cues,
+                         blocks=week.blocks)
         assert _foreign_words(spec) == [], week.week
 
 

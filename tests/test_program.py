@@ -28,7 +28,13 @@ from walkcoach.voice import neural_available
 
 PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
 STEM = PROGRAM.stem
-SHORT = {"5": "1", "8": "1.5", "10": "2"}  # the shipped walks cut short, to keep tests quick
+# The shipped weeks cut short, to keep tests quick: no warm-up or cool-down, shorter
+# rounds, walks of 1, 1.5 and 2 minutes in all (a trailing recovery is the cool-down).
+SHORT = {"    intervals: 6x1:00/1:00": "    intervals: 2x0:15/0:15",  # 1 minute
+         "    intervals: 4x2:00/1:00": "    intervals: 2x0:30/0:15",  # 1.5 minutes
+         "    intervals: 3x3:00/1:00": "    intervals: 3x0:20/0:20",  # 2 minutes
+         "    intervals: 2x5:00/1:00": "    intervals: 2x0:30/0:30",  # 2 minutes
+         "    minutes: 10": "    minutes: 2"}
 
 
 def _error(path: Path, text: str) -> ContentError:
@@ -44,7 +50,12 @@ def _assert_where(error: ContentError, path: Path, line: int, key: str) -> None:
 
 def _short_text() -> str:
     text = PROGRAM.read_text(encoding="utf-8")
-    return re.sub(r"minutes: (\d+)", lambda m: f"minutes: {SHORT[m.group(1)]}", text)
+    text, dropped = re.subn(r"\n  (warmup|cooldown): .*", "", text)
+    assert dropped == 2
+    for old, new in SHORT.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
 
 
 def _build(program_path: Path, out: Path, **options: Any) -> ProgramResult:
@@ -84,43 +95,73 @@ def _playlist(out: Path) -> list[tuple[int, str, str]]:
 # --- the loader -----------------------------------------------------------------------------
 
 def test_shipped_program_loads() -> None:
-    """The default program: six weeks in order, the defaults applied, no client."""
+    """The default program: six weeks in order, the defaults applied, no client; each
+    week's minutes are all its parts (tests/test_blocks_content.py checks the parts)."""
     program = load_program(PROGRAM)
     assert program.name == "Walking backwards: six weeks" and program.exercise.name == \
         "walking-backwards"
     assert [w.week for w in program.weeks] == [1, 2, 3, 4, 5, 6]
-    assert [w.minutes for w in program.weeks] == [5, 8, 10, 10, 10, 10]
+    assert [w.minutes for w in program.weeks] == [15, 15, 15, 15, 14, 14]
     assert {w.setting for w in program.weeks} == {"treadmill"}
     assert program.weeks[0].cues == ("Slow is exactly right this week.",
                                      "Just the roll. Ball, then heel.")
-    assert program.weeks[4].incline_percent == 3 and program.client is None
+    assert program.weeks[4].incline_percent == 2 and program.client is None
     text = PROGRAM.read_text(encoding="utf-8")
     assert program.weeks[2].source.line == line_of(text, "- week: 3")
+    assert [len(w.blocks) for w in program.weeks] == [13, 9, 7, 5, 3, 3]
+
+
+def test_short_copy_is_what_the_tests_build(tmp_path: Path) -> None:
+    """The short copy the batch tests build: rounds in weeks 1-4, continuous walks in 5-6,
+    1 to 2 minutes each."""
+    path = tmp_path / "short.yaml"
+    path.write_text(_short_text(), encoding="utf-8")
+    program = load_program(path)
+    assert [w.minutes for w in program.weeks] == [1, 1.5, 2, 2, 2, 2]
+    assert [len(w.blocks) for w in program.weeks] == [4, 4, 6, 4, 0, 0]
 
 
 @pytest.mark.parametrize(("old", "new", "at", "key", "words"), [
-    ("    focus: \"This week, settle", "    focux: \"This week, settle", "focux:",
+    ("    focus: \"This week, two long", "    focux: \"This week, two long", "focux:",
      "weeks[3].focux", "unknown key"),
-    ("  - week: 2\n    level: beginner\n    minutes: 8\n", "  - week: 2\n    level: beginner\n",
-     "- week: 2", "weeks[1].minutes", "missing required key 'minutes'"),
-    ("minutes: 5", "minutes: 0", "minutes: 0", "weeks[0].minutes", "between 1 and 60"),
-    ("minutes: 8", "minutes: 61", "minutes: 61", "weeks[1].minutes", "between 1 and 60"),
-    ("week: 4", "week: 3", "- week: 3\n    level: intermediate\n    minutes: 10\n    "
-     "speed_mph: 1.0", "weeks[3].week", "week 3 is already at line"),
+    ("  - week: 2\n    level: beginner\n    intervals: 4x2:00/1:00\n",
+     "  - week: 2\n    level: beginner\n", "- week: 2", "weeks[1].minutes",
+     "missing required key 'minutes' (or intervals, or blocks"),
+    ("minutes: 10\n    speed_mph: 1.2\n    incline_percent: 2",
+     "minutes: 0\n    speed_mph: 1.2\n    incline_percent: 2", "minutes: 0", "weeks[4].minutes",
+     "between 1 and 60"),
+    ("minutes: 10\n    speed_mph: 1.2\n    incline_percent: 3",
+     "minutes: 61\n    speed_mph: 1.2\n    incline_percent: 3", "minutes: 61",
+     "weeks[5].minutes", "between 1 and 60"),
+    ("week: 4", "week: 3", "- week: 3\n    level: intermediate\n    intervals: 2x5:00",
+     "weeks[3].week", "week 3 is already at line"),
     ("- week: 3", "- week: 7", "- week: 4", "weeks[3].week",
      "must be in order: week 4 comes after week 7"),
-    ("level: advanced\n    minutes: 10\n    speed_mph: 1.0\n    incline_percent: 3",
-     "level: expert\n    minutes: 10\n    speed_mph: 1.0\n    incline_percent: 3",
+    ("level: advanced\n    minutes: 10\n    speed_mph: 1.2\n    incline_percent: 2",
+     "level: expert\n    minutes: 10\n    speed_mph: 1.2\n    incline_percent: 2",
      "level: expert", "weeks[4].level", "must be one of beginner"),
-    ("speed_mph: 0.8", "speed_mph: 20", "speed_mph: 20", "weeks[2].speed_mph", "between 0.1"),
-    ("incline_percent: 5", "incline_percent: 31", "incline_percent: 31",
+    ("intervals: 3x3:00/1:00\n    speed_mph: 1.0", "intervals: 3x3:00/1:00\n    speed_mph: 20",
+     "speed_mph: 20", "weeks[2].speed_mph", "between 0.1"),
+    ("incline_percent: 3\n", "incline_percent: 31\n", "incline_percent: 31",
      "weeks[5].incline_percent", "between 0 and 30"),
+    ("    intervals: 6x1:00/1:00", "    intervals: 6x1:00/0:05", "6x1:00/0:05",
+     "weeks[0].intervals", "a part lasts 10 seconds to 60 minutes, not '0:05'"),
+    ("intervals: 4x2:00/1:00", "intervals: 51x2:00/1:00", "intervals: 51x",
+     "weeks[1].intervals", "rounds must be between 1 and 50, not 51"),
+    ("  warmup: 2", "  warmup: 0", "warmup: 0", "defaults.warmup",
+     "a part lasts 10 seconds to 60 minutes, not '0'"),
+    ("  cooldown: 2", "  recovery: jogging\n  cooldown: 2", "recovery: jogging",
+     "defaults.recovery", "unknown exercise 'jogging' (available: standing-rest, "
+     "walking-backwards, walking-forward)"),
+    ("    intervals: 2x5:00/1:00\n", "    intervals: 2x5:00/1:00\n    minutes: 10\n",
+     "minutes: 10\n    speed_mph: 1.0", "weeks[3].minutes",
+     "a week has one of minutes, intervals or blocks, not both intervals and minutes"),
     ("  setting: treadmill", "  setting: track", "setting: track", "defaults.setting",
      "must be one of floor, treadmill"),
     ("sessions_per_week: 3", "sessions_per_wk: 3", "sessions_per_wk", "sessions_per_wk",
      "unknown key"),
-    ("exercise: walking-backwards", "exercise: walking-sideways", "exercise: w", "exercise",
-     "unknown exercise 'walking-sideways'"),
+    ("exercise: walking-backwards", "exercise: walking-sideways", "exercise: walking-s",
+     "exercise", "unknown exercise 'walking-sideways'"),
 ])
 def test_broken_program_names_file_line_and_key(tmp_path: Path, old: str, new: str, at: str,
                                                 key: str, words: str) -> None:
@@ -135,7 +176,7 @@ def test_broken_program_names_file_line_and_key(tmp_path: Path, old: str, new: s
 
 def test_missing_setting_without_defaults(tmp_path: Path) -> None:
     """With no default setting, a week without one is an error at that week."""
-    text = edit(PROGRAM.read_text(encoding="utf-8"), "defaults:\n  setting: treadmill\n", "")
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "  setting: treadmill\n", "")
     error = _error(tmp_path / "mine.yaml", text)
     _assert_where(error, tmp_path / "mine.yaml", line_of(text, "week: 1"), "weeks[0].setting")
 
@@ -161,7 +202,7 @@ def test_client_unknown_key_and_missing_exercise_file(tmp_path: Path) -> None:
     text = edit(PROGRAM.read_text(encoding="utf-8"), "exercise: walking-backwards",
                  "exercise: exercises/mine.yaml")
     error = _error(path, text)
-    _assert_where(error, path, line_of(text, "exercise:"), "exercise")
+    _assert_where(error, path, line_of(text, "exercise: exercises/"), "exercise")
     assert str(tmp_path / "exercises" / "mine.yaml") in str(error)
 
 
@@ -188,12 +229,13 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ProgramResu
 
 @pytest.mark.e2e
 def test_default_program_builds_every_week(shipped: tuple[Path, ProgramResult]) -> None:
-    """Six tracks with tidy names, cue sheets, captions, a manifest and a playlist."""
+    """Six tracks with tidy names (each week's minutes in all), cue sheets, captions, a
+    manifest and a playlist."""
     out, result = shipped
     assert _names(result) == [
-        "week-01-beginner-05min.mp3", "week-02-beginner-08min.mp3",
-        "week-03-intermediate-10min.mp3", "week-04-intermediate-10min.mp3",
-        "week-05-advanced-10min.mp3", "week-06-advanced-10min.mp3"]
+        "week-01-beginner-15min.mp3", "week-02-beginner-15min.mp3",
+        "week-03-intermediate-15min.mp3", "week-04-intermediate-15min.mp3",
+        "week-05-advanced-14min.mp3", "week-06-advanced-14min.mp3"]
     assert len(result.built) == 6 and not result.skipped and not result.failed
     expected = {MANIFEST, LOCK, f"{STEM}.m3u"} | {
         track.path.with_suffix(suffix).name for track in result.tracks
@@ -204,8 +246,9 @@ def test_default_program_builds_every_week(shipped: tuple[Path, ProgramResult]) 
 
 @pytest.mark.e2e
 def test_default_program_durations_are_real(shipped: tuple[Path, ProgramResult]) -> None:
-    """Each decoded track lasts what its cue sheet says (within 50 ms), and the week's
-    focus is spoken in its intro."""
+    """Each decoded track lasts what its cue sheet says (within 50 ms), the week's focus
+    is spoken in its intro, and the sheet's parts are the week's, end to end, every one at
+    the week's treadmill speed (the belt never changes speed at a change of part)."""
     out, result = shipped
     program = load_program(PROGRAM)
     for track, week in zip(result.tracks, program.weeks, strict=True):
@@ -216,6 +259,14 @@ def test_default_program_durations_are_real(shipped: tuple[Path, ProgramResult])
         assert sheet["walk_end_ms"] - sheet["walk_start_ms"] == week.minutes * 60_000
         intro = [cue["text"] for cue in sheet["cues"] if cue["phase"] == "intro"]
         assert week.focus in intro
+        parts = sheet["blocks"]
+        assert [(b["kind"], b["exercise"], b["end_ms"] - b["start_ms"]) for b in parts] == [
+            (b.kind, b.exercise.name, b.duration_ms) for b in week.blocks]
+        assert parts[0]["start_ms"] == sheet["walk_start_ms"]
+        assert parts[-1]["end_ms"] == sheet["walk_end_ms"]
+        assert all(a["end_ms"] == b["start_ms"] for a, b in zip(parts, parts[1:], strict=False))
+        assert {b["speed_mph"] for b in parts} == {week.speed_mph}
+        assert {b["incline_percent"] for b in parts} == {week.incline_percent}
 
 
 @pytest.mark.e2e
@@ -307,6 +358,48 @@ def test_returning_weeks_get_the_short_intro(shipped: tuple[Path, ProgramResult]
         safety = [cue["text"] for cue in sheet["cues"] if cue["phase"] == "safety"]
         assert (len(safety) == 1) == (sheet["intro"] == "short"), safety
     assert sheets[1]["walk_start_ms"] < sheets[0]["walk_start_ms"] - 20_000
+
+
+def _digests(path: Path, text: str, out: Path) -> list[str]:
+    """Each week's digest (what decides "up to date"), for the program ``text``."""
+    from types import SimpleNamespace
+
+    from walkcoach import program as batch
+
+    path.write_text(text, encoding="utf-8")
+    speaker: Any = SimpleNamespace(identity="test voice", cache=SimpleNamespace(root=out))
+    return [job.digest for job in batch._jobs(load_program(path), out, speaker, client=None,
+                                              fmt="mp3")]
+
+
+def test_a_changed_part_changes_only_its_weeks_digest(tmp_path: Path) -> None:
+    """A week's digest covers its parts and the file of each part's exercise: other bouts
+    of the same total length, a block's own speed, or an edit to the recovery exercise's
+    file rebuild that week alone; a comment that moves every line rebuilds nothing."""
+    (tmp_path / "mine").mkdir()
+    forward = tmp_path / "mine" / "walking-forward.yaml"
+    shutil.copy(TEMPLATES_DIR / "exercises" / "walking-forward.yaml", forward)
+    path, out = tmp_path / "p.yaml", tmp_path / "out"
+    text = edit(_short_text(), "    intervals: 2x0:30/0:15\n",
+                "    intervals: 2x0:30/0:15\n    recovery: mine/walking-forward.yaml\n")
+    text = edit(text, "  - week: 6\n    level: advanced\n    minutes: 2\n",
+                "  - week: 6\n    level: advanced\n    blocks:\n      - {minutes: 1}\n"
+                "      - {minutes: 1, speed_mph: 1.3}\n")
+    before = _digests(path, text, out)
+    assert len(set(before)) == 6
+
+    def changed(after: list[str]) -> list[int]:
+        return [n for n, (old, new) in enumerate(zip(before, after, strict=True), start=1)
+                if old != new]
+
+    same_length = edit(text, "intervals: 2x0:15/0:15", "intervals: 2x0:20/0:10")
+    assert changed(_digests(path, same_length, out)) == [1]
+    faster = edit(text, "speed_mph: 1.3}", "speed_mph: 1.4}")
+    assert changed(_digests(path, faster, out)) == [6]
+    assert changed(_digests(path, "# moved down a line\n" + text, out)) == []
+    forward.write_text(edit(forward.read_text(encoding="utf-8"), '"Breathe easy."',
+                            '"Breathe easy, nice and slow."'), encoding="utf-8")
+    assert changed(_digests(path, text, out)) == [2]
 
 
 def test_a_week_may_ask_for_its_intro(tmp_path: Path) -> None:
@@ -476,7 +569,8 @@ def test_ctrl_c_stops_a_batch_and_the_rerun_finishes(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_changing_one_week_rebuilds_only_that_week(short: tuple[Path, Path, Path],
                                                    tmp_path: Path) -> None:
-    """Week 2 from 1.5 to 2.5 minutes: one track built, its old files gone, others untouched."""
+    """Week 2's bouts from 30 s to a minute (1.5 to 2.5 minutes in all): one track built,
+    its old files gone, others untouched."""
     path, _, two = short
     out = tmp_path / "out"
     shutil.copytree(two, out)  # copy2 keeps the modification times
@@ -484,8 +578,8 @@ def test_changing_one_week_rebuilds_only_that_week(short: tuple[Path, Path, Path
     old_manifest = _manifest(out)
     changed = tmp_path / "program" / path.name
     changed.parent.mkdir()
-    changed.write_text(edit(path.read_text(encoding="utf-8"), "minutes: 1.5", "minutes: 2.5"),
-                       encoding="utf-8")
+    changed.write_text(edit(path.read_text(encoding="utf-8"), "    intervals: 2x0:30/0:15",
+                            "    intervals: 2x1:00/0:15"), encoding="utf-8")
     result = _build(changed, out)
     assert [t.path.name for t in result.built] == ["week-02-beginner-02.5min.mp3"]
     assert len(result.skipped) == 5 and not result.failed
@@ -564,13 +658,15 @@ def test_cli_help() -> None:
 def test_cli_bad_program_file(tmp_path: Path) -> None:
     """A broken program: exit 2, one line naming file:line and key, nothing written."""
     path = tmp_path / "mine.yaml"
-    text = edit(PROGRAM.read_text(encoding="utf-8"), "minutes: 5", "minutes: 0")
+    text = edit(PROGRAM.read_text(encoding="utf-8"), "    intervals: 6x1:00/1:00",
+                "    intervals: 6x1:00/0:05")
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["program", str(path), "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == f"walkcoach: error: {path}:{line_of(text, 'minutes: 0')}: " \
-                            "weeks[0].minutes: must be between 1 and 60, not 0\n"
+    assert result.stderr == f"walkcoach: error: {path}:{line_of(text, '6x1:00/0:05')}: " \
+                            "weeks[0].intervals: a part lasts 10 seconds to 60 minutes, " \
+                            "not '0:05'\n"
     assert not out.exists()
 
 
@@ -738,7 +834,7 @@ def test_a_program_name_with_line_breaks_stays_one_playlist_line(tmp_path: Path)
     assert lines == [
         "#EXTM3U",
         "#PLAYLIST:Six weeks #EXTINF:1,Evil http://evil.example/x.mp3 ../../etc/passwd",
-        f"#EXTINF:{seconds},Week 1 - Walking backwards - beginner, 1 min",
+        f"#EXTINF:{seconds},Week 1 - Walking backwards - beginner, 2 x 15 s intervals, 1 min",
         "week-01-beginner-01min.mp3", ""]
 
 

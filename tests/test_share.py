@@ -37,7 +37,7 @@ sessions_per_week: 3
 defaults: {setting: floor}
 weeks:
   - {week: 1, level: beginner, minutes: 1, focus: "Just the roll, slowly."}
-  - {week: 2, level: beginner, minutes: 1.5, focus: "A little longer."}
+  - {week: 2, level: beginner, intervals: 2x0:30/0:15, focus: "A little longer."}
   - {week: 3, level: intermediate, minutes: 1, setting: treadmill, focus: "A bit faster."}
 """
 
@@ -100,6 +100,19 @@ def test_the_feed_is_a_podcast(shared: ShareResult) -> None:
             url = f"{shared.url}{track.path.with_suffix(suffix).name}"
             assert re.search(rf'<podcast:{kind} url="{re.escape(url)}"', text), kind
             assert (shared.folder / Path(url).name).is_file()
+
+
+def test_a_week_in_parts_shows_its_shape(shared: ShareResult) -> None:
+    """Week 2 is intervals: its page row, its feed title and its chapters say so."""
+    html = shared.page.read_text(encoding="utf-8")
+    assert "1.5 min (2 x 30 s intervals) walk" in html
+    assert html.count("intervals)") == 1  # the continuous weeks have no shape
+    assert shared.feed is not None
+    titles = [entry.title for entry in feedparser.parse(shared.feed.read_bytes()).entries]
+    assert titles[1].endswith(", 2 x 30 s intervals") and "intervals" not in titles[0]
+    sheet = json.loads(shared.program.tracks[1].path.with_suffix(".json").read_text("utf-8"))
+    assert [b["kind"] for b in sheet["blocks"]] == ["work", "recovery", "work", "cooldown"]
+    assert "Round 2 of 2: Walking backwards" in [c["title"] for c in sheet["chapters"]]
 
 
 def test_chapters_json_matches_the_cue_sheet(shared: ShareResult) -> None:

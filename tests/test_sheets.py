@@ -11,7 +11,7 @@ import pytest
 
 from walkcoach import planner, sheets
 from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.model import CUE_KINDS, Cue, DroppedCue, SessionSpec, Timeline
+from walkcoach.model import CUE_KINDS, BlockSpan, Cue, DroppedCue, SessionSpec, Timeline
 from walkcoach.session import make_spec
 
 _VTT_TIME = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})$")
@@ -188,3 +188,182 @@ def test_captions_of_text_with_line_breaks_keep_one_cue_each(tmp_path: Path) -> 
     parsed = [block.splitlines()[2:] for block in srt.strip().split("\n\n")]
     assert parsed == [["Hi Sam WEBVTT 99 00:00:00.000 --> 00:00:09.000 Evil."],
                       ["One two three four"], ["<b>bold</b> & --> done"]]
+
+
+# --- a walk in parts ------------------------------------------------------------------------
+
+WALK_START = 60_000
+
+
+def _span(kind: str, exercise: str, title: str, start_s: int, end_s: int,
+          **more: object) -> BlockSpan:
+    return BlockSpan(kind=kind, exercise=exercise, title=title,  # type: ignore[arg-type]
+                     start_ms=WALK_START + start_s * 1000, end_ms=WALK_START + end_s * 1000,
+                     level="beginner", **more)  # type: ignore[arg-type]
+
+
+def _walk_cue(at_s: float, text: str, kind: str, block: int | None) -> Cue:
+    start = WALK_START + round(at_s * 1000)
+    return Cue(start_ms=start, end_ms=start + 800, text=text, kind=kind,  # type: ignore[arg-type]
+               phase="walk", anchor_ms=start - WALK_START, block=block)
+
+
+_PARTS = (
+    _span("warmup", "walking-forward", "Walking forward", 0, 60, speed_mph=1.0,
+          incline_percent=0.0),
+    _span("work", "walking-backwards", "Walking <backwards> & co", 60, 120, round=1, rounds=2,
+          speed_mph=0.5, incline_percent=2.0),
+    _span("recovery", "walking-forward", "Walking forward", 120, 150, round=1, rounds=2,
+          speed_mph=1.0, incline_percent=0.0),
+    _span("work", "walking-backwards", "Walking <backwards> & co", 150, 210, round=2,
+          rounds=2, speed_mph=0.5, incline_percent=2.0),
+)
+_CUES = (
+    Cue(start_ms=1000, end_ms=3000, text="Hello.", kind="intro", phase="intro"),
+    _walk_cue(0, "Begin.", "start", 0),
+    _walk_cue(30, "Breathe easy.", "technique", 0),
+    _walk_cue(50, "Ten seconds, then we switch.", "time", 0),
+    _walk_cue(60, "Turn around. Round 1 of 2.", "switch", 1),
+    _walk_cue(90, "Short steps.", "technique", 1),
+    _walk_cue(120, "Walk forward. 1:30 to go in all.", "switch", 2),
+    _walk_cue(150, "Turn around. Last round.", "switch", 3),
+    _walk_cue(209, "Stop.", "stop", 3),
+    Cue(start_ms=WALK_START + 212_000, end_ms=WALK_START + 214_000, text="Well done.",
+        kind="outro", phase="cooldown"),
+)
+
+
+def _parts(cues: tuple[Cue, ...] = _CUES, blocks: tuple[BlockSpan, ...] = _PARTS) -> Timeline:
+    """A hand-made walk in four parts: a warm-up, two rounds of work with a recovery between
+    (their title has markup in it), on a treadmill."""
+    return Timeline(duration_ms=WALK_START + 220_000, walk_start_ms=WALK_START,
+                    walk_end_ms=WALK_START + 210_000, cues=cues, blocks=blocks)
+
+
+def test_cue_sheet_lists_the_parts_and_each_walk_cue_names_its_part() -> None:
+    sheet = sheets.cue_sheet(_parts())
+    assert sheet["version"] == 2
+    assert sheet["blocks"] == [
+        {"kind": "warmup", "exercise": "walking-forward", "title": "Walking forward",
+         "label": "Warm-up: Walking forward", "round": None, "rounds": None,
+         "start_ms": 60_000, "end_ms": 120_000, "level": "beginner", "speed_mph": 1.0,
+         "incline_percent": 0.0},
+        {"kind": "work", "exercise": "walking-backwards", "title": "Walking <backwards> & co",
+         "label": "Round 1 of 2: Walking <backwards> & co", "round": 1, "rounds": 2,
+         "start_ms": 120_000, "end_ms": 180_000, "level": "beginner", "speed_mph": 0.5,
+         "incline_percent": 2.0},
+        {"kind": "recovery", "exercise": "walking-forward", "title": "Walking forward",
+         "label": "Recovery: Walking forward", "round": 1, "rounds": 2,
+         "start_ms": 180_000, "end_ms": 210_000, "level": "beginner", "speed_mph": 1.0,
+         "incline_percent": 0.0},
+        {"kind": "work", "exercise": "walking-backwards", "title": "Walking <backwards> & co",
+         "label": "Round 2 of 2: Walking <backwards> & co", "round": 2, "rounds": 2,
+         "start_ms": 210_000, "end_ms": 270_000, "level": "beginner", "speed_mph": 0.5,
+         "incline_percent": 2.0},
+    ]
+    assert [cue.get("block") for cue in sheet["cues"]] == [None, 0, 0, 0, 1, 1, 2, 3, 3, None]
+    assert "block" not in sheet["cues"][0]  # only cues of the walk have a part
+    assert json.loads(sheets.cue_sheet_json(_parts())) == sheet
+
+
+def test_cue_sheet_of_a_continuous_walk_has_one_part(timeline: Timeline) -> None:
+    """The planned continuous walk is one part, the whole walk, and every cue of the walk
+    is in it."""
+    sheet = sheets.cue_sheet(timeline)
+    assert [(b["kind"], b["exercise"], b["start_ms"], b["end_ms"], b["round"])
+            for b in sheet["blocks"]] == [
+        ("work", "walking-backwards", timeline.walk_start_ms, timeline.walk_end_ms, None)]
+    assert {c.get("block") for c in sheet["cues"] if c["phase"] == "walk"} == {0}
+    assert {c.get("block") for c in sheet["cues"] if c["phase"] != "walk"} == {None}
+
+
+def _marked(vtt: str) -> dict[str, str]:
+    """The captions whose first line is a part's name in brackets: {name: the words}."""
+    return {block[2]: block[3] for block in _blocks(vtt) if block[2].startswith("[")}
+
+
+def test_captions_name_each_part_on_its_first_cue_only() -> None:
+    vtt = sheets.captions(_parts())
+    blocks = _blocks(vtt)
+    assert len(blocks) == len(_CUES)  # the names are lines of a cue, not cues of their own
+    assert [len(block) for block in blocks] == [3, 4, 3, 3, 4, 3, 4, 4, 3, 3]
+    assert _marked(vtt) == {
+        "[Warm-up: Walking forward]": "Begin.",
+        "[Round 1 of 2: Walking &lt;backwards&gt; &amp; co]": "Turn around. Round 1 of 2.",
+        "[Recovery: Walking forward]": "Walk forward. 1:30 to go in all.",
+        "[Round 2 of 2: Walking &lt;backwards&gt; &amp; co]": "Turn around. Last round.",
+    }
+
+
+def test_captions_of_one_part_have_no_names(timeline: Timeline) -> None:
+    """A walk of one part changes nothing: its captions are one line of words each."""
+    one = (_PARTS[0],)
+    cues = tuple(c for c in _CUES if c.block in (None, 0))
+    assert "[" not in sheets.captions(_parts(cues, one))
+    assert all(len(block) == 3 for block in _blocks(sheets.captions(timeline)))
+
+
+def test_captions_with_parts_are_valid_webvtt(tmp_path: Path) -> None:
+    """ffmpeg reads the captions back: every cue, the part's name as its first line."""
+    path = tmp_path / "t.vtt"
+    path.write_text(sheets.captions(_parts()), encoding="utf-8")
+    srt = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i",
+                          str(path), "-f", "srt", "pipe:1"], capture_output=True, text=True,
+                         check=True).stdout
+    parsed = [block.splitlines()[2:] for block in srt.strip().split("\n\n")]
+    assert len(parsed) == len(_CUES)
+    assert parsed[4] == ["[Round 1 of 2: Walking <backwards> & co]",
+                         "Turn around. Round 1 of 2."]
+    assert parsed[5] == ["Short steps."]
+
+
+def test_transcript_marks_where_each_part_begins() -> None:
+    lines = sheets.transcript(_parts(), title="Week 1").splitlines()
+    assert lines == [
+        "Week 1",
+        "",
+        " 0:01  Hello.",
+        " 1:00  -- Warm-up: Walking forward (1:00) --",
+        " 1:00  Begin.",
+        " 1:30  Breathe easy.",
+        " 1:50  Ten seconds, then we switch.",
+        " 2:00  -- Round 1 of 2: Walking <backwards> & co (1:00) --",
+        " 2:00  Turn around. Round 1 of 2.",
+        " 2:30  Short steps.",
+        " 3:00  -- Recovery: Walking forward (0:30) --",
+        " 3:00  Walk forward. 1:30 to go in all.",
+        " 3:30  -- Round 2 of 2: Walking <backwards> & co (1:00) --",
+        " 3:30  Turn around. Last round.",
+        " 4:29  Stop.",
+        " 4:32  Well done.",
+    ]
+
+
+def test_transcript_announces_a_part_without_cues_with_the_next() -> None:
+    """A part whose cues were all left out still has its line, just before the next part's
+    (the captions have no cue to name it on)."""
+    cues = tuple(c for c in _CUES if c.block != 2)
+    transcript = sheets.transcript(_parts(cues))
+    assert ("-- Recovery: Walking forward (0:30) --\n 3:30  -- Round 2 of 2" in transcript)
+    assert "[Recovery" not in sheets.captions(_parts(cues))
+
+
+def test_transcript_of_one_part_is_unmarked(timeline: Timeline) -> None:
+    assert " -- " not in sheets.transcript(timeline)
+    assert "--" not in sheets.script_text(timeline)
+
+
+def test_script_heads_each_part_and_keeps_the_walk_clock() -> None:
+    lines = sheets.script_text(_parts()).splitlines()
+    headers = [line for line in lines if " -- " in line]
+    assert headers == [
+        "01:00.000  walk 00:00  -- Warm-up: Walking forward (1:00) --",
+        "02:00.000  walk 01:00  -- Round 1 of 2: Walking <backwards> & co (1:00) --",
+        "03:00.000  walk 02:00  -- Recovery: Walking forward (0:30) --",
+        "03:30.000  walk 02:30  -- Round 2 of 2: Walking <backwards> & co (1:00) --",
+    ]
+    for header in headers:  # each just before its part's first cue, at the same times
+        following = lines[lines.index(header) + 1]
+        assert following[:22] == header[:22] and following.split()[3] in ("start", "switch")
+    assert lines[lines.index(headers[0]) - 1].endswith("Hello.")
+    assert lines[-1] == "total 04:40.000"

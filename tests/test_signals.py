@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from yaml_edits import one_minute_weeks
 
 from walkcoach import interrupts
 from walkcoach.content import TEMPLATES_DIR
@@ -34,7 +35,7 @@ MESSAGES = {signal.SIGINT: (130, "walkcoach: interrupted; no partial files were 
 def two_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped program cut to its first two weeks, one minute each."""
     text = PROGRAM.read_text(encoding="utf-8")
-    text = re.sub(r"minutes: [\d.]+", "minutes: 1", text[:text.index("  - week: 3")])
+    text = one_minute_weeks(text[:text.index("  - week: 3")])
     path = tmp_path_factory.mktemp("program") / "two-weeks.yaml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,3 +31,10 @@ def load_error(loader: Callable[[Path], Any], path: Path, text: str) -> ContentE
     with pytest.raises(ContentError) as info:
         loader(path)
     return info.value
+
+
+def one_minute_weeks(text: str) -> str:
+    """A program's text with every week one continuous minute: intervals and minutes become
+    ``minutes: 1``, and warm-ups and cool-downs go (for tests about files, not sessions)."""
+    text = re.sub(r"\n *(warmup|cooldown): .*", "", text)
+    return re.sub(r"(intervals|minutes): [^\s#]+", "minutes: 1", text)

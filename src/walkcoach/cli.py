@@ -16,7 +16,7 @@ import click
 from walkcoach import __version__, content, interrupts, notes, planner, session, sheets
 from walkcoach.errors import RuntimeFailure, WalkcoachError, one_line
 from walkcoach.export import FORMATS
-from walkcoach.model import INTROS, LEVELS, SETTINGS, ClientSpec
+from walkcoach.model import INTROS, LEVELS, SETTINGS, ClientSpec, SessionSpec
 from walkcoach.voice import list_voices
 
 if TYPE_CHECKING:
@@ -86,9 +86,20 @@ def _session_options(func: F) -> F:
     options = [
         click.option("--exercise", "-e", default="walking-backwards", show_default=True,
                      help="An exercise name (see `walkcoach exercises`) or a YAML file."),
-        click.option("--minutes", "-m", type=click.FloatRange(1, 60), default=8,
-                     show_default=True, help="Walking time from 'begin' to 'stop' (1-60, "
-                     "fractions allowed)."),
+        click.option("--minutes", "-m", type=click.FloatRange(1, 60), default=None,
+                     help="Walking time from 'begin' to 'stop' (1-60, fractions allowed) "
+                     "[default: 8]; with --intervals the rounds set it."),
+        click.option("--intervals", default=None, metavar="ROUNDSxWORK[/RECOVERY]",
+                     help="Rounds of the exercise, each followed by recovery, times as m:ss "
+                     "or seconds: 6x1:00/1:00, 8x30/30 (instead of --minutes)."),
+        click.option("--warmup", default=None, metavar="MINUTES",
+                     help="Easy forward walking before the walk: minutes or m:ss."),
+        click.option("--cooldown", default=None, metavar="MINUTES",
+                     help="Easy forward walking after the walk: minutes or m:ss."),
+        click.option("--recovery", default=session.RECOVERY, show_default=True,
+                     metavar="EXERCISE",
+                     help="What is done between rounds: an exercise name (standing-rest to "
+                     "stand) or a YAML file."),
         click.option("--level", "-l", type=click.Choice(LEVELS), default=None,
                      help="Sets speed, incline and how often cues come [default: the "
                      "client profile's, else beginner]."),
@@ -110,6 +121,18 @@ def _session_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _spec(options: dict[str, Any]) -> tuple[SessionSpec, str, float]:
+    """The session the _session_options describe, and its voice and rate."""
+    if options["minutes"] is not None and options["intervals"] is not None:
+        raise click.UsageError("give --minutes or --intervals, not both")
+    spec = session.make_spec(
+        exercise=options["exercise"], level=options["level"], setting=options["setting"],
+        minutes=options["minutes"], intervals=options["intervals"], warmup=options["warmup"],
+        cooldown=options["cooldown"], recovery=options["recovery"],
+        client=_client(options["client"]), seed=options["seed"], intro=options["intro"])
+    return spec, options["voice"], options["rate"]
 
 
 class _UsageError(click.ClickException):
@@ -174,12 +197,9 @@ def _notes(timeline: Any) -> None:
 @click.option("--coach", default="walkcoach", show_default=True,
               help="The artist tag: who the client hears.")
 @_report_errors
-def build(exercise: str, minutes: float, level: str | None, setting: str | None,
-          client: str | None, voice: str, rate: float, intro: str, seed: int, output: Path,
-          fmt: str | None, coach: str) -> None:
+def build(output: Path, fmt: str | None, coach: str, **options: Any) -> None:
     """Build one coaching track (MP3 by default) with its cue sheet and captions."""
-    spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=_client(client), seed=seed, intro=intro)
+    spec, voice, rate = _spec(options)
     speaker = session.make_speaker(voice, rate=rate)
     built = session.build_track(spec, speaker, output, fmt=fmt,
                                 tags=session.track_tags(spec, artist=coach))
@@ -193,15 +213,13 @@ def build(exercise: str, minutes: float, level: str | None, setting: str | None,
 @_session_options
 @click.option("--json", "as_json", is_flag=True, help="Print the cue sheet as JSON.")
 @_report_errors
-def script(exercise: str, minutes: float, level: str | None, setting: str | None,
-           client: str | None, voice: str, rate: float, intro: str, seed: int,
-           as_json: bool) -> None:
+def script(as_json: bool, **options: Any) -> None:
     """Print a session's timeline for proofreading, without building a track.
 
-    Phrase lengths come from the voice (cached), so the times are those of the real track.
+    Phrase lengths come from the voice (cached), so the times are those of the real track;
+    a session in parts shows where each part begins.
     """
-    spec = session.make_spec(exercise=exercise, level=level, setting=setting, minutes=minutes,
-                             client=_client(client), seed=seed, intro=intro)
+    spec, voice, rate = _spec(options)
     speaker = session.make_speaker(voice, rate=rate)
     timeline, _ = session.plan_session(spec, speaker)
     if as_json:
@@ -337,10 +355,10 @@ def share(program_file: Path, client: str | None, output: Path, base_url: str | 
 @cli.command()
 @_report_errors
 def exercises() -> None:
-    """List the exercises walkcoach ships."""
+    """List the exercises walkcoach ships, each with its role (work, recovery or rest)."""
     for name in content.exercise_names():
         exercise = content.find_exercise(name)
-        _print(f"{name:24} {exercise.summary}")
+        _print(f"{name:20} {'(' + exercise.role + ')':11} {exercise.summary}")
 
 
 @cli.command()

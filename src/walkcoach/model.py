@@ -8,15 +8,20 @@ from typing import Literal
 
 Level = Literal["beginner", "intermediate", "advanced"]
 Setting = Literal["floor", "treadmill"]
-CueKind = Literal["intro", "safety", "setup", "start", "technique", "time", "stop", "outro"]
+CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "time", "stop",
+                  "outro"]
 Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
 Intro = Literal["full", "short"]
+Role = Literal["work", "recovery", "rest"]
+BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
 
 LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
 INTROS: tuple[Intro, ...] = ("full", "short")
 SETTINGS: tuple[Setting, ...] = ("floor", "treadmill")
+ROLES: tuple[Role, ...] = ("work", "recovery", "rest")
+BLOCK_KINDS: tuple[BlockKind, ...] = ("warmup", "work", "recovery", "rest", "cooldown")
 CUE_KINDS: tuple[CueKind, ...] = (
-    "intro", "safety", "setup", "start", "technique", "time", "stop", "outro",
+    "intro", "safety", "setup", "start", "switch", "technique", "time", "stop", "outro",
 )
 
 
@@ -26,6 +31,7 @@ class Source:
 
     path: Path
     line: int | None = None
+    key: str | None = None  # the key path in the file (weeks[0].blocks[2]), where one helps
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
@@ -62,6 +68,7 @@ class SettingSpec:
     setup: tuple[str, ...] = ()
     technique: tuple[CueGroup, ...] = ()
     cooldown: tuple[str, ...] = ()
+    switch: str | None = None  # this setting's words for changing into the exercise
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +89,15 @@ class Exercise:
     levels: dict[Level, LevelSpec] = field(hash=False)
     cooldown: tuple[str, ...]
     source: Source
+    role: Role = "work"  # recovery (walking forward) and rest (standing) are between work parts
+    switch: str | None = None  # said when a part of this exercise follows another part
+
+    def switch_text(self, setting: Setting) -> str:
+        """What is said at the moment a part of this exercise begins after another part:
+        the setting's own words (a treadmill turns differently), else the exercise's, else its
+        start line."""
+        return (self.settings[setting].switch or self.switch or self.start
+                or f"Now, {self.title.lower()}.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +110,24 @@ class TimeWords:
     thirty_seconds: str
     countdown: tuple[str, ...]
     stop: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockWords:
+    """The wording of sessions in parts: changes, rounds, time left."""
+
+    heads_up: str  # said heads_up_s before each change
+    heads_up_s: int
+    countdown: tuple[str, ...]  # into each change
+    keep_going: str  # a change that keeps the exercise (a new round, a new speed)
+    round: str  # {round} of {rounds}
+    last_round: str
+    time_left: str  # {duration}: the whole session's time left, said as recovery begins
+    halfway: str
+    minutes_left: str  # {n}
+    one_minute_left: str
+    speed: str  # {speed_mph}: a part with a new treadmill speed
+    incline: str  # {incline_percent}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +156,7 @@ class SessionTemplate:
     ready: str
     start: str
     time: TimeWords
+    blocks: BlockWords
     cooldown_lead: str
     finish: tuple[str, ...]
     pauses: Pauses
@@ -129,8 +164,32 @@ class SessionTemplate:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Block:
+    """One timed part of a session's walk: what is done, for how long, and how.
+
+    ``level``, ``speed_mph`` and ``incline_percent`` left as None come from the session (see
+    walkcoach.planner). ``round``/``rounds`` say which repeat of a set of rounds it is part of.
+    """
+
+    kind: BlockKind
+    exercise: Exercise
+    duration_ms: int
+    level: Level | None = None
+    speed_mph: float | None = None
+    incline_percent: float | None = None
+    cues: tuple[str, ...] = ()  # the coach's extra technique lines for this part, as written
+    round: int | None = None
+    rounds: int | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class SessionSpec:
-    """Everything one track is made from, apart from the voice."""
+    """Everything one track is made from, apart from the voice.
+
+    ``blocks`` are the parts of the walk; none means one continuous walk of the session's
+    exercise for ``walk_ms``. With blocks, ``walk_ms`` is their sum.
+    """
 
     exercise: Exercise
     template: SessionTemplate
@@ -145,6 +204,11 @@ class SessionSpec:
     incline_percent: float | None = None
     extra_cues: tuple[str, ...] = ()
     seed: int = 0
+    blocks: tuple[Block, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.blocks and sum(b.duration_ms for b in self.blocks) != self.walk_ms:
+            raise ValueError("walk_ms must be the sum of the blocks' durations")
 
     @property
     def level_spec(self) -> LevelSpec:
@@ -175,6 +239,7 @@ class Cue:
     phase: Phase
     anchor_ms: int | None = None  # for time cues: the walk time (from "begin") it marks
     group: str | None = None  # for technique cues: the idea it belongs to
+    block: int | None = None  # for cues of the walk: the index of its part in Timeline.blocks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,6 +261,31 @@ class Chapter:
 
 
 @dataclass(frozen=True, kw_only=True)
+class BlockSpan:
+    """A part of the walk as placed on the track (track times), with what it resolved to."""
+
+    kind: BlockKind
+    exercise: str
+    title: str  # the exercise's title
+    start_ms: int
+    end_ms: int
+    level: Level
+    speed_mph: float | None = None  # on a treadmill only
+    incline_percent: float | None = None
+    round: int | None = None
+    rounds: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the part is named in chapters, captions and scripts."""
+        if self.round is not None and self.kind == "work":
+            return f"Round {self.round} of {self.rounds}: {self.title}"
+        names = {"warmup": "Warm-up", "recovery": "Recovery", "rest": "Rest",
+                 "cooldown": "Cool-down walk", "work": ""}
+        return f"{names[self.kind]}: {self.title}" if names[self.kind] else self.title
+
+
+@dataclass(frozen=True, kw_only=True)
 class Timeline:
     """A planned session: every cue with its exact start and end, and the track length."""
 
@@ -204,20 +294,29 @@ class Timeline:
     walk_end_ms: int
     cues: tuple[Cue, ...]
     dropped: tuple[DroppedCue, ...] = ()
+    blocks: tuple[BlockSpan, ...] = ()
 
     def chapters(self) -> tuple[Chapter, ...]:
-        """The track's phases as chapters, each from its first cue to the next chapter."""
+        """The track's phases as chapters, each from its first cue to the next chapter; a
+        walk in several parts has a chapter per part instead of one for the walk."""
         titles = {"intro": "Introduction", "safety": "Safety", "setup": "Setup",
                   "walk": "Walk", "cooldown": "Cool-down"}
-        starts: list[tuple[str, int]] = []
+        phases: list[tuple[str, int]] = []
         for cue in self.cues:
             start = self.walk_start_ms if cue.phase == "walk" else cue.start_ms
-            if not starts or starts[-1][0] != cue.phase:
-                starts.append((cue.phase, 0 if not starts else start))
+            if not phases or phases[-1][0] != cue.phase:
+                phases.append((cue.phase, 0 if not phases else start))
+        starts: list[tuple[str, int]] = []
+        for phase, start in phases:
+            if phase == "walk" and len(self.blocks) > 1:
+                starts.append((self.blocks[0].label, start))
+                starts.extend((block.label, block.start_ms) for block in self.blocks[1:])
+            else:
+                starts.append((titles[phase], start))
         chapters = []
-        for i, (phase, start) in enumerate(starts):
+        for i, (title, start) in enumerate(starts):
             end = starts[i + 1][1] if i + 1 < len(starts) else self.duration_ms
-            chapters.append(Chapter(title=titles[phase], start_ms=start, end_ms=end))
+            chapters.append(Chapter(title=title, start_ms=start, end_ms=end))
         return tuple(chapters)
 
 
@@ -246,6 +345,7 @@ class Week:
     incline_percent: float | None = None
     cues: tuple[str, ...] = ()
     intro: Intro | None = None  # None: full in week 1 and when level or setting changes
+    blocks: tuple[Block, ...] = ()  # the week's parts; none: one continuous walk of minutes
     source: Source
 
 

@@ -3,35 +3,71 @@
 How a track is laid out:
 
 * Before the walk, the intro, safety and setup lines follow each other with the template's
-  pauses; the walk starts ``before_start`` after the last of them, with the start cue. Safety
-  and setup are the exercise's lines for every setting, then the session setting's own (the
-  cool-down says the setting's first); speed and incline are said on a treadmill only.
-* The walk clock starts at the start cue. Time cues are anchored: each starts exactly at its
-  moment (halfway; "N minutes left" for N = 5..2; one minute; thirty seconds; a countdown;
-  "stop" exactly at the end of the walk). Only moments strictly inside the walk count. Time cues
-  that share a moment are said as one phrase.
-* Drop rule: anchored cues are placed in priority order -- start, stop, countdown (the last
-  number first), thirty seconds, one minute, halfway, then "N minutes left" (smallest N first).
-  A cue that would overlap one already placed, or come closer than ``min_gap``, is dropped,
-  never moved, and reported in ``Timeline.dropped``.
-* Technique cues fill the free time: one slot every ``cue_interval_s`` of the level. A slot gets
-  the next cue of the rotation if it fits (clear of its neighbours by ``between_phases``) within
-  half an interval of its target; otherwise the slot stays silent and that cue waits for the
-  next slot. The rotation takes the groups in turn and, within each group, its lines in a
-  seeded shuffle, so no line repeats before the rest of its group has been said.
-* After "stop", the cool-down and closing lines, then ``tail`` of silence.
+  pauses; the walk starts ``before_start`` after the last of them. Safety and setup are the
+  exercise's lines for every setting, then the session setting's own (the cool-down says the
+  setting's first); speed and incline are said on a treadmill only. In a circuit, another
+  work exercise's safety and setup lines follow, each line said once.
+* The walk is a sequence of parts laid end to end (walkcoach.anchors): one part for a
+  continuous walk; warm-up, rounds of work and recovery, rests and a cool-down for a session
+  in parts. The walk's length is the sum of the parts. The walk clock starts at "begin".
+* What opens each part starts exactly at its first moment: the start cue for the first, a
+  switch cue ("turn around carefully, and walk backwards", with the round and the time left
+  joined to it) at every change. "Stop." starts exactly at the end of the walk. These are
+  never dropped: a part too short for the phrase that opens it (plus ``min_gap``) is an
+  error naming the file, line and key where the part was written.
+* Time cues are anchored: each starts exactly at its moment within its part (halfway; "N
+  minutes left"; one minute; thirty seconds; a countdown; a heads-up and a countdown before
+  each change; see walkcoach.anchors). Time cues that share a moment are said as one phrase.
+* Drop rule: anchored cues are placed in priority order -- openings, stop, the final
+  countdown (the last number first), the countdowns into changes, heads-ups, thirty seconds,
+  one minute, halfway, then "N minutes left" (smallest N first). A cue that would overlap one
+  already placed, or come closer than ``min_gap``, is dropped, never moved, and reported in
+  ``Timeline.dropped``.
+* Technique cues fill the free time of each part from that part's own exercise (backward
+  cues in backward parts, recovery cues in recovery): one slot every ``cue_interval_s`` of
+  the part's level, counted from the part's start. A slot gets the next cue of the rotation
+  if it fits (clear of its neighbours by ``between_phases``, inside its part, and before the
+  last ``heads_up_s`` of a part that ends in a change) within half an interval of its
+  target; otherwise the slot stays silent and that cue waits for the next slot. Each
+  exercise (at a level, with its part's own cues) has one rotation across the session: the
+  groups in turn and, within each group, its lines in a seeded shuffle, so no line repeats
+  before the rest of its group has been said. The session's extra cues join
+  the rotation of the session's own exercise.
+* After "stop", the cool-down lines of the last part's exercise and the closing lines, then
+  ``tail`` of silence.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
-from walkcoach.model import Cue, CueGroup, CueKind, DroppedCue, Phase, SessionSpec, Timeline
+from walkcoach.anchors import (
+    Part,
+    anchors,
+    format_duration,
+    number,
+    opening,
+    parts,
+    short_part,
+)
+from walkcoach.model import (
+    Cue,
+    CueGroup,
+    CueKind,
+    DroppedCue,
+    Exercise,
+    Level,
+    Phase,
+    SessionSpec,
+    Setting,
+    Timeline,
+)
 
-_PRIORITY_START, _PRIORITY_STOP = 1000, 900
+__all__ = ["candidate_phrases", "format_duration", "plan", "start_text", "technique_groups"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,29 +77,6 @@ class _Line:
     phase: Phase
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Anchor:
-    at_ms: int  # walk time
-    text: str
-    priority: int
-
-
-def format_duration(walk_ms: int) -> str:
-    """A walk length as it is said: '8 minutes', '1 minute', '7 minutes 30 seconds'."""
-    seconds = round(walk_ms / 1000)
-    minutes, rest = divmod(seconds, 60)
-    parts = []
-    if minutes:
-        parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
-    if rest or not minutes:
-        parts.append(f"{rest} second" + ("s" if rest != 1 else ""))
-    return " ".join(parts)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _values(spec: SessionSpec) -> dict[str, str]:
     return {
         "client": spec.client or "",
@@ -71,19 +84,36 @@ def _values(spec: SessionSpec) -> dict[str, str]:
         "duration": format_duration(spec.walk_ms),
         "level": spec.level,
         "setting": spec.setting,
-        "speed_mph": _number(spec.effective_speed_mph),
-        "incline_percent": _number(spec.effective_incline_percent),
+        "speed_mph": number(spec.effective_speed_mph),
+        "incline_percent": number(spec.effective_incline_percent),
     }
+
+
+def _others(spec: SessionSpec) -> list[Exercise]:
+    """The circuit's other work exercises, in the order their parts come."""
+    seen = {spec.exercise.name}
+    out = []
+    for block in spec.blocks:
+        if block.exercise.role == "work" and block.exercise.name not in seen:
+            seen.add(block.exercise.name)
+            out.append(block.exercise)
+    return out
 
 
 def _before_walk(spec: SessionSpec) -> list[_Line]:
     t, ex, values = spec.template, spec.exercise, _values(spec)
     lines: list[_Line] = []
+    said: set[str] = set()
 
     def add(kind: CueKind, phase: Phase, *texts: str) -> None:
-        lines.extend(_Line(text=x.format(**values), kind=kind, phase=phase) for x in texts)
+        for text in texts:
+            filled = text.format(**values)
+            if filled not in said:
+                said.add(filled)
+                lines.append(_Line(text=filled, kind=kind, phase=phase))
 
     full = spec.intro == "full"
+    others = _others(spec)
     if spec.client:
         add("intro", "intro", t.greeting)
     add("intro", "intro", t.welcome, *(ex.purpose if full else ()))
@@ -93,10 +123,14 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
     lines.extend(_Line(text=note, kind="intro", phase="intro") for note in spec.client_notes)
     if full:
         add("intro", "intro", *spec.level_spec.intro)
-        add("safety", "safety", t.safety_lead, *ex.safety, *ex.settings[spec.setting].safety)
+        add("safety", "safety", t.safety_lead)
+        for each in (ex, *others):
+            add("safety", "safety", *each.safety, *each.settings[spec.setting].safety)
     else:  # a returning listener: the one safety line that matters, then straight to setup
         add("safety", "safety", ex.safety_reminder)
-    add("setup", "setup", t.setup_lead, *ex.setup, *ex.settings[spec.setting].setup)
+    add("setup", "setup", t.setup_lead)
+    for each in (ex, *others):
+        add("setup", "setup", *each.setup, *each.settings[spec.setting].setup)
     if spec.setting == "treadmill":
         add("setup", "setup", t.treadmill_speed)
         if spec.effective_incline_percent > 0:
@@ -105,56 +139,49 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
     return lines
 
 
-def _after_walk(spec: SessionSpec) -> list[_Line]:
-    t, ex = spec.template, spec.exercise
-    texts = [t.cooldown_lead, *ex.settings[spec.setting].cooldown, *ex.cooldown, *t.finish]
+def _after_walk(spec: SessionSpec, last: Exercise) -> list[_Line]:
+    t = spec.template
+    texts = [t.cooldown_lead, *last.settings[spec.setting].cooldown, *last.cooldown, *t.finish]
     return [_Line(text=x, kind="outro", phase="cooldown") for x in texts]
 
 
 def start_text(spec: SessionSpec) -> str:
     """The line said at the moment the walk begins."""
-    return spec.exercise.start or spec.template.start
+    return opening(spec, parts(spec), 0)
 
 
-def _anchors(spec: SessionSpec) -> list[_Anchor]:
-    """Time cues strictly inside the walk, merged where they share a moment."""
-    words, walk = spec.template.time, spec.walk_ms
-    raw: list[_Anchor] = []
-    count = len(words.countdown)
-    for index, word in enumerate(words.countdown):
-        seconds = count - index
-        raw.append(_Anchor(at_ms=walk - seconds * 1000, text=word, priority=800 - seconds))
-    raw.append(_Anchor(at_ms=walk - 30_000, text=words.thirty_seconds, priority=700))
-    raw.append(_Anchor(at_ms=walk - 60_000, text=words.one_minute_left, priority=600))
-    raw.append(_Anchor(at_ms=walk // 2, text=words.halfway, priority=500))
-    for n in range(2, 6):
-        raw.append(_Anchor(at_ms=walk - n * 60_000, text=words.minutes_left.format(n=n),
-                           priority=400 - n))
-    merged: dict[int, _Anchor] = {}
-    for anchor in sorted(raw, key=lambda a: (a.at_ms, -a.priority)):
-        if not 0 < anchor.at_ms < walk:
-            continue
-        if anchor.at_ms in merged:
-            first = merged[anchor.at_ms]
-            anchor = _Anchor(at_ms=anchor.at_ms, text=f"{first.text} {anchor.text}",
-                             priority=max(first.priority, anchor.priority))
-        merged[anchor.at_ms] = anchor
-    return list(merged.values())
+def _groups(exercise: Exercise, level: Level, setting: Setting,
+            *extra: CueGroup) -> tuple[CueGroup, ...]:
+    return (*exercise.technique, *exercise.settings[setting].technique,
+            *exercise.levels[level].technique, *extra)
 
 
 def technique_groups(spec: SessionSpec) -> tuple[CueGroup, ...]:
-    """The technique ideas of this session: exercise, setting, level, then the week's own."""
-    groups = (*spec.exercise.technique, *spec.exercise.settings[spec.setting].technique,
-              *spec.level_spec.technique)
-    if spec.extra_cues:
-        groups = (*groups, CueGroup(name="this-week", lines=spec.extra_cues))
-    return groups
+    """The technique ideas of the session's own exercise: exercise, setting, level, then the
+    week's own."""
+    extra = (CueGroup(name="this-week", lines=spec.extra_cues),) if spec.extra_cues else ()
+    return _groups(spec.exercise, spec.level, spec.setting, *extra)
 
 
-def rotation(spec: SessionSpec) -> Iterator[tuple[str, str]]:
-    """The endless, seeded order of technique cues as (group, text)."""
-    rng = random.Random(f"{spec.seed}|{spec.exercise.name}|{spec.level}|{spec.setting}")
-    groups = list(technique_groups(spec))
+_Key = tuple[str, str, tuple[str, ...]]
+
+
+def _key(spec: SessionSpec, part: Part) -> _Key:
+    """Which rotation a part draws from: its exercise, its level and its own cues."""
+    return part.exercise.name, part.level, part.block.cues
+
+
+def _rotation(spec: SessionSpec, part: Part) -> Iterator[tuple[str, str]]:
+    """The endless, seeded order of a part's technique cues as (group, text)."""
+    extra: list[CueGroup] = []
+    seed = f"{spec.seed}|{part.exercise.name}|{part.level}|{spec.setting}"
+    if part.exercise.name == spec.exercise.name and spec.extra_cues:
+        extra.append(CueGroup(name="this-week", lines=spec.extra_cues))
+    if part.block.cues:
+        extra.append(CueGroup(name="this-part", lines=part.block.cues))
+        seed += "|" + "|".join(part.block.cues)
+    rng = random.Random(seed)
+    groups = list(_groups(part.exercise, part.level, spec.setting, *extra))
     rng.shuffle(groups)
     queues: list[list[str]] = [[] for _ in groups]
     last: list[str | None] = [None for _ in groups]
@@ -171,19 +198,32 @@ def rotation(spec: SessionSpec) -> Iterator[tuple[str, str]]:
             yield group.name, text
 
 
-def _slot_count(spec: SessionSpec) -> int:
-    interval = int(spec.level_spec.cue_interval_s * 1000)
-    return max(0, (spec.walk_ms - 1) // interval)
+def _slot_count(part: Part) -> int:
+    interval = int(part.level_spec.cue_interval_s * 1000)
+    return max(0, (part.length_ms - 1) // interval)
+
+
+def _rotations(spec: SessionSpec, all_parts: tuple[Part, ...]
+               ) -> dict[_Key, Iterator[tuple[str, str]]]:
+    """One rotation per exercise, level and part cues, cut to the slots there are for it."""
+    slots: Counter[_Key] = Counter()
+    first: dict[_Key, Part] = {}
+    for part in all_parts:
+        slots[_key(spec, part)] += _slot_count(part)
+        first.setdefault(_key(spec, part), part)
+    return {key: islice(_rotation(spec, part), slots[key]) for key, part in first.items()}
 
 
 def candidate_phrases(spec: SessionSpec) -> tuple[str, ...]:
     """Every phrase the plan may use: the caller measures these, then calls :func:`plan`."""
+    all_parts = parts(spec)
     texts = [line.text for line in _before_walk(spec)]
-    texts.append(start_text(spec))
-    texts.extend(anchor.text for anchor in _anchors(spec))
+    texts.extend(opening(spec, all_parts, part.index) for part in all_parts)
+    texts.extend(anchor.text for anchor in anchors(spec, all_parts))
     texts.append(spec.template.time.stop)
-    texts.extend(text for _, text in islice(rotation(spec), _slot_count(spec)))
-    texts.extend(line.text for line in _after_walk(spec))
+    for rotation in _rotations(spec, all_parts).values():
+        texts.extend(text for _, text in rotation)
+    texts.extend(line.text for line in _after_walk(spec, all_parts[-1].exercise))
     return tuple(dict.fromkeys(texts))
 
 
@@ -202,7 +242,11 @@ class _Track:
 
 
 def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
-    """Lay out the session; ``durations`` gives every candidate phrase's length in ms."""
+    """Lay out the session; ``durations`` gives every candidate phrase's length in ms.
+
+    Raises InputError (ContentError when the part came from a file) for a part too short for
+    the phrase that opens it.
+    """
     pauses = spec.template.pauses
     cues: list[Cue] = []
     cursor = pauses.lead_in
@@ -217,10 +261,14 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
         cursor, previous = end, line
     walk_start = cursor + pauses.before_start
     walk_end = walk_start + spec.walk_ms
+    all_parts = parts(spec)
 
     track = _Track()
     walk_cues: list[Cue] = []
     dropped: list[DroppedCue] = []
+
+    def part_of(at: int) -> int:
+        return next(p.index for p in reversed(all_parts) if p.start_ms <= at - walk_start)
 
     def place(at: int, text: str, kind: CueKind, phase: Phase, anchor: int | None) -> bool:
         end = at + durations[text]
@@ -228,25 +276,31 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
             return False
         track.add(at, end)
         walk_cues.append(Cue(start_ms=at, end_ms=end, text=text, kind=kind, phase=phase,
-                             anchor_ms=anchor))
+                             anchor_ms=anchor, block=part_of(at) if phase == "walk" else None))
         return True
 
-    place(walk_start, start_text(spec), "start", "walk", 0)
     stop = spec.template.time.stop
+    for part in all_parts:  # the openings and "stop" are never dropped: they must fit
+        text = opening(spec, all_parts, part.index)
+        needed = durations[text] + pauses.min_gap  # clear of the next opening, or "Stop."
+        if part.length_ms < needed:
+            raise short_part(part, text, needed)
+        place(walk_start + part.start_ms, text, "start" if part.index == 0 else "switch",
+              "walk", part.start_ms)
     place(walk_end, stop, "stop", "cooldown", spec.walk_ms)
-    for anchor in sorted(_anchors(spec), key=lambda a: -a.priority):
+    for anchor in sorted(anchors(spec, all_parts), key=lambda a: -a.priority):
         at = walk_start + anchor.at_ms
-        # "Stop" is already on the track, so the overlap check also keeps this cue before it.
+        # The openings and "Stop" are already placed, so the overlap check also keeps this
+        # cue inside its part.
         if not place(at, anchor.text, "time", "walk", anchor.at_ms):
             dropped.append(DroppedCue(anchor_ms=anchor.at_ms, text=anchor.text,
                                       reason="no room: it would overlap a higher-priority cue"))
 
-    _fill_technique(spec, durations, track, walk_cues, walk_start, walk_end)
+    _fill_technique(spec, all_parts, durations, track, walk_cues, walk_start)
 
     cursor = max(walk_end + durations[stop], max(c.end_ms for c in walk_cues))
     cursor += pauses.after_stop
-    outro = _after_walk(spec)
-    for index, line in enumerate(outro):
+    for index, line in enumerate(_after_walk(spec, all_parts[-1].exercise)):
         if index:
             cursor += pauses.between_lines
         end = cursor + durations[line.text]
@@ -256,31 +310,43 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
     all_cues = sorted([*cues, *walk_cues], key=lambda c: c.start_ms)
     return Timeline(duration_ms=cursor + pauses.tail, walk_start_ms=walk_start,
                     walk_end_ms=walk_end, cues=tuple(all_cues),
-                    dropped=tuple(sorted(dropped, key=lambda d: d.anchor_ms)))
+                    dropped=tuple(sorted(dropped, key=lambda d: d.anchor_ms)),
+                    blocks=tuple(part.span(spec, walk_start) for part in all_parts))
 
 
-def _fill_technique(spec: SessionSpec, durations: Mapping[str, int], track: _Track,
-                    walk_cues: list[Cue], walk_start: int, walk_end: int) -> None:
-    interval = int(spec.level_spec.cue_interval_s * 1000)
+def _fill_technique(spec: SessionSpec, all_parts: tuple[Part, ...],
+                    durations: Mapping[str, int], track: _Track, walk_cues: list[Cue],
+                    walk_start: int) -> None:
     # A technique cue keeps a phase-sized pause from its neighbours, so it never runs on
     # straight after a time cue.
     gap = max(spec.template.pauses.between_phases, spec.template.pauses.min_gap)
-    pending = islice(rotation(spec), _slot_count(spec))
-    current = next(pending, None)
-    for slot in range(1, _slot_count(spec) + 1):
-        if current is None:
-            return
-        group, text = current
-        duration = durations[text]
-        target = walk_start + slot * interval
-        latest = min(target + interval // 2, walk_end - duration - gap)
-        start = _earliest_free(track, target, latest, duration, gap)
-        if start is None:
-            continue
-        track.add(start, start + duration)
-        walk_cues.append(Cue(start_ms=start, end_ms=start + duration, text=text,
-                             kind="technique", phase="walk", group=group))
-        current = next(pending, None)
+    rotations = _rotations(spec, all_parts)
+    pending: dict[_Key, tuple[str, str] | None] = {}
+    for part in all_parts:
+        key = _key(spec, part)
+        if key not in pending:
+            pending[key] = next(rotations[key], None)
+        interval = int(part.level_spec.cue_interval_s * 1000)
+        start_at, end_at = walk_start + part.start_ms, walk_start + part.end_ms
+        following = all_parts[part.index + 1] if part.index + 1 < len(all_parts) else None
+        if following is not None and following.exercise.name != part.exercise.name:
+            end_at -= spec.template.blocks.heads_up_s * 1000  # the last seconds: the change
+        for slot in range(1, _slot_count(part) + 1):
+            current = pending[key]
+            if current is None:
+                break
+            group, text = current
+            duration = durations[text]
+            target = start_at + slot * interval
+            latest = min(target + interval // 2, end_at - duration - gap)
+            start = _earliest_free(track, target, latest, duration, gap)
+            if start is None:
+                continue
+            track.add(start, start + duration)
+            walk_cues.append(Cue(start_ms=start, end_ms=start + duration, text=text,
+                                 kind="technique", phase="walk", group=group,
+                                 block=part.index))
+            pending[key] = next(rotations[key], None)
 
 
 def _earliest_free(track: _Track, earliest: int, latest: int, duration: int,

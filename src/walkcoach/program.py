@@ -1,10 +1,11 @@
 """A program's weeks built as tracks: in parallel, incrementally, and never half-written.
 
 1. Each week becomes a SessionSpec (the client's overrides applied) and a file name (see
-   :func:`track_name`). Its content hash covers the week as resolved, the exercise, template
-   and lexicon files, the voice, the format, the tags and the walkcoach version. A track whose
-   hash matches the manifest in the output folder and whose files are all there, each of the
-   size and SHA-256 the manifest recorded, is up to date.
+   :func:`track_name`). Its content hash covers the week as resolved (its parts too, with
+   the file of each part's exercise), the exercise, template and lexicon files, the voice,
+   the format, the tags and the walkcoach version. A track whose hash matches the manifest
+   in the output folder and whose files are all there, each of the size and SHA-256 the
+   manifest recorded, is up to date.
 2. The rest are built longest first by :mod:`walkcoach.parallel`: each missing phrase is
    synthesized once, then the tracks over a process pool. The manifest is rewritten
    atomically after every finished track, so an interrupted batch keeps what finished and
@@ -33,7 +34,7 @@ from walkcoach import __version__, cores, cover, export, labels, parallel, sessi
 from walkcoach.content import TEMPLATES_DIR
 from walkcoach.errors import ExportError, InputError, RuntimeFailure, WalkcoachError, excerpt
 from walkcoach.manifest import LOCK, MANIFEST, Manifest, folder_lock
-from walkcoach.model import ClientSpec, Program, Source, Week
+from walkcoach.model import Block, ClientSpec, Program, Source, Week
 from walkcoach.session import Progress
 from walkcoach.voice import Speaker
 
@@ -233,6 +234,7 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
     own_cover = cover.load_cover(program.cover) if program.cover else None
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}
+    hashes: dict[Path, str] = {}  # each exercise file of the weeks' parts, hashed once
     jobs = []
     before: tuple[str, str] | None = None  # the level and setting of the week before
     for week in program.weeks:
@@ -244,7 +246,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
             exercise=program.exercise, level=level, setting=setting, minutes=week.minutes,
             client=who, focus=week.focus, speed_mph=week.speed_mph,
             incline_percent=week.incline_percent, extra_cues=week.cues,
-            intro=week.intro or ("full" if before != (level, setting) else "short"))
+            intro=week.intro or ("full" if before != (level, setting) else "short"),
+            blocks=week.blocks)
         before = (level, setting)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
         last = program.weeks[-1].week
@@ -257,7 +260,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                     "client_notes": list(spec.client_notes), "intro": spec.intro,
                     "focus": spec.focus,
                     "speed_mph": spec.speed_mph, "incline_percent": spec.incline_percent,
-                    "cues": list(spec.extra_cues), "seed": spec.seed}
+                    "cues": list(spec.extra_cues), "seed": spec.seed,
+                    "blocks": [_block_facts(block, hashes) for block in spec.blocks]}
         made_from = {"track": resolved, "tags": tags, "file": out.name, "format": fmt,
                      "template": _file_hash(spec.template.source.path), **files,
                      "voice": speaker.identity, "walkcoach": __version__,
@@ -267,6 +271,18 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                                                             cover=art),
                          digest=hashlib.sha256(blob.encode("utf-8")).hexdigest()))
     return jobs
+
+
+def _block_facts(block: Block, hashes: dict[Path, str]) -> dict[str, object]:
+    """What a part of a week is made from, for the week's digest: a part changed in the
+    program (or its exercise's file) rebuilds the week; where it is written does not."""
+    path = block.exercise.source.path
+    if path not in hashes:
+        hashes[path] = _file_hash(path)
+    return {"kind": block.kind, "exercise": block.exercise.name, "exercise_file": hashes[path],
+            "duration_ms": block.duration_ms, "level": block.level,
+            "speed_mph": block.speed_mph, "incline_percent": block.incline_percent,
+            "cues": list(block.cues), "round": block.round, "rounds": block.rounds}
 
 
 def _file_hash(path: Path) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from walkcoach import blocks as parts
 from walkcoach import export, labels, loudness, mixer, planner, sheets
 from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
 from walkcoach.errors import InputError, excerpt
@@ -16,32 +19,44 @@ from walkcoach.model import (
     INTROS,
     LEVELS,
     SETTINGS,
+    Block,
     ClientSpec,
     Exercise,
     Level,
     SessionSpec,
     Setting,
+    Source,
     Timeline,
 )
 from walkcoach.pcm import Audio
 from walkcoach.text import client_name
 from walkcoach.voice import Speaker, resolve_voice
 
-__all__ = ["SIDECARS", "BuiltTrack", "Progress", "build_track", "check_output", "describe",
-           "make_speaker", "make_spec", "plan_session", "sidecar_paths", "track_tags"]
+__all__ = ["DEFAULT_MINUTES", "RECOVERY", "SIDECARS", "WARMUP", "BuiltTrack", "Progress",
+           "build_track", "check_output", "describe", "make_speaker", "make_spec",
+           "plan_session", "session_blocks", "sidecar_paths", "track_tags"]
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as a build advances."""
 
 MIN_MINUTES, MAX_MINUTES = 1.0, 60.0
+DEFAULT_MINUTES = 8.0
+"""The walk of a continuous session when no minutes are given."""
+RECOVERY = "walking-forward"
+"""The exercise between rounds of intervals unless another is named."""
+WARMUP = "walking-forward"
+"""The exercise of every warm-up and cool-down: easy forward walking."""
 
 
 def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | None = None,
-              setting: str | None = None, minutes: float = 8,
+              setting: str | None = None, minutes: float | None = None,
               client: str | ClientSpec | None = None, focus: str | None = None,
               speed_mph: float | None = None, incline_percent: float | None = None,
               extra_cues: tuple[str, ...] = (), template: Path | None = None,
-              seed: int = 0, intro: str = "full") -> SessionSpec:
+              seed: int = 0, intro: str = "full",
+              blocks: tuple[Block, ...] = (), intervals: str | None = None,
+              warmup: str | float | None = None, cooldown: str | float | None = None,
+              recovery: str | Exercise = RECOVERY) -> SessionSpec:
     """Check the choices and load the content one track needs.
 
     ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
@@ -49,6 +64,11 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     in the intro. Without either, the level is beginner and the setting treadmill.
     ``intro`` is "full", or "short" for a returning listener (greeting, one safety line,
     straight to setup).
+    ``minutes`` is the walk (default DEFAULT_MINUTES). ``blocks`` are the parts of the walk
+    (walkcoach.blocks makes them); with them, ``minutes`` is ignored and the walk is their
+    sum, which must also be 1 to 60 minutes. Or the parts are written as the command line
+    writes them, ``intervals``, ``warmup``, ``cooldown`` and ``recovery``: see
+    :func:`session_blocks`.
     """
     who = client if isinstance(client, ClientSpec) else None
     level = level or (who.level if who else None) or "beginner"
@@ -60,18 +80,85 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
                          f"{', '.join(SETTINGS)})")
     if intro not in INTROS:
         raise InputError(f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})")
+    shorthand = intervals is not None or warmup is not None or cooldown is not None
+    if blocks and shorthand:
+        raise InputError("give the parts as blocks or as intervals, warm-up and cool-down, "
+                         "not both")
+    if minutes is not None and intervals is not None:
+        raise InputError("give the minutes or the intervals, not both")
+    if minutes is None:
+        minutes = DEFAULT_MINUTES
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
             and MIN_MINUTES <= minutes <= MAX_MINUTES):
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")
     # stripped, None when blank; refused if it cannot be said
     name = client_name(who.name if who else client if isinstance(client, str) else None)
     ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
+    if shorthand:
+        blocks = session_blocks(ex, minutes=None if intervals else minutes,
+                                intervals=intervals, warmup=warmup, cooldown=cooldown,
+                                recovery=recovery)
+    if blocks:
+        total = sum(block.duration_ms for block in blocks) / 60_000
+        if not MIN_MINUTES <= total <= MAX_MINUTES:
+            raise InputError(f"the parts of a session add up to 1 to 60 minutes, not "
+                             f"{total:g}")
     return SessionSpec(
         exercise=ex, template=load_template(template or TEMPLATES_DIR / "session.yaml"),
-        level=_level(level), setting=_setting(setting), walk_ms=round(minutes * 60_000),
+        level=_level(level), setting=_setting(setting),
+        walk_ms=sum(b.duration_ms for b in blocks) if blocks else round(minutes * 60_000),
         client=name, client_notes=who.spoken_notes if who else (), focus=focus,
         speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
-        seed=seed, intro="short" if intro == "short" else "full")
+        seed=seed, intro="short" if intro == "short" else "full", blocks=blocks)
+
+
+def session_blocks(exercise: str | Exercise, *, minutes: float | None = None,
+                   intervals: str | None = None, warmup: str | float | None = None,
+                   cooldown: str | float | None = None,
+                   recovery: str | Exercise = RECOVERY) -> tuple[Block, ...]:
+    """The parts of a session written the short way, as the command line writes them.
+
+    ``intervals`` is ``ROUNDSxWORK[/RECOVERY]`` (walkcoach.blocks.parse_intervals: rounds of
+    ``exercise``, each followed by ``recovery``, an exercise name or file); without it the
+    work is one part of ``minutes`` (default DEFAULT_MINUTES). ``warmup`` and ``cooldown``
+    (minutes or m:ss) add easy forward walking (WARMUP) before and after. A continuous walk
+    with neither is no parts at all: ``()``. Each part's source names the option it came
+    from, so an error about it points there.
+    """
+    if minutes is not None and intervals is not None:
+        raise InputError("give the minutes or the intervals, not both")
+    with _about("--intervals"):
+        shape = parts.parse_intervals(intervals) if intervals is not None else None
+    with _about("--warmup"):
+        warmup_ms = parts.parse_minutes(warmup) if warmup is not None else None
+    with _about("--cooldown"):
+        cooldown_ms = parts.parse_minutes(cooldown) if cooldown is not None else None
+    with _about("--minutes"):
+        work_ms = parts.parse_minutes(minutes if minutes is not None else DEFAULT_MINUTES)
+    if shape is None and warmup_ms is None and cooldown_ms is None:
+        return ()
+    work = find_exercise(exercise) if isinstance(exercise, str) else exercise
+    between = find_exercise(recovery) if isinstance(recovery, str) else recovery
+    with _about("--recovery"):
+        made = parts.interval_blocks(work, between, shape, work_ms=work_ms,
+                                     warmup_ms=warmup_ms, cooldown_ms=cooldown_ms,
+                                     walk=find_exercise(WARMUP))
+    main = Source(path=Path("--intervals" if shape else "--minutes"))
+    placed = [dataclasses.replace(block, source=main) for block in made]
+    if warmup_ms is not None:
+        placed[0] = dataclasses.replace(placed[0], source=Source(path=Path("--warmup")))
+    if cooldown_ms is not None:
+        placed[-1] = dataclasses.replace(placed[-1], source=Source(path=Path("--cooldown")))
+    return tuple(placed)
+
+
+@contextlib.contextmanager
+def _about(option: str) -> Iterator[None]:
+    """An InputError raised inside names the option it is about."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(f"{option}: {exc}") from None
 
 
 def make_speaker(voice: str = "auto", *, rate: float = 1.0,
@@ -94,10 +181,13 @@ def plan_session(spec: SessionSpec, speaker: Speaker,
 
 
 def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any]:
-    """What a track is: the head of its cue sheet."""
+    """What a track is: the head of its cue sheet. ``shape`` says what a session in parts
+    is ("6 x 1 min intervals", walkcoach.labels.shape_label), null for a continuous walk;
+    the parts themselves are the sheet's ``blocks``."""
     about: dict[str, Any] = {
         "exercise": spec.exercise.name, "title": spec.exercise.title, "level": spec.level,
         "setting": spec.setting, "walk_minutes": spec.walk_ms / 60_000,
+        "shape": labels.shape_label(spec.blocks),
         "client": spec.client, "focus": spec.focus, "intro": spec.intro,
     }
     if spec.setting == "treadmill":

@@ -6,6 +6,10 @@ week's focus) and may hold anything. Whatever the loaders let through, text is m
 where it is written, by one function per format: :func:`vtt_cue_text` (captions),
 :func:`m3u_text` (playlists), :func:`tag_text` (ID3 and ffmpeg tags). JSON needs none:
 ``json.dumps`` escapes every control character.
+
+A walk in parts (warm-up, rounds, recovery, cool-down: ``Timeline.blocks``) is in all of
+them: the sheet lists the parts and tags each cue of the walk with its part, and the
+captions, transcript and script mark where each part begins (when there is more than one).
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import json
 import re
 from typing import Any
 
-from walkcoach.model import Timeline
+from walkcoach.model import BlockSpan, Cue, Timeline
 
-SHEET_VERSION = 1
+SHEET_VERSION = 2
+"""1: times, chapters, cues, dropped cues. 2: also the walk's parts (``blocks``) and each
+walk cue's part (``block``, an index into them); a reader of 1 finds everything it knew."""
 
 # Control characters (C0, DEL, C1: NUL, newlines, CR, form feed, NEL...) and the Unicode line
 # and paragraph separators: anything a format may read as the end of a line or of a field.
@@ -58,11 +64,18 @@ def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dic
         "walk_end_ms": timeline.walk_end_ms,
         "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
                      for c in timeline.chapters()],
+        "blocks": [
+            {"kind": b.kind, "exercise": b.exercise, "title": b.title, "label": b.label,
+             "round": b.round, "rounds": b.rounds, "start_ms": b.start_ms, "end_ms": b.end_ms,
+             "level": b.level, "speed_mph": b.speed_mph, "incline_percent": b.incline_percent}
+            for b in timeline.blocks
+        ],
         "cues": [
             {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text, "kind": c.kind,
              "phase": c.phase,
              **({"anchor_ms": c.anchor_ms} if c.anchor_ms is not None else {}),
-             **({"group": c.group} if c.group is not None else {})}
+             **({"group": c.group} if c.group is not None else {}),
+             **({"block": c.block} if c.block is not None else {})}
             for c in timeline.cues
         ],
         "dropped": [{"anchor_ms": d.anchor_ms, "text": d.text, "reason": d.reason}
@@ -83,34 +96,98 @@ def vtt_time(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
+def _part_starts(timeline: Timeline) -> dict[int, BlockSpan]:
+    """The cues that begin a part of the walk, by their index in ``timeline.cues``: the first
+    cue of each part, with its part. Empty for a walk of one part (nothing changes)."""
+    if len(timeline.blocks) < 2:
+        return {}
+    starts: dict[int, BlockSpan] = {}
+    seen: set[int] = set()
+    for index, cue in enumerate(timeline.cues):
+        if cue.block is not None and cue.block not in seen and cue.block < len(
+                timeline.blocks):
+            seen.add(cue.block)
+            starts[index] = timeline.blocks[cue.block]
+    return starts
+
+
+def _part_headers(timeline: Timeline) -> dict[int, list[BlockSpan]]:
+    """The parts to announce before each cue (by its index) in a transcript or script: a
+    part whose cues were all left out is announced with the next one that has any."""
+    if len(timeline.blocks) < 2:
+        return {}
+    headers: dict[int, list[BlockSpan]] = {}
+    announced = 0  # the parts before this one have their header
+    for index, cue in enumerate(timeline.cues):
+        if cue.block is not None and cue.block >= announced:
+            headers[index] = list(timeline.blocks[announced:cue.block + 1])
+            announced = cue.block + 1
+    return headers
+
+
+def _clock(ms: int) -> str:
+    """A length as m:ss, to the nearest second."""
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _header(part: BlockSpan) -> str:
+    return f"-- {one_line(part.label).strip()} ({_clock(part.end_ms - part.start_ms)}) --"
+
+
 def captions(timeline: Timeline) -> str:
-    """WebVTT captions: one cue per spoken phrase."""
+    """WebVTT captions: one cue per spoken phrase; the first phrase of each part of a walk
+    in parts is headed by the part's name, "[Round 3 of 6: Walking backwards]"."""
+    starts = _part_starts(timeline)
     blocks = ["WEBVTT", ""]
     for index, cue in enumerate(timeline.cues, start=1):
+        part = starts.get(index - 1)
+        marker = [vtt_cue_text(f"[{part.label}]")] if part is not None else []
         blocks += [str(index), f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}",
-                   vtt_cue_text(cue.text), ""]
+                   *marker, vtt_cue_text(cue.text), ""]
     return "\n".join(blocks)
 
 
+def _at(ms: int) -> str:
+    minutes, seconds = divmod(ms // 1000, 60)
+    return f"{minutes:2d}:{seconds:02d}"
+
+
 def transcript(timeline: Timeline, *, title: str = "") -> str:
-    """The words of the track as plain text, each line with the time it is said (m:ss)."""
+    """The words of the track as plain text, each line with the time it is said (m:ss);
+    in a walk in parts, a line "-- Round 3 of 6: Walking backwards (1:00) --" where each part
+    begins."""
+    headers = _part_headers(timeline)
     lines = [one_line(title).strip(), ""] if title.strip() else []
-    for cue in timeline.cues:
-        minutes, seconds = divmod(cue.start_ms // 1000, 60)
-        lines.append(f"{minutes:2d}:{seconds:02d}  {one_line(cue.text).strip()}")
+    for index, cue in enumerate(timeline.cues):
+        lines.extend(f"{_at(part.start_ms)}  {_header(part)}" for part in headers.get(index, ()))
+        lines.append(f"{_at(cue.start_ms)}  {one_line(cue.text).strip()}")
     return "\n".join(lines) + "\n"
 
 
+def _walk_clock(timeline: Timeline, ms: int) -> str:
+    if timeline.walk_start_ms <= ms <= timeline.walk_end_ms:
+        return f"walk {vtt_time(ms - timeline.walk_start_ms)[3:8]}"
+    return ""
+
+
 def script_text(timeline: Timeline) -> str:
-    """The timeline as text a coach can proofread: time, kind, words."""
+    """The timeline as text a coach can proofread: time, walk time, kind, words; in a walk
+    in parts, a header line where each part begins (as in the transcript)."""
+    headers = _part_headers(timeline)
     lines = []
-    for cue in timeline.cues:
-        walk = ""
-        if timeline.walk_start_ms <= cue.start_ms <= timeline.walk_end_ms:
-            walk = f"walk {vtt_time(cue.start_ms - timeline.walk_start_ms)[3:8]}"
-        lines.append(f"{vtt_time(cue.start_ms)[3:]}  {walk:10}  {cue.kind:9}  {cue.text}")
+    for index, cue in enumerate(timeline.cues):
+        for part in headers.get(index, ()):
+            lines.append(f"{vtt_time(part.start_ms)[3:]}  "
+                         f"{_walk_clock(timeline, part.start_ms):10}  {_header(part)}")
+        lines.append(_script_line(timeline, cue))
     for dropped in timeline.dropped:
         lines.append(f"(dropped at walk {vtt_time(dropped.anchor_ms)[3:8]}: "
                      f"{dropped.text!r}: {dropped.reason})")
     lines.append(f"total {vtt_time(timeline.duration_ms)[3:]}")
     return "\n".join(lines) + "\n"
+
+
+def _script_line(timeline: Timeline, cue: Cue) -> str:
+    return (f"{vtt_time(cue.start_ms)[3:]}  {_walk_clock(timeline, cue.start_ms):10}  "
+            f"{cue.kind:9}  {cue.text}")

@@ -10,12 +10,15 @@ from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import excerpt
 from walkcoach.model import (
     LEVELS,
+    ROLES,
     SETTINGS,
+    BlockWords,
     CueGroup,
     Exercise,
     Level,
     LevelSpec,
     Pauses,
+    Role,
     SessionTemplate,
     Setting,
     SettingSpec,
@@ -29,15 +32,23 @@ _FILLED = frozenset({"client", "title", "duration", "level", "setting", "speed_m
 """The placeholders the planner fills in the lines said before the walk."""
 _COUNT = frozenset({"n"})
 """The one placeholder of ``time.minutes_left``."""
+_ROUND = frozenset({"round", "rounds"})
+"""The placeholders of ``blocks.round``."""
 _AS_WRITTEN: frozenset[str] = frozenset()
 """Lines the planner says as written: a placeholder there would be read out in braces."""
 
 
 def load_exercise(path: Path) -> Exercise:
-    """Read and validate one exercise file."""
+    """Read and validate one exercise file.
+
+    ``role`` (work, recovery or rest; work unless given) says how the exercise serves in a
+    session in parts; ``switch`` and ``settings.<setting>.switch`` are what is said as a part
+    of it begins after another part (the setting's words first).
+    """
     node = load_yaml(path)
-    node.only("name", "title", "summary", "purpose", "muscles", "safety", "safety_reminder",
-              "setup", "start", "technique", "settings", "levels", "cooldown")
+    node.only("name", "title", "summary", "role", "purpose", "muscles", "safety",
+              "safety_reminder", "setup", "start", "switch", "technique", "settings", "levels",
+              "cooldown")
     name = _text(node, "name")
     if name != path.stem:
         raise node.error("name", f"must match the file name {excerpt(path.stem)}, not "
@@ -47,12 +58,13 @@ def load_exercise(path: Path) -> Exercise:
     settings: dict[Setting, SettingSpec] = {}
     for setting in SETTINGS:
         sub = _mapping(settings_node, setting)
-        sub.only("safety", "setup", "technique", "cooldown")
+        sub.only("safety", "setup", "technique", "cooldown", "switch")
         settings[setting] = SettingSpec(
             safety=_filled(sub, "safety", required=False),
             setup=_filled(sub, "setup", required=False),
             technique=_groups(sub, "technique", required=False),
-            cooldown=sub.texts("cooldown", required=False, spoken=True))
+            cooldown=sub.texts("cooldown", required=False, spoken=True),
+            switch=_switch(sub))
     levels_node = _mapping(node, "levels")
     levels_node.only(*LEVELS)
     levels: dict[Level, LevelSpec] = {}
@@ -81,6 +93,8 @@ def load_exercise(path: Path) -> Exercise:
         levels=levels,
         cooldown=node.texts("cooldown", spoken=True),
         source=Source(path=path, line=1),
+        role=cast(Role, node.choice("role", ROLES, required=False) or "work"),
+        switch=_switch(node),
     )
 
 
@@ -88,13 +102,19 @@ def load_template(path: Path) -> SessionTemplate:
     """Read and validate the session template (phases' lead lines and time-cue wording)."""
     node = load_yaml(path)
     node.only("greeting", "welcome", "safety_lead", "setup_lead", "treadmill_speed",
-              "treadmill_incline", "ready", "start", "time", "cooldown_lead", "finish",
-              "pauses_ms")
+              "treadmill_incline", "ready", "start", "time", "blocks", "cooldown_lead",
+              "finish", "pauses_ms")
     time = _mapping(node, "time")
     time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds", "countdown", "stop")
     countdown = time.texts("countdown", spoken=True)
     if len(countdown) > 10:
         raise time.error("countdown", "may count down from ten at the most")
+    blocks = _mapping(node, "blocks")
+    blocks.only("heads_up", "heads_up_s", "countdown", "keep_going", "round", "last_round",
+                "time_left", "halfway", "minutes_left", "one_minute_left", "speed", "incline")
+    switch_countdown = blocks.texts("countdown", spoken=True)
+    if len(switch_countdown) > 5:
+        raise blocks.error("countdown", "may count down from five at the most")
     pauses = _mapping(node, "pauses_ms")
     keys = ("lead_in", "between_lines", "between_phases", "before_start", "after_stop", "tail",
             "min_gap")
@@ -117,6 +137,20 @@ def load_template(path: Path) -> SessionTemplate:
             countdown=countdown,
             stop=_line(time, "stop", _AS_WRITTEN),
         ),
+        blocks=BlockWords(
+            heads_up=_line(blocks, "heads_up", _AS_WRITTEN),
+            heads_up_s=int(_number(blocks, "heads_up_s", 5, 30, integer=True)),
+            countdown=switch_countdown,
+            keep_going=_line(blocks, "keep_going", _AS_WRITTEN),
+            round=_line(blocks, "round", _ROUND),
+            last_round=_line(blocks, "last_round", _AS_WRITTEN),
+            time_left=_line(blocks, "time_left", frozenset({"duration"})),
+            halfway=_line(blocks, "halfway", _AS_WRITTEN),
+            minutes_left=_line(blocks, "minutes_left", _COUNT),
+            one_minute_left=_line(blocks, "one_minute_left", _AS_WRITTEN),
+            speed=_line(blocks, "speed", frozenset({"speed_mph"})),
+            incline=_line(blocks, "incline", frozenset({"incline_percent"})),
+        ),
         cooldown_lead=_line(node, "cooldown_lead", _AS_WRITTEN),
         finish=node.texts("finish", spoken=True),
         pauses=Pauses(**values),
@@ -134,6 +168,14 @@ def load_lexicon(path: Path) -> dict[str, str]:
         return {}
     # A respelling is what the voice says instead of the word: it must be speakable itself.
     return {key: cast(str, words.text(key, spoken=True)) for key in words.names()}
+
+
+def _switch(node: Node) -> str | None:
+    """A switch line: said as written at a change of part, so it holds no placeholder."""
+    value = node.text("switch", required=False, spoken=True)
+    if value is not None:
+        _check_placeholders(node, "switch", value, _AS_WRITTEN)
+    return value
 
 
 def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:

@@ -156,9 +156,14 @@ def _construct_sequence(loader: LineLoader, node: yaml.SequenceNode) -> list[Any
 _MAX_BITS = 3400  # about 1,000 decimal digits: far more than any count, and printable
 
 
-def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int:
-    # Python refuses to read or print integers of thousands of digits (ValueError), and hex,
-    # binary and 1:30:00 forms can make one from a short-looking value.
+def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int | str:
+    # ``1:30`` is text, as YAML 1.2 reads it: YAML 1.1 (PyYAML) reads it as 90 in base 60, and
+    # a coach's warm-up of 1:30 is a minute and a half, never 90 minutes. The readers of
+    # lengths take m:ss text (walkcoach.blocks); anywhere else it is refused as text.
+    if ":" in str(node.value):
+        return str(node.value)
+    # Python refuses to read or print integers of thousands of digits (ValueError), and hex
+    # and binary forms can make one from a short-looking value.
     digits = sum(char.isalnum() for char in str(node.value))
     too_long = Problem(f"a number of {digits} digits is too long to read", _line(node))
     try:

@@ -219,9 +219,11 @@ def _episode(program: Program, track: batch.TrackResult) -> Episode:
     lines = tuple(Line(start_ms=cue["start_ms"], end_ms=cue["end_ms"], text=cue["text"])
                   for cue in sheet["cues"])
     minutes = sheet["walk_minutes"]
+    shape = sheet.get("shape")
     return Episode(
         week=track.week, title=f"Week {track.week}: "
-        f"{format_duration(round(minutes * 60_000))}, {sheet['level']}",
+        f"{format_duration(round(minutes * 60_000))}, {sheet['level']}"
+        + (f", {shape}" if shape else ""), shape=shape,
         summary=week.focus, level=sheet["level"], setting=sheet["setting"], minutes=minutes,
         audio=track.path.name, captions=track.path.with_suffix(".vtt").name,
         chapters=chapters.name, transcript=track.path.with_suffix(".txt").name,

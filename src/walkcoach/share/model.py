@@ -39,6 +39,7 @@ class Episode:
     duration_ms: int
     digest: str  # a short hash of the audio: a new guid when the track changes
     lines: tuple[Line, ...] = ()
+    shape: str | None = None  # a walk in parts: "6 x 1 min intervals"
 
     @property
     def length(self) -> str:

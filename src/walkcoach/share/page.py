@@ -35,7 +35,7 @@ def _view(episode: Episode) -> dict[str, Any]:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         data = data.replace(char, escape)
-    minutes = f"{episode.minutes:g} min"
+    minutes = f"{episode.minutes:g} min" + (f" ({episode.shape})" if episode.shape else "")
     return {**{field: getattr(episode, field) for field in episode.__dataclass_fields__},
             "length": episode.length, "cues_json": data, "minutes_text": minutes}
 
