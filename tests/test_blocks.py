@@ -67,7 +67,7 @@ def test_parse_time(value: str | float, ms: int) -> None:
     ("-30", "a time is m:ss or seconds (1:30 or 90), not '-30'"),
     ("ninety", "a time is m:ss or seconds (1:30 or 90), not 'ninety'"),
     ("", "a time is m:ss or seconds (1:30 or 90), not ''"),
-    (True, "a time is m:ss or seconds, not True"),
+    (True, "a time is m:ss or seconds, not 'True'"),
     (float("nan"), "'nan' is not a length of time"),
     (float("inf"), "'inf' is not a length of time"),
     (10 ** 400, "a part lasts 10 seconds to 60 minutes, not a number that large"),
@@ -88,7 +88,8 @@ def test_parse_minutes(value: str | float, ms: int) -> None:
 
 @pytest.mark.parametrize(("value", "says"), [
     (0, "not '0'"), (-1, "not '-1'"), (61, "not '61'"), (0.1, "not '0.1'"), ("0:05", "not '0:05'"),
-    ("two", "a length is minutes or m:ss (2 or 1:30), not 'two'"), (False, "not False"),
+    ("two", "a length is minutes or m:ss (2 or 1:30), not 'two'"), (False, "not 'False'"),
+    ([1], "not '[1]'"),
     (10 ** 400, "not a number that large"),
 ])
 def test_parse_minutes_refuses(value: Any, says: str) -> None:

@@ -210,6 +210,11 @@ def test_a_block_exercise_file_beside_the_program(tmp_path: Path) -> None:
 
 # (the weeks as written, a fragment of the line the error is at, its key path, the words)
 REFUSED = [
+    ("  - week: 1\n    intervals: 6x1:00/1:00\n    recovery: walking-backwards\n",
+     "recovery: walking-backwards", "weeks[0].recovery",
+     "walking-backwards is a work exercise: a recovery needs a file with role: recovery"),
+    ("  - week: 1\n    blocks:\n      - {minutes: 1:30.5}\n", "{minutes: 1:30.5}",
+     "weeks[0].blocks[0].minutes", "a length is minutes or m:ss (2 or 1:30), not '1:30.5'"),
     ("  - week: 1\n    blocks:\n      - {time: 0}\n", "{time: 0}", "weeks[0].blocks[0].time",
      "a part lasts 10 seconds to 60 minutes, not '0'"),
     ("  - week: 1\n    blocks:\n      - {time: -30}\n", "{time: -30}",

@@ -241,8 +241,31 @@ def test_bad_warmup_or_cooldown(out_dir: Path, option: str, value: str) -> None:
 
 def test_unknown_recovery_exercise(out_dir: Path) -> None:
     line = _build_refused(out_dir, "--intervals", "6x1:00/1:00", "--recovery", "nosuch")
-    assert line.startswith("walkcoach: error: unknown exercise 'nosuch' (available: ")
+    assert line.startswith("walkcoach: error: --recovery: unknown exercise 'nosuch' "
+                           "(available: ")
     assert "walking-forward" in line and "standing-rest" in line
+
+
+@pytest.mark.parametrize("shape", [("--minutes", "8"), ("--intervals", "8x45"),
+                                   ("--minutes", "5", "--warmup", "1")])
+def test_a_recovery_with_no_recovery_time_is_refused(out_dir: Path, shape: tuple[str, ...]
+                                                     ) -> None:
+    """--recovery where nothing recovers is a mistake, said, not silently ignored."""
+    line = _build_refused(out_dir, *shape, "--recovery", "standing-rest")
+    assert line == ("walkcoach: error: --recovery: only intervals with a recovery time (such "
+                    "as 6x1:00/1:00) have a recovery")
+
+
+def test_a_work_exercise_as_recovery_is_refused(out_dir: Path) -> None:
+    line = _build_refused(out_dir, "--intervals", "6x1:00/1:00", "--recovery",
+                          "walking-backwards")
+    assert line == ("walkcoach: error: --recovery: the recovery exercise 'walking-backwards' "
+                    "is a work exercise (its file has no role: recovery or rest)")
+
+
+def test_an_empty_intervals_option_is_refused_as_such(out_dir: Path) -> None:
+    line = _build_refused(out_dir, "--intervals", "")
+    assert line.startswith("walkcoach: error: --intervals: intervals are written ROUNDSxWORK")
 
 
 def test_help_names_the_new_options() -> None:
@@ -298,3 +321,4 @@ def test_shape_label_of_hand_written_blocks() -> None:
     assert labels.shape_label([part("work", 300_000)]) is None
     assert labels.shape_label([part("work", 60_000), part("work", 60_000)]) == "2 parts"
     assert labels.shape_label([]) is None
+    assert labels.shape_label([part("recovery", 300_000)]) is None  # never "1 parts"

@@ -268,3 +268,29 @@ def test_the_cool_down_after_stop_is_the_last_parts() -> None:
     assert chapters[3:] == ["Round 1 of 2: Walking backwards", "Recovery: Test recovery",
                             "Round 2 of 2: Walking backwards", "Cool-down walk: Test recovery",
                             "Cool-down"]
+
+
+def test_after_a_rest_the_walk_starts_again_without_turning() -> None:
+    """Back from standing on the side rails, the walker steps on as at the start: the
+    exercise's start line, never "turn around" (which would face them the wrong way)."""
+    rest = find_exercise("standing-rest")
+    blocks = interval_blocks(_backwards(), rest, parse_intervals("3x1:00/0:30"))
+    spec = _spec(blocks, "treadmill")
+    timeline = planner.plan(spec, _lengths(spec, 7, longest=2500))
+    switches = [c.text for c in timeline.cues if c.kind == "switch"]
+    after_rest = switches[1::2]
+    assert after_rest and all(text.startswith(str(_backwards().start)) for text in after_rest)
+    assert not any("turn" in text.lower() for text in after_rest)
+    assert all(text.startswith(rest.switch_text("treadmill")) for text in switches[0::2])
+    safety = [c.text for c in timeline.cues if c.phase == "safety"]
+    assert set(rest.settings["treadmill"].safety) <= set(safety)  # the side rails' own line
+
+
+def test_no_switch_is_announced_where_the_exercise_goes_on() -> None:
+    spec = _spec(interval_blocks(_backwards(), _recovery(), parse_intervals("2x3:00")),
+                 "floor")
+    timeline = planner.plan(spec, _lengths(spec, 8, longest=2500))
+    said = [c.text for c in timeline.cues]
+    words = spec.template.blocks
+    assert words.one_minute_left not in said and words.minutes_left.format(n=2) not in said
+    assert words.halfway in said  # a 3-minute part still hears its halfway

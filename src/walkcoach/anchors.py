@@ -8,7 +8,8 @@ What opens a part (said exactly at its start):
 
 * the first part: its exercise's start line (or the template's "Begin.");
 * a later part: its exercise's switch line for the setting (how to turn around, and on a
-  treadmill how to do it safely), or "Keep going." when the exercise does not change;
+  treadmill how to do it safely), or "Keep going." when the exercise does not change; after
+  a rest, the exercise's start line, as at the first part (the walker stands as in setup);
 * then, joined into the same phrase: "Round 3 of 6." (or "Last round.") on the first part of
   each round; "<time> to go in all." as a recovery or a rest begins; on a treadmill the new
   speed and incline when they change (a rest has none: the part after it is compared with
@@ -20,9 +21,9 @@ Time cues within a part, each only strictly inside it:
   minute, thirty seconds, a countdown, and "Stop." at the end (said by the planner);
 * before a change to another exercise: a heads-up ``heads_up_s`` before it (parts of at
   least three times that), and a short countdown into it (parts of 20 s or more);
-* long parts also hear "N minutes, then we switch" (parts longer than N+1 minutes), one
-  minute (parts of 2.5 minutes or more) and halfway (3 minutes or more; in a walk of one part
-  always, as before).
+* long parts also hear halfway (3 minutes or more; in a walk of one part always, as
+  before), and before a change to another exercise "N minutes, then we switch" (parts longer
+  than N+1 minutes) and one minute (parts of 2.5 minutes or more).
 
 Cues that share a moment are said as one phrase.
 """
@@ -137,8 +138,14 @@ def opening(spec: SessionSpec, all_parts: tuple[Part, ...], index: int) -> str:
         previous_round = None
     else:
         before = all_parts[index - 1]
-        same = before.exercise.name == part.exercise.name
-        pieces.append(words.keep_going if same else part.exercise.switch_text(spec.setting))
+        if before.block.kind == "rest" and part.block.kind != "rest":
+            # Back from a rest, standing where the setup put the walker: start as at first
+            # (no turning round, whatever was walked before the rest).
+            pieces.append(part.exercise.start or spec.template.start)
+        elif before.exercise.name == part.exercise.name:
+            pieces.append(words.keep_going)
+        else:
+            pieces.append(part.exercise.switch_text(spec.setting))
         previous_round = before.block.round
     block = part.block
     if block.round is not None and block.round != previous_round:
@@ -221,20 +228,20 @@ def _before_change(spec: SessionSpec, part: Part, after: Part) -> list[Anchor]:
     """A part's time cues when another part follows it."""
     words, end, length = spec.template.blocks, part.end_ms, part.length_ms
     raw: list[Anchor] = []
-    if after.exercise.name != part.exercise.name:  # nothing to switch for "keep going"
-        if length >= _SWITCH_COUNTDOWN_MIN_MS:
-            count = len(words.countdown)
-            for index, word in enumerate(words.countdown):
-                seconds = count - index
-                raw.append(Anchor(at_ms=end - seconds * 1000, text=word,
-                                  priority=770 - seconds))
-        if length >= 3 * words.heads_up_s * 1000:
-            raw.append(Anchor(at_ms=end - words.heads_up_s * 1000, text=words.heads_up,
-                              priority=750))
-    if length >= _ONE_MINUTE_MIN_MS:
-        raw.append(Anchor(at_ms=end - 60_000, text=words.one_minute_left, priority=600))
     if length >= _HALFWAY_MIN_MS:
         raw.append(Anchor(at_ms=part.start_ms + length // 2, text=words.halfway, priority=500))
+    if after.exercise.name == part.exercise.name:  # nothing to switch for "keep going"
+        return _inside(part, raw)
+    if length >= _SWITCH_COUNTDOWN_MIN_MS:
+        count = len(words.countdown)
+        for index, word in enumerate(words.countdown):
+            seconds = count - index
+            raw.append(Anchor(at_ms=end - seconds * 1000, text=word, priority=770 - seconds))
+    if length >= 3 * words.heads_up_s * 1000:
+        raw.append(Anchor(at_ms=end - words.heads_up_s * 1000, text=words.heads_up,
+                          priority=750))
+    if length >= _ONE_MINUTE_MIN_MS:
+        raw.append(Anchor(at_ms=end - 60_000, text=words.one_minute_left, priority=600))
     for n in range(2, 6):
         if length >= (n + 1) * 60_000:
             raw.append(Anchor(at_ms=end - n * 60_000, text=words.minutes_left.format(n=n),

@@ -72,8 +72,8 @@ def _ms(seconds: float, value: object) -> int:
 
 def parse_time(value: str | float) -> int:
     """A part's length in ms from ``m:ss`` or a number of seconds (``1:30``, ``90``)."""
-    if isinstance(value, bool):
-        raise InputError(f"a time is m:ss or seconds, not {value}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"a time is m:ss or seconds, not {excerpt(str(value))}")
     if isinstance(value, (int, float)):
         return _ms(_seconds(value), value)
     text = value.strip()
@@ -87,8 +87,8 @@ def parse_time(value: str | float) -> int:
 
 def parse_minutes(value: str | float) -> int:
     """A warm-up or cool-down length in ms from minutes (``2``, ``1.5``) or ``m:ss``."""
-    if isinstance(value, bool):
-        raise InputError(f"a length is minutes or m:ss, not {value}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"a length is minutes or m:ss, not {excerpt(str(value))}")
     if isinstance(value, (int, float)):
         return _ms(_seconds(value, 60), value)
     text = value.strip()
@@ -101,10 +101,10 @@ def parse_minutes(value: str | float) -> int:
 
 def parse_intervals(value: str) -> Intervals:
     """``ROUNDSxWORK[/RECOVERY]`` with times as m:ss or seconds: ``6x1:00/1:00``, ``8x30``."""
-    match = _INTERVALS.fullmatch(value)
+    match = _INTERVALS.fullmatch(value) if isinstance(value, str) else None
     if not match:
         raise InputError(f"intervals are written ROUNDSxWORK/RECOVERY, such as 6x1:00/1:00 "
-                         f"(times as m:ss or seconds), not {excerpt(value)}")
+                         f"(times as m:ss or seconds), not {excerpt(str(value))}")
     rounds = int(match[1])
     check_count(rounds)
     return Intervals(rounds=rounds, work_ms=parse_time(match[2]),

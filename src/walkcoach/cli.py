@@ -96,10 +96,9 @@ def _session_options(func: F) -> F:
                      help="Easy forward walking before the walk: minutes or m:ss."),
         click.option("--cooldown", default=None, metavar="MINUTES",
                      help="Easy forward walking after the walk: minutes or m:ss."),
-        click.option("--recovery", default=session.RECOVERY, show_default=True,
-                     metavar="EXERCISE",
-                     help="What is done between rounds: an exercise name (standing-rest to "
-                     "stand) or a YAML file."),
+        click.option("--recovery", default=None, metavar="EXERCISE",
+                     help="What is done between rounds of --intervals: an exercise name "
+                     f"(standing-rest to stand) or a YAML file [default: {session.RECOVERY}]."),
         click.option("--level", "-l", type=click.Choice(LEVELS), default=None,
                      help="Sets speed, incline and how often cues come [default: the "
                      "client profile's, else beginner]."),

@@ -62,7 +62,7 @@ def shape_label(blocks: Sequence[Block]) -> str | None:
         if not ends:
             return None  # one part: a continuous walk
         return f"{minutes_label(work[0].duration_ms)} with {' and '.join(ends)}"
-    return f"{len(blocks)} parts"
+    return f"{len(blocks)} parts" if len(blocks) > 1 else None
 
 
 def _what(spec: SessionSpec) -> str:

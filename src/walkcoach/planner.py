@@ -6,7 +6,7 @@ How a track is laid out:
   pauses; the walk starts ``before_start`` after the last of them. Safety and setup are the
   exercise's lines for every setting, then the session setting's own (the cool-down says the
   setting's first); speed and incline are said on a treadmill only. In a circuit, another
-  work exercise's safety and setup lines follow, each line said once.
+  work exercise's safety and setup lines follow, and so do a rest's; each line said once.
 * The walk is a sequence of parts laid end to end (walkcoach.anchors): one part for a
   continuous walk; warm-up, rounds of work and recovery, rests and a cool-down for a session
   in parts. The walk's length is the sum of the parts. The walk clock starts at "begin".
@@ -90,11 +90,12 @@ def _values(spec: SessionSpec) -> dict[str, str]:
 
 
 def _others(spec: SessionSpec) -> list[Exercise]:
-    """The circuit's other work exercises, in the order their parts come."""
+    """The circuit's other work exercises and the rests (standing on a treadmill's side rails
+    has its own safety), in the order their parts come."""
     seen = {spec.exercise.name}
     out = []
     for block in spec.blocks:
-        if block.exercise.role == "work" and block.exercise.name not in seen:
+        if block.exercise.role != "recovery" and block.exercise.name not in seen:
             seen.add(block.exercise.name)
             out.append(block.exercise)
     return out

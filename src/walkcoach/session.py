@@ -56,7 +56,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
               seed: int = 0, intro: str = "full",
               blocks: tuple[Block, ...] = (), intervals: str | None = None,
               warmup: str | float | None = None, cooldown: str | float | None = None,
-              recovery: str | Exercise = RECOVERY) -> SessionSpec:
+              recovery: str | Exercise | None = None) -> SessionSpec:
     """Check the choices and load the content one track needs.
 
     ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
@@ -80,7 +80,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
                          f"{', '.join(SETTINGS)})")
     if intro not in INTROS:
         raise InputError(f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})")
-    shorthand = intervals is not None or warmup is not None or cooldown is not None
+    shorthand = any(value is not None for value in (intervals, warmup, cooldown, recovery))
     if blocks and shorthand:
         raise InputError("give the parts as blocks or as intervals, warm-up and cool-down, "
                          "not both")
@@ -95,7 +95,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     name = client_name(who.name if who else client if isinstance(client, str) else None)
     ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
     if shorthand:
-        blocks = session_blocks(ex, minutes=None if intervals else minutes,
+        blocks = session_blocks(ex, minutes=None if intervals is not None else minutes,
                                 intervals=intervals, warmup=warmup, cooldown=cooldown,
                                 recovery=recovery)
     if blocks:
@@ -115,11 +115,12 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
 def session_blocks(exercise: str | Exercise, *, minutes: float | None = None,
                    intervals: str | None = None, warmup: str | float | None = None,
                    cooldown: str | float | None = None,
-                   recovery: str | Exercise = RECOVERY) -> tuple[Block, ...]:
+                   recovery: str | Exercise | None = None) -> tuple[Block, ...]:
     """The parts of a session written the short way, as the command line writes them.
 
     ``intervals`` is ``ROUNDSxWORK[/RECOVERY]`` (walkcoach.blocks.parse_intervals: rounds of
-    ``exercise``, each followed by ``recovery``, an exercise name or file); without it the
+    ``exercise``, each followed by ``recovery``, an exercise name or file, RECOVERY unless
+    given, and refused where there is no recovery time); without it the
     work is one part of ``minutes`` (default DEFAULT_MINUTES). ``warmup`` and ``cooldown``
     (minutes or m:ss) add easy forward walking (WARMUP) before and after. A continuous walk
     with neither is no parts at all: ``()``. Each part's source names the option it came
@@ -135,11 +136,15 @@ def session_blocks(exercise: str | Exercise, *, minutes: float | None = None,
         cooldown_ms = parts.parse_minutes(cooldown) if cooldown is not None else None
     with _about("--minutes"):
         work_ms = parts.parse_minutes(minutes if minutes is not None else DEFAULT_MINUTES)
+    if recovery is not None and (shape is None or not shape.recovery_ms):
+        raise InputError("--recovery: only intervals with a recovery time (such as "
+                         "6x1:00/1:00) have a recovery")
     if shape is None and warmup_ms is None and cooldown_ms is None:
         return ()
     work = find_exercise(exercise) if isinstance(exercise, str) else exercise
-    between = find_exercise(recovery) if isinstance(recovery, str) else recovery
     with _about("--recovery"):
+        recovery = recovery if recovery is not None else RECOVERY
+        between = find_exercise(recovery) if isinstance(recovery, str) else recovery
         made = parts.interval_blocks(work, between, shape, work_ms=work_ms,
                                      warmup_ms=warmup_ms, cooldown_ms=cooldown_ms,
                                      walk=find_exercise(WARMUP))

@@ -179,7 +179,15 @@ def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int | str:
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+def _construct_float(loader: LineLoader, node: yaml.ScalarNode) -> float | str:
+    # ``1:30.5`` is text too (see _construct_int), never YAML 1.1's base-60 90.5.
+    if ":" in str(node.value):
+        return str(node.value)
+    return float(loader.construct_yaml_float(node))
+
+
 LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 class Item:

@@ -27,12 +27,13 @@ A week needs ``week``, ``level``, ``setting`` and ``focus`` (from itself or from
   file beside the program), ``level``, ``speed_mph``, ``incline_percent`` and ``cues``. A
   repeat is ``{rounds: N, blocks: [...]}``: 1 to 50 rounds of its blocks, no repeat inside.
 
-``warmup`` and ``cooldown`` (minutes or m:ss) add a part of the recovery exercise before and
-after ``minutes`` or ``intervals``; a cool-down takes the place of the last round's recovery
-(walkcoach.blocks). A ``blocks`` week lists those parts itself: the defaults' warmup,
-cooldown and recovery do not apply to it, and its own are refused. A part lasts 10 seconds
-to 60 minutes, a week has at most 200 parts, and they add up to 1 to 60 minutes (the week's
-``minutes`` as loaded). ``1:30`` is m:ss quoted or not (walkcoach reads it as YAML 1.2 does).
+``warmup`` and ``cooldown`` (minutes or m:ss) add a part of easy forward walking (whatever
+the recovery) before and after ``minutes`` or ``intervals``; a cool-down takes the place of
+the last round's recovery (walkcoach.blocks). A ``blocks`` week lists those parts itself:
+the defaults' warmup, cooldown and recovery do not apply to it, and its own are refused. A
+part lasts 10 seconds to 60 minutes, a week has at most 200 parts, and they add up to 1 to
+60 minutes (the week's ``minutes`` as loaded). ``1:30`` is m:ss quoted or not (walkcoach
+reads it as YAML 1.2 does).
 Weeks are numbered 1-99 in increasing order. Every error names file, line and key.
 """
 
@@ -276,6 +277,10 @@ def _walk(values: dict[str, Any], week_node: Node,
     else:
         recovery = values["recovery"].value if "recovery" in values else \
             reader.find(RECOVERY, form.error)
+        if recovery.role == "work" and "recovery" in values:
+            raise values["recovery"].error(
+                f"{recovery.name} is a work exercise: a recovery needs a file with role: "
+                "recovery or rest (rounds of two exercises are a circuit: write blocks)")
         try:
             blocks = interval_blocks(
                 cast(Exercise, reader.program_exercise), recovery,
