@@ -36,8 +36,10 @@ SPEECH_DBFS = -50.0
 -45 dBFS peak (before levelling), so a cue's first frames clear it; the gaps measure near
 -90 dBFS, far below it."""
 
-QUIET_MS = 200
-"""An onset is speech after at least this long below :data:`SPEECH_DBFS`."""
+QUIET_MS = 80
+"""An onset is sound after at least this long below :data:`SPEECH_DBFS`: less than the
+100 ms of silence between a chime and the cue it announces (walkcoach.chimeplan), so the
+cue's own onset is found after its chime."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ def onsets_ms(samples: Samples, rate: int, *, threshold_dbfs: float = SPEECH_DBF
     return onsets
 
 
+def sound_spans_ms(sheet: dict[str, Any]) -> list[tuple[int, int]]:
+    """Where the sheet says something sounds: every cue and every chime, (start, end)."""
+    return sorted((item["start_ms"], item["end_ms"])
+                  for item in [*sheet["cues"], *sheet.get("sounds", [])])
+
+
 def onset_errors_ms(track: Track, onsets: Sequence[int]) -> list[tuple[str, int]]:
     """For every cue of the sheet: (its text, distance in ms to the nearest detected onset)."""
     found = np.asarray(onsets, dtype=np.int64)
@@ -104,14 +112,16 @@ def onset_errors_ms(track: Track, onsets: Sequence[int]) -> list[tuple[str, int]
 
 
 def silent_spans_ms(sheet: dict[str, Any], *, margin_ms: int = 20) -> list[tuple[int, int]]:
-    """The spans the cue sheet says are silent (before, between and after the cues).
+    """The spans the cue sheet says are silent (before, between and after the cues and the
+    chimes).
 
     ``margin_ms`` is left out at each edge: a phrase keeps 10 ms of its own fade, and an MP3
     frame smears a little energy over its edges.
     """
     edges = [0]
-    for cue in sheet["cues"]:
-        edges += [cue["start_ms"], cue["end_ms"]]
+    for sound in sorted([*sheet["cues"], *sheet.get("sounds", [])],
+                        key=lambda item: item["start_ms"]):
+        edges += [sound["start_ms"], sound["end_ms"]]
     edges.append(sheet["duration_ms"])
     spans = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):

@@ -151,7 +151,7 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     assert sheet["voice"] == "system:gmw/en-us" and sheet["format"] == "mp3"
     assert sheet["walk_minutes"] == 1
     # One continuous walk: one part, no shape, and no part names in the captions.
-    assert sheet["version"] == 2 and sheet["shape"] is None
+    assert sheet["version"] == 3 and sheet["shape"] is None
     assert [(b["kind"], b["start_ms"], b["end_ms"]) for b in sheet["blocks"]] == [
         ("work", sheet["walk_start_ms"], sheet["walk_end_ms"])]
     # The summary line: path, duration, cue count and the sidecars.
@@ -182,8 +182,16 @@ def test_script_text_is_the_same_timeline(built: tuple[Result, Path]) -> None:
     assert result.exit_code == 0, result.stderr
     sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     lines = result.stdout.splitlines()
-    spoken = [line for line in lines if not line.startswith(("total ", "(dropped"))]
+    chimes = [line for line in lines if " chime " in line]
+    spoken = [line for line in lines
+              if not line.startswith(("total ", "(dropped")) and line not in chimes]
     assert len(spoken) == len(sheet["cues"])
+    # Chimes are on by default: a line where each plays, in time order among the cues.
+    assert sheet["sounds"] and len(chimes) == len(sheet["sounds"])
+    for line, sound in zip(chimes, sheet["sounds"], strict=True):
+        assert line.startswith(_mm_ss(sound["start_ms"])) and line.endswith(f"({sound['kind']})")
+    times = [line[:9] for line in lines if line[:1].isdigit()]
+    assert times == sorted(times)
     for line, cue in zip(spoken, sheet["cues"], strict=True):
         assert line.startswith(_mm_ss(cue["start_ms"])), (line, cue)
         assert line.endswith(cue["text"]) and f" {cue['kind']} " in line
@@ -227,6 +235,9 @@ def out_dir(tmp_path: Path) -> Path:
     (["--setting", "pool"], "--setting"),
     (["--rate", "5"], "--rate"),
     (["--format", "ogg"], "--format"),
+    (["--cadence", "fast"], "--cadence"),
+    (["--cadence", "1.5"], "--cadence"),
+    (["--music", "no-such-music.mp3"], "--music"),
 ])
 def test_build_rejects_bad_options(out_dir: Path, args: list[str], option: str) -> None:
     result = run("build", "--voice", "system", *args, "-o", str(out_dir / "t.mp3"))
@@ -235,9 +246,56 @@ def test_build_rejects_bad_options(out_dir: Path, args: list[str], option: str) 
     assert list(out_dir.iterdir()) == []
 
 
-@pytest.mark.parametrize("args", [["--minutes", "0"], ["--level", "expert"], ["--rate", "0.1"]])
+@pytest.mark.parametrize("args", [["--minutes", "0"], ["--level", "expert"], ["--rate", "0.1"],
+                                  ["--cadence", "fast"], ["--music", "no-such-music.mp3"]])
 def test_script_rejects_bad_options(args: list[str]) -> None:
     _usage_error(run("script", "--voice", "system", *args), args[0])
+
+
+@pytest.mark.parametrize("value", ["0", "29", "201", "500", "-60"])
+def test_a_cadence_out_of_range_is_one_line(out_dir: Path, value: str) -> None:
+    for command in (["build", "-o", str(out_dir / "t.mp3")], ["script"]):
+        line = _one_error_line(run(*command, "--voice", "system", "--cadence", value))
+        assert line == (f"walkcoach: error: cadence must be 30 to 200 steps a minute, or auto, "
+                        f"not '{value}'")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_music_folder_is_refused(out_dir: Path, tmp_path: Path) -> None:
+    _usage_error(run("build", "--voice", "system", "--music", str(tmp_path),
+                     "-o", str(out_dir / "t.mp3")), "--music")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_sound_options_reach_the_session() -> None:
+    """--no-chimes, --cadence and a client profile's sound keys, the option winning."""
+    sheet = json.loads(run("script", *SESSION, "--no-chimes", "--json").stdout)
+    assert sheet["sounds"] == []
+    sheet = json.loads(run("script", *SESSION, "--json", "--cadence", "AUTO").stdout)
+    assert sheet["sounds"]
+
+
+def test_a_profiles_sounds_apply_unless_an_option_says(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from walkcoach import session as session_module
+
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "ann.yaml").write_text("name: Ann\nchimes: false\ncadence: 70\n",
+                                                    encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    seen = []
+    real = session_module.make_spec
+
+    def spy(**kwargs: Any) -> Any:
+        seen.append({key: kwargs.get(key) for key in ("chimes", "cadence", "music")})
+        return real(**kwargs)
+
+    monkeypatch.setattr(session_module, "make_spec", spy)
+    assert run("script", *SESSION, "--client", "ann").exit_code == 0
+    assert run("script", *SESSION, "--client", "ann", "--chimes", "--cadence", "auto"
+               ).exit_code == 0
+    assert seen == [{"chimes": False, "cadence": 70, "music": None},
+                    {"chimes": True, "cadence": "auto", "music": None}]
 
 
 def test_unknown_voice_lists_the_valid_ones(out_dir: Path) -> None:
@@ -275,6 +333,9 @@ def _broken_exercise(folder: Path, old: str, new: str) -> tuple[Path, int]:
     ('"Stay in the middle of the belt."', '"\\u200b"', "settings.treadmill.technique.rails[2]"),
     ("  roll:", "  1:", "technique.1"),
     ("cue_interval_s: 20", "cue_interval_s: 0", "levels.beginner.cue_interval_s"),
+    ("cadence: 80", "cadence: 0", "levels.beginner.cadence"),
+    ("cadence: 90", "cadence: fast", "levels.intermediate.cadence"),
+    ("cadence: 100", "cadence: 99.5", "levels.advanced.cadence"),
     ("title: Walking backwards", "titel: Walking backwards", "titel"),
 ])
 def test_broken_exercise_file_names_file_line_and_key(tmp_path: Path, out_dir: Path, old: str,

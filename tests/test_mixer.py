@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyloudnorm
 import pytest
@@ -234,3 +236,17 @@ def test_render_with_an_extra_layer_keeps_the_ceiling() -> None:
     out = mixer.render(timeline, clips, extra=(extra,))
     assert loudness.true_peak_dbtp(out) <= loudness.TRACK_CEILING_DBTP
     assert _lufs(out) <= loudness.TARGET_LUFS + 0.5
+
+
+def test_the_peak_bound_of_layers_apart_is_the_loudest_not_the_sum() -> None:
+    """Speech and chimes never sound at once (the planner keeps them apart): their bound is
+    the louder of the two, so chimes do not cost the track 6 dB of loudness; layers that may
+    sound together add up, and a ducked bed counts at its ducked level under them."""
+    speech = Layer(name="speech", apart=True, peak_dbtp=-2.5)
+    chimes = Layer(name="chimes", apart=True, peak_dbtp=-8.0)
+    together = Layer(name="other", peak_dbtp=-2.5)
+    bed = Layer(name="music", peak_dbtp=-10.0, duck_db=-11.0)
+    assert mixer._peak_bound([speech, chimes]) == pytest.approx(-2.5)
+    assert mixer._peak_bound([speech, together]) == pytest.approx(-2.5 + 20 * math.log10(2))
+    expected = 20 * math.log10(10 ** (-2.5 / 20) + 10 ** (-21 / 20))
+    assert mixer._peak_bound([speech, chimes, bed]) == pytest.approx(expected)

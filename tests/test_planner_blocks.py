@@ -134,6 +134,48 @@ def _block_lists(draw: st.DrawFn) -> tuple[Block, ...]:
     return with_kinds(out)
 
 
+_ANCHORED = ("start", "switch", "time", "stop")
+
+
+def _check_chimes(spec: SessionSpec, timeline: Timeline, without: Timeline) -> None:
+    """The chime rules (walkcoach.planner): each chime ends CHIME_GAP_MS before its cue and
+    starts CHIME_CLEAR_MS or more after the speech before it; nothing overlaps; anchored cues
+    are exactly where they are without chimes; a chime is left out only for want of room (or
+    after a countdown's first number); technique cues keep clear of chimes."""
+    assert without.sounds == ()
+    anchored = [c for c in timeline.cues if c.kind in _ANCHORED or c.phase != "walk"]
+    assert anchored == [c for c in without.cues if c.kind in _ANCHORED or c.phase != "walk"]
+    assert timeline.dropped == without.dropped
+    sounds = list(timeline.sounds)
+    assert sounds == sorted(sounds, key=lambda s: s.start_ms)
+    for before, after in zip(sounds, sounds[1:], strict=False):
+        assert before.end_ms <= after.start_ms
+    by_end = {s.end_ms + planner.CHIME_GAP_MS: s for s in sounds}
+    assert len(by_end) == len(sounds)
+    fixed = [c for c in timeline.cues if c.kind != "technique"]  # placed before the chimes
+    previous_anchor: int | None = None
+    for cue in sorted((c for c in fixed if c.kind in _ANCHORED), key=lambda c: c.start_ms):
+        sound = by_end.pop(cue.start_ms, None)
+        ended = max((c.end_ms for c in fixed if c.end_ms <= cue.start_ms), default=0)
+        needed = planner.CHIME_MS[cue.kind] + planner.CHIME_GAP_MS + planner.CHIME_CLEAR_MS
+        in_run = (cue.kind == "time" and previous_anchor is not None
+                  and cue.start_ms - previous_anchor < planner.CHIME_RUN_MS)
+        previous_anchor = cue.start_ms
+        assert (sound is not None) == (not in_run and cue.start_ms - ended >= needed), (
+            cue, sound, ended)
+        if sound is not None:
+            assert sound.kind == cue.kind
+            assert sound.end_ms - sound.start_ms == planner.CHIME_MS[cue.kind]
+            assert ended + planner.CHIME_CLEAR_MS <= sound.start_ms
+    assert not by_end  # every chime belongs to an anchored cue
+    gap = max(spec.template.pauses.between_phases, spec.template.pauses.min_gap)
+    for cue in timeline.cues:  # no speech at all overlaps a chime
+        for sound in sounds:
+            assert cue.end_ms <= sound.start_ms or sound.end_ms <= cue.start_ms, (cue, sound)
+            if cue.kind == "technique":
+                assert cue.end_ms + gap <= sound.start_ms or sound.end_ms + gap <= cue.start_ms
+
+
 @settings(max_examples=120, deadline=None)
 @given(blocks=_block_lists(), seed=st.integers(0, 10_000),
        setting=st.sampled_from(["floor", "treadmill"]))
@@ -143,6 +185,10 @@ def test_random_block_lists_keep_every_rule(blocks: tuple[Block, ...], seed: int
     lengths = _lengths(spec, seed, longest=4000)
     timeline = planner.plan(spec, lengths)
     _check(spec, timeline, lengths)
+    assert spec.chimes
+    without = planner.plan(dataclasses.replace(spec, chimes=False), lengths)
+    _check(spec, without, lengths)
+    _check_chimes(spec, timeline, without)
 
 
 @settings(max_examples=60, deadline=None)

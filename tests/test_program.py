@@ -14,13 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from yaml_edits import edit, line_of, load_error
 
 from walkcoach import export
 from walkcoach.cli import cli
-from walkcoach.content import TEMPLATES_DIR, load_program
+from walkcoach.content import TEMPLATES_DIR, load_client, load_program
 from walkcoach.errors import ContentError, ExportError, InputError, RuntimeFailure
 from walkcoach.pcm import SAMPLE_RATE
 from walkcoach.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
@@ -400,6 +401,108 @@ def test_a_changed_part_changes_only_its_weeks_digest(tmp_path: Path) -> None:
     forward.write_text(edit(forward.read_text(encoding="utf-8"), '"Breathe easy."',
                             '"Breathe easy, nice and slow."'), encoding="utf-8")
     assert changed(_digests(path, text, out)) == [2]
+
+
+# --- sounds: chimes, cadence, music -----------------------------------------------------------
+
+def test_a_program_and_its_client_name_their_sounds(tmp_path: Path) -> None:
+    (tmp_path / "music").mkdir()
+    (tmp_path / "music" / "calm.mp3").write_bytes(b"not checked here")
+    text = PROGRAM.read_text(encoding="utf-8") + (
+        "chimes: false\ncadence: auto\nmusic: music/calm.mp3\n"
+        "client:\n  name: Maria\n  cadence: 75\n  chimes: yes\n")
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    program = load_program(path)
+    assert (program.chimes, program.cadence, program.music) == (
+        False, "auto", tmp_path / "music" / "calm.mp3")
+    assert program.client is not None
+    assert (program.client.chimes, program.client.cadence, program.client.music) == (
+        True, 75, None)
+    plain = load_program(PROGRAM)
+    assert (plain.chimes, plain.cadence, plain.music) == (None, None, None)
+
+
+@pytest.mark.parametrize(("line", "key", "words"), [
+    ("cadence: 0", "cadence", "must be 30 to 200 steps a minute, or auto, not '0'"),
+    ("cadence: 500", "cadence", "not '500'"),
+    ("cadence: fast", "cadence", "not 'fast'"),
+    ("cadence: 90.5", "cadence", "not '90.5'"),
+    ("chimes: maybe", "chimes", "must be true or false, not 'maybe'"),
+    ("music: gone.mp3", "music", "no music file at "),
+    ("music: .", "music", "is a folder, not a music file"),
+])
+def test_bad_sound_keys_name_file_line_and_key(tmp_path: Path, line: str, key: str,
+                                               words: str) -> None:
+    """In a program, in its client section and in a client profile alike."""
+    path = tmp_path / "mine.yaml"
+    text = PROGRAM.read_text(encoding="utf-8") + line + "\n"
+    error = _error(path, text)
+    _assert_where(error, path, line_of(text, line), key)
+    assert words in str(error)
+    text = PROGRAM.read_text(encoding="utf-8") + "client:\n  name: Maria\n  " + line + "\n"
+    error = _error(path, text)
+    _assert_where(error, path, line_of(text, line), f"client.{key}")
+    assert words in str(error)
+    profile = tmp_path / "maria.yaml"
+    text = "name: Maria\n" + line + "\n"
+    error = load_error(load_client, profile, text)
+    _assert_where(error, profile, 2, key)
+    assert words in str(error)
+
+
+def test_a_music_file_is_found_beside_the_profile(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "song.ogg").write_bytes(b"x")
+    profile = tmp_path / "clients" / "maria.yaml"
+    profile.write_text("name: Maria\nmusic: song.ogg\n", encoding="utf-8")
+    assert load_client(profile).music == tmp_path / "clients" / "song.ogg"
+
+
+def _tone(path: Path, hz: float) -> None:
+    """Two seconds of a sine tone as a 16-bit WAV file."""
+    import wave
+
+    t = np.arange(2 * 22050) / 22050
+    samples = (0.3 * np.sin(2 * np.pi * hz * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(22050)
+        out.writeframes(samples.tobytes())
+
+
+def test_sounds_change_every_weeks_digest_and_a_client_wins(tmp_path: Path) -> None:
+    """Chimes, cadence and the music file's content are in every week's digest (its name is
+    not); a client's own sound keys win over the program's."""
+    song = tmp_path / "song.wav"
+    _tone(song, 440)
+    path, out = tmp_path / "p.yaml", tmp_path / "out"
+    text = _short_text()
+    base = _digests(path, text, out)
+    for extra in ("chimes: false\n", "cadence: 80\n", "cadence: auto\n", "music: song.wav\n"):
+        changed = _digests(path, text + extra, out)
+        assert all(a != b for a, b in zip(base, changed, strict=True)), extra
+    assert _digests(path, text + "chimes: true\n", out) == base  # the default
+    with_music = _digests(path, text + "music: song.wav\n", out)
+    _tone(song, 330)
+    assert all(a != b for a, b in zip(with_music, _digests(path, text + "music: song.wav\n",
+                                                           out), strict=True))
+    shutil.copy(song, tmp_path / "renamed.wav")
+    assert _digests(path, text + "music: song.wav\n", out) == _digests(
+        path, text + "music: renamed.wav\n", out)
+
+    from types import SimpleNamespace
+
+    from walkcoach import program as batch
+
+    path.write_text(text + "cadence: 80\nchimes: false\nclient:\n  name: Maria\n"
+                    "  cadence: auto\n", encoding="utf-8")
+    speaker: Any = SimpleNamespace(identity="test voice", cache=SimpleNamespace(root=out))
+    jobs = batch._jobs(load_program(path), out, speaker, client=None, fmt="mp3")
+    assert {(j.track.spec.chimes, j.track.spec.cadence) for j in jobs} == {(False, "auto")}
+    jobs = batch._jobs(load_program(path), out, speaker, client="Ana", fmt="mp3")
+    assert {(j.track.spec.chimes, j.track.spec.cadence) for j in jobs} == {(False, 80)}
 
 
 def test_a_week_may_ask_for_its_intro(tmp_path: Path) -> None:

@@ -11,7 +11,15 @@ import pytest
 
 from walkcoach import planner, sheets
 from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.model import CUE_KINDS, BlockSpan, Cue, DroppedCue, SessionSpec, Timeline
+from walkcoach.model import (
+    CUE_KINDS,
+    BlockSpan,
+    Cue,
+    DroppedCue,
+    SessionSpec,
+    Sound,
+    Timeline,
+)
 from walkcoach.session import make_spec
 
 _VTT_TIME = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})$")
@@ -86,6 +94,39 @@ def test_cue_sheet_about_and_json(timeline: Timeline) -> None:
     text = sheets.cue_sheet_json(timeline, about=about)
     assert text.endswith("\n") and "Zoë" in text
     assert json.loads(text) == sheet
+
+
+def test_cue_sheet_lists_the_chimes(spec: SessionSpec, timeline: Timeline) -> None:
+    sheet = sheets.cue_sheet(timeline)
+    assert spec.chimes and timeline.sounds
+    assert sheet["sounds"] == [{"kind": s.kind, "start_ms": s.start_ms, "end_ms": s.end_ms}
+                               for s in timeline.sounds]
+    assert {s["kind"] for s in sheet["sounds"]} <= {"start", "switch", "time", "stop"}
+    quiet = Timeline(duration_ms=1000, walk_start_ms=0, walk_end_ms=500, cues=())
+    assert sheets.cue_sheet(quiet)["sounds"] == []
+
+
+def test_script_shows_each_chime_in_time_order() -> None:
+    cues = (
+        Cue(start_ms=1000, end_ms=2000, text="Get ready.", kind="setup", phase="setup"),
+        Cue(start_ms=5000, end_ms=5500, text="Begin.", kind="start", phase="walk", anchor_ms=0),
+        Cue(start_ms=35_000, end_ms=36_000, text="Thirty seconds left.", kind="time",
+            phase="walk", anchor_ms=30_000),
+        Cue(start_ms=65_000, end_ms=65_500, text="Stop.", kind="stop", phase="cooldown",
+            anchor_ms=60_000),
+    )
+    chimes = (Sound(kind="start", start_ms=4580, end_ms=4900),
+              Sound(kind="time", start_ms=34_660, end_ms=34_900),
+              Sound(kind="stop", start_ms=64_560, end_ms=64_900))
+    timeline = Timeline(duration_ms=70_000, walk_start_ms=5000, walk_end_ms=65_000, cues=cues,
+                        sounds=chimes)
+    lines = sheets.script_text(timeline).splitlines()
+    assert lines[1] == "00:04.580              chime      (start)"
+    assert lines[2].endswith("Begin.")
+    assert lines[3] == "00:34.660  walk 00:29  chime      (time)"
+    assert lines[5].endswith("chime      (stop)") and lines[6].endswith("Stop.")
+    # Captions and the transcript are the words only.
+    assert "chime" not in sheets.captions(timeline) + sheets.transcript(timeline)
 
 
 # --- captions -------------------------------------------------------------------------------
@@ -242,7 +283,7 @@ def _parts(cues: tuple[Cue, ...] = _CUES, blocks: tuple[BlockSpan, ...] = _PARTS
 
 def test_cue_sheet_lists_the_parts_and_each_walk_cue_names_its_part() -> None:
     sheet = sheets.cue_sheet(_parts())
-    assert sheet["version"] == 2
+    assert sheet["version"] == 3
     assert sheet["blocks"] == [
         {"kind": "warmup", "exercise": "walking-forward", "title": "Walking forward",
          "label": "Warm-up: Walking forward", "round": None, "rounds": None,

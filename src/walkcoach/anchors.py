@@ -25,7 +25,8 @@ Time cues within a part, each only strictly inside it:
   before), and before a change to another exercise "N minutes, then we switch" (parts longer
   than N+1 minutes) and one minute (parts of 2.5 minutes or more).
 
-Cues that share a moment are said as one phrase.
+Cues that share a moment are said as one phrase. The openings, the time cues and "Stop." may
+each have a chime just before them; walkcoach.planner places those, where there is room.
 """
 
 from __future__ import annotations

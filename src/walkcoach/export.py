@@ -8,7 +8,9 @@ leftovers of a run killed outright (SIGKILL, power loss) from those of a run sti
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -20,6 +22,7 @@ import numpy as np
 from walkcoach import m4a, mp3, sheets, tempfiles
 from walkcoach.errors import ExportError, InputError, excerpt
 from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.id3 import id3_tag
 from walkcoach.model import Chapter
 from walkcoach.pcm import OUTPUT_RATE, SAMPLE_RATE, Audio, pieces
 from walkcoach.resample import upsample2x
@@ -32,21 +35,30 @@ _CODECS = {
     "wav": ["-c:a", "pcm_s16le"],
 }
 _MUXERS = {"mp3": "mp3", "m4a": "ipod", "wav": "wav"}
+STEREO_KBPS = 128
+"""The bitrate of a stereo track (one with a stereo music bed), MP3 or M4A."""
 
 
 def encode_command(fmt: str, out: Path, tags: Mapping[str, str] | None = None, *,
-                   chapters: Path | None = None) -> list[str]:
+                   chapters: Path | None = None, channels: int = 1) -> list[str]:
     """The ffmpeg command that reads raw float samples on stdin and writes ``out`` (with the
     chapters of an FFMETADATA file, if given).
 
-    ffmpeg resamples to 44.1 kHz itself, in its own thread, beside the mixing.
+    ffmpeg resamples to 44.1 kHz itself, in its own thread, beside the mixing. A stereo MP3
+    gets no ID3 tag from ffmpeg: walkcoach.id3 writes it (see :func:`encode`).
     """
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0"]
+               "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", str(channels), "-i", "pipe:0"]
     if chapters is not None:
         command += ["-f", "ffmetadata", "-i", str(chapters), "-map", "0:a",
                     "-map_chapters", "1"]
-    command += ["-ar", str(OUTPUT_RATE), "-ac", "1", *_CODECS[fmt]]
+    codec = list(_CODECS[fmt])
+    if channels == 2 and fmt in ("mp3", "m4a"):
+        codec[codec.index("-b:a") + 1] = f"{STEREO_KBPS}k"
+    if channels == 2 and fmt == "mp3":
+        codec[codec.index("-id3v2_version") + 1] = "0"
+        tags = None
+    command += ["-ar", str(OUTPUT_RATE), "-ac", str(channels), *codec]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
     return [*command, "-f", _MUXERS[fmt], str(out)]
@@ -60,13 +72,31 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
 
     MP3 is encoded in this process (walkcoach.mp3: LAME over the speech, ready-made frames
     over the silence between cues, twice as fast as ffmpeg encoding every frame); M4A and WAV
-    by ffmpeg. All are mono at 44.1 kHz with exact length. MP3 and M4A carry the ``cover``
-    image and the ``chapters`` too. The file is written whole or not at all.
+    by ffmpeg. All are mono at 44.1 kHz with exact length, or stereo when the samples are
+    (two columns: a stereo music bed), which ffmpeg encodes (MP3 at STEREO_KBPS, its Xing
+    and LAME header giving the exact length) under walkcoach's own ID3 tag. MP3 and M4A
+    carry the ``cover`` image and the ``chapters`` too. The file is written whole or not at
+    all.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    chunks = pieces(samples) if isinstance(samples, np.ndarray) else samples
+    chunks = iter(pieces(samples) if isinstance(samples, np.ndarray) else samples)
+    first = next(chunks, None)
+    channels = 2 if first is not None and first.ndim == 2 else 1
+    if first is not None:
+        chunks = itertools.chain((first,), chunks)
     tags = {key: sheets.tag_text(value) for key, value in (tags or {}).items()}
+    if fmt == "mp3" and channels == 2:
+        with atomic_path(out) as tmp:
+            encoded = tmp.with_name(tmp.name + ".lame")
+            try:
+                _run_ffmpeg(chunks, encoded, out, fmt, None, None, channels=2)
+                with tmp.open("wb") as file, encoded.open("rb") as stream:
+                    file.write(id3_tag(tags, cover=cover, chapters=chapters))
+                    shutil.copyfileobj(stream, file)
+            finally:
+                encoded.unlink(missing_ok=True)
+        return
     if fmt == "mp3":
         with atomic_path(out) as tmp, tmp.open("wb") as file:
             mp3.write(upsample2x(chunks), file, tags, cover=cover, chapters=chapters)
@@ -74,7 +104,7 @@ def encode(samples: Audio | Iterable[Audio], out: Path, fmt: str,
     if fmt == "wav":
         cover, chapters = None, ()  # WAV has no place for either
     with atomic_path(out) as tmp, _chapters_file(chapters) as listed:
-        _run_ffmpeg(chunks, tmp, out, fmt, tags, listed)
+        _run_ffmpeg(chunks, tmp, out, fmt, tags, listed, channels=channels)
         if cover:
             m4a.add_cover(tmp, cover)
 
@@ -93,10 +123,12 @@ def _chapters_file(chapters: Sequence[Chapter]) -> Iterator[Path | None]:
 
 
 def _run_ffmpeg(chunks: Iterable[Audio], tmp: Path, out: Path, fmt: str,
-                tags: Mapping[str, str] | None, chapters: Path | None) -> None:
+                tags: Mapping[str, str] | None, chapters: Path | None, *,
+                channels: int = 1) -> None:
     with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(encode_command(fmt, tmp, tags, chapters=chapters),
+            process = subprocess.Popen(encode_command(fmt, tmp, tags, chapters=chapters,
+                                                      channels=channels),
                                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                        stderr=errors)
         except OSError as exc:

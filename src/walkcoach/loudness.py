@@ -81,17 +81,42 @@ def placed_lufs(parts: Iterable[tuple[int, Energy, float]], total: int, rate: in
     ``parts`` are (start sample, weighted_energy(clip), linear power gain). Block energies are
     summed from 100 ms segments, exactly as BS.1770 gates a whole signal.
     """
-    hop = int(round(0.1 * rate))
-    segments = np.zeros(max(1, -(-total // hop)))
-    edges_all = np.arange(segments.size + 1) * hop
+    meter = Meter(total, rate)
     for start, energy, power in parts:
-        end = min(start + energy.size - 1, total)
+        meter.add_energy(start, energy, power)
+    return meter.lufs()
+
+
+class Meter:
+    """BS.1770 integrated loudness of a long signal given piece by piece (a mix streamed in
+    chunks, each channel of a stereo one): memory holds 100 ms segments, not the signal.
+
+    Each piece is K-weighted on its own, its filter tail spilling into the next segments; the
+    cross term lost at each join is far below what the meter can show over seconds of sound.
+    """
+
+    def __init__(self, total: int, rate: int) -> None:
+        self.rate, self.total = rate, total
+        self.hop = int(round(0.1 * rate))
+        self.segments = np.zeros(max(1, -(-total // self.hop)))
+        self._edges = np.arange(self.segments.size + 1) * self.hop
+
+    def add(self, start: int, samples: Audio, power: float = 1.0) -> None:
+        """Add one piece (one channel) that starts at sample ``start``."""
+        self.add_energy(start, weighted_energy(samples, self.rate), power)
+
+    def add_energy(self, start: int, energy: Energy, power: float = 1.0) -> None:
+        """Add a piece by its running energy (walkcoach.loudness.weighted_energy)."""
+        end = min(start + energy.size - 1, self.total)
         if end <= start:
-            continue
-        first, last = start // hop, (end - 1) // hop
-        edges = np.clip(edges_all[first:last + 2] - start, 0, end - start)
-        segments[first:last + 1] += (energy[edges[1:]] - energy[edges[:-1]]) * power
-    return _gated(segments, hop)
+            return
+        first, last = start // self.hop, (end - 1) // self.hop
+        edges = np.clip(self._edges[first:last + 2] - start, 0, end - start)
+        self.segments[first:last + 1] += (energy[edges[1:]] - energy[edges[:-1]]) * power
+
+    def lufs(self) -> float:
+        """The integrated loudness of everything added."""
+        return _gated(self.segments, self.hop)
 
 
 def _gated(segments: Energy, hop: int) -> float:
@@ -211,6 +236,20 @@ def level(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
         out, got = attempt(gain)
     # The limiter's moving gain can lift an inter-sample peak a hair (~0.02 dB) over the
     # ceiling; the mixer counts on the ceiling as a bound, so close that last gap.
+    peak = float(_oversampled_peaks(out).max())
+    if peak > ceiling:
+        out = (out * np.float32(ceiling / peak * 0.9999)).astype(np.float32)
+    return out
+
+
+def limit_peaks(samples: Audio, rate: int, ceiling_dbtp: float) -> Audio:
+    """``samples`` with every true peak over ``ceiling_dbtp`` smoothly limited under it (the
+    samples themselves when none is over)."""
+    peaks = _oversampled_peaks(samples)
+    ceiling = 10 ** (ceiling_dbtp / 20)
+    if float(peaks.max(initial=0.0)) <= ceiling:
+        return samples
+    out = _limit(samples, peaks, rate, ceiling_dbtp)
     peak = float(_oversampled_peaks(out).max())
     if peak > ceiling:
         out = (out * np.float32(ceiling / peak * 0.9999)).astype(np.float32)

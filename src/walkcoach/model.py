@@ -12,6 +12,8 @@ CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "t
                   "outro"]
 Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
 Intro = Literal["full", "short"]
+Cadence = int | Literal["auto"]  # steps a minute, or each part's level default
+MIN_CADENCE, MAX_CADENCE = 30, 200  # steps a minute a metronome may click
 Role = Literal["work", "recovery", "rest"]
 BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
 
@@ -54,6 +56,7 @@ class LevelSpec:
     incline_percent: float
     intro: tuple[str, ...] = ()
     technique: tuple[CueGroup, ...] = ()
+    cadence: int = 90  # steps a minute of the metronome at this level (cadence "auto")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,6 +208,9 @@ class SessionSpec:
     extra_cues: tuple[str, ...] = ()
     seed: int = 0
     blocks: tuple[Block, ...] = ()
+    chimes: bool = True  # a chime before time cues, at "begin", each change and "stop"
+    cadence: Cadence | None = None  # a step metronome in walking parts; None: none
+    music: Path | None = None  # a music bed under the walk, ducked under speech
 
     def __post_init__(self) -> None:
         if self.blocks and sum(b.duration_ms for b in self.blocks) != self.walk_ms:
@@ -261,6 +267,16 @@ class Chapter:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Sound:
+    """A chime on the track: the kind of cue it announces, and when it plays (it ends before
+    that cue starts)."""
+
+    kind: CueKind
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class BlockSpan:
     """A part of the walk as placed on the track (track times), with what it resolved to."""
 
@@ -295,6 +311,7 @@ class Timeline:
     cues: tuple[Cue, ...]
     dropped: tuple[DroppedCue, ...] = ()
     blocks: tuple[BlockSpan, ...] = ()
+    sounds: tuple[Sound, ...] = ()  # chimes, in time order
 
     def chapters(self) -> tuple[Chapter, ...]:
         """The track's phases as chapters, each from its first cue to the next chapter; a
@@ -329,6 +346,9 @@ class ClientSpec:
     setting: Setting | None = None
     spoken_notes: tuple[str, ...] = ()  # said in the intro, as written
     notes: str | None = None  # for the coach only; never spoken
+    chimes: bool | None = None  # None: as the program (or the command line) says
+    cadence: Cadence | None = None
+    music: Path | None = None
     source: Source
 
 
@@ -360,4 +380,7 @@ class Program:
     sessions_per_week: int | None = None
     client: ClientSpec | None = None
     cover: Path | None = None  # the coach's own cover image, instead of drawn ones
+    chimes: bool | None = None  # None: on; a client's own value wins
+    cadence: Cadence | None = None  # None: no metronome, unless the client has one
+    music: Path | None = None
     source: Source

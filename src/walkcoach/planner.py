@@ -23,6 +23,15 @@ How a track is laid out:
   one minute, halfway, then "N minutes left" (smallest N first). A cue that would overlap one
   already placed, or come closer than ``min_gap``, is dropped, never moved, and reported in
   ``Timeline.dropped``.
+* Chimes (with ``spec.chimes``): a chime announces the opening of each part ("begin", every
+  change), each time cue and "stop". Each is placed after all anchored speech and before
+  the technique cues, and ends CHIME_GAP_MS before its cue starts; it starts at least
+  CHIME_CLEAR_MS after the speech before it ends, and never overlaps speech or another
+  chime. A chime never moves, delays or drops a cue: where there is no room, it is left
+  out. A time cue said less than CHIME_RUN_MS after the anchored cue before it gets none:
+  after the first number of a countdown, the numbers (a second apart) are chime enough
+  themselves. ``Timeline.sounds`` lists the chimes, in time order; their lengths are
+  CHIME_MS (walkcoach.sounds.chimes makes them exactly that long).
 * Technique cues fill the free time of each part from that part's own exercise (backward
   cues in backward parts, recovery cues in recovery): one slot every ``cue_interval_s`` of
   the part's level, counted from the part's start. A slot gets the next cue of the rotation
@@ -54,6 +63,13 @@ from walkcoach.anchors import (
     parts,
     short_part,
 )
+from walkcoach.chimeplan import (
+    CHIME_CLEAR_MS,
+    CHIME_GAP_MS,
+    CHIME_MS,
+    CHIME_RUN_MS,
+    chime_sounds,
+)
 from walkcoach.model import (
     Cue,
     CueGroup,
@@ -67,8 +83,8 @@ from walkcoach.model import (
     Timeline,
 )
 
-__all__ = ["candidate_phrases", "format_duration", "plan", "start_text", "technique_groups"]
-
+__all__ = ["CHIME_CLEAR_MS", "CHIME_GAP_MS", "CHIME_MS", "CHIME_RUN_MS", "candidate_phrases",
+           "chime_sounds", "format_duration", "plan", "start_text", "technique_groups"]
 
 @dataclass(frozen=True, kw_only=True)
 class _Line:
@@ -297,6 +313,9 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
             dropped.append(DroppedCue(anchor_ms=anchor.at_ms, text=anchor.text,
                                       reason="no room: it would overlap a higher-priority cue"))
 
+    sounds = chime_sounds([*cues, *walk_cues]) if spec.chimes else []
+    for sound in sounds:
+        track.add(sound.start_ms, sound.end_ms)
     _fill_technique(spec, all_parts, durations, track, walk_cues, walk_start)
 
     cursor = max(walk_end + durations[stop], max(c.end_ms for c in walk_cues))
@@ -312,7 +331,8 @@ def plan(spec: SessionSpec, durations: Mapping[str, int]) -> Timeline:
     return Timeline(duration_ms=cursor + pauses.tail, walk_start_ms=walk_start,
                     walk_end_ms=walk_end, cues=tuple(all_cues),
                     dropped=tuple(sorted(dropped, key=lambda d: d.anchor_ms)),
-                    blocks=tuple(part.span(spec, walk_start) for part in all_parts))
+                    blocks=tuple(part.span(spec, walk_start) for part in all_parts),
+                    sounds=tuple(sounds))
 
 
 def _fill_technique(spec: SessionSpec, all_parts: tuple[Part, ...],

@@ -2,8 +2,9 @@
 
 1. Each week becomes a SessionSpec (the client's overrides applied) and a file name (see
    :func:`track_name`). Its content hash covers the week as resolved (its parts too, with
-   the file of each part's exercise), the exercise, template and lexicon files, the voice,
-   the format, the tags and the walkcoach version. A track whose hash matches the manifest
+   the file of each part's exercise), its sounds (chimes, cadence, and the music file's
+   SHA-256), the exercise, template and lexicon files, the voice, the format, the tags and
+   the walkcoach version. A track whose hash matches the manifest
    in the output folder and whose files are all there, each of the size and SHA-256 the
    manifest recorded, is up to date.
 2. The rest are built longest first by :mod:`walkcoach.parallel`: each missing phrase is
@@ -235,6 +236,13 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}
     hashes: dict[Path, str] = {}  # each exercise file of the weeks' parts, hashed once
+    # The sounds are the program's, a client's own choice winning.
+    chimes = who.chimes if who and who.chimes is not None else program.chimes
+    chimes = chimes is not False  # on unless a file turns them off
+    cadence = who.cadence if who and who.cadence is not None else program.cadence
+    music = who.music if who and who.music is not None else program.music
+    sounds = {"chimes": chimes, "cadence": cadence,
+              "music": _file_hash(music) if music is not None else None}
     jobs = []
     before: tuple[str, str] | None = None  # the level and setting of the week before
     for week in program.weeks:
@@ -247,7 +255,7 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
             client=who, focus=week.focus, speed_mph=week.speed_mph,
             incline_percent=week.incline_percent, extra_cues=week.cues,
             intro=week.intro or ("full" if before != (level, setting) else "short"),
-            blocks=week.blocks)
+            blocks=week.blocks, chimes=chimes, cadence=cadence, music=music)
         before = (level, setting)
         out = out_dir / track_name(week.week, spec.level, week.minutes, fmt)
         last = program.weeks[-1].week
@@ -261,7 +269,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                     "focus": spec.focus,
                     "speed_mph": spec.speed_mph, "incline_percent": spec.incline_percent,
                     "cues": list(spec.extra_cues), "seed": spec.seed,
-                    "blocks": [_block_facts(block, hashes) for block in spec.blocks]}
+                    "blocks": [_block_facts(block, hashes) for block in spec.blocks],
+                    "sounds": sounds}
         made_from = {"track": resolved, "tags": tags, "file": out.name, "format": fmt,
                      "template": _file_hash(spec.template.source.path), **files,
                      "voice": speaker.identity, "walkcoach": __version__,

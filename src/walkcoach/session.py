@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from walkcoach import blocks as parts
-from walkcoach import export, labels, loudness, mixer, planner, sheets
+from walkcoach import export, labels, loudness, mixer, planner, sheets, sounds
 from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
 from walkcoach.errors import InputError, excerpt
 from walkcoach.labels import track_tags
 from walkcoach.model import (
     INTROS,
     LEVELS,
+    MAX_CADENCE,
+    MIN_CADENCE,
     SETTINGS,
     Block,
     ClientSpec,
@@ -56,7 +58,8 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
               seed: int = 0, intro: str = "full",
               blocks: tuple[Block, ...] = (), intervals: str | None = None,
               warmup: str | float | None = None, cooldown: str | float | None = None,
-              recovery: str | Exercise | None = None) -> SessionSpec:
+              recovery: str | Exercise | None = None, chimes: bool = True,
+              cadence: int | str | None = None, music: Path | None = None) -> SessionSpec:
     """Check the choices and load the content one track needs.
 
     ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
@@ -69,6 +72,10 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     sum, which must also be 1 to 60 minutes. Or the parts are written as the command line
     writes them, ``intervals``, ``warmup``, ``cooldown`` and ``recovery``: see
     :func:`session_blocks`.
+    ``chimes`` plays a chime before time cues, at "begin", at each change and at "stop";
+    ``cadence`` (steps a minute, 30 to 200, or "auto" for each part's level default) adds a
+    step metronome in walking parts; ``music`` (any file ffmpeg decodes) plays under the walk,
+    checked here, before any synthesis.
     """
     who = client if isinstance(client, ClientSpec) else None
     level = level or (who.level if who else None) or "beginner"
@@ -98,6 +105,15 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         blocks = session_blocks(ex, minutes=None if intervals is not None else minutes,
                                 intervals=intervals, warmup=warmup, cooldown=cooldown,
                                 recovery=recovery)
+    if cadence is not None and cadence != "auto" and not (
+            isinstance(cadence, int) and not isinstance(cadence, bool)
+            and MIN_CADENCE <= cadence <= MAX_CADENCE):
+        raise InputError(f"cadence must be {MIN_CADENCE} to {MAX_CADENCE} steps a minute, or "
+                         f"auto, not {excerpt(str(cadence))}")
+    if music is not None:
+        from walkcoach.sounds.music import check  # ffmpeg only when there is music
+
+        check(music)
     if blocks:
         total = sum(block.duration_ms for block in blocks) / 60_000
         if not MIN_MINUTES <= total <= MAX_MINUTES:
@@ -109,7 +125,10 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         walk_ms=sum(b.duration_ms for b in blocks) if blocks else round(minutes * 60_000),
         client=name, client_notes=who.spoken_notes if who else (), focus=focus,
         speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
-        seed=seed, intro="short" if intro == "short" else "full", blocks=blocks)
+        seed=seed, intro="short" if intro == "short" else "full", blocks=blocks,
+        chimes=bool(chimes), cadence="auto" if cadence == "auto" else (
+            None if cadence is None else int(cadence)),
+        music=music)
 
 
 def session_blocks(exercise: str | Exercise, *, minutes: float | None = None,
@@ -194,6 +213,8 @@ def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any
         "setting": spec.setting, "walk_minutes": spec.walk_ms / 60_000,
         "shape": labels.shape_label(spec.blocks),
         "client": spec.client, "focus": spec.focus, "intro": spec.intro,
+        "chimes": spec.chimes, "cadence": spec.cadence,
+        "music": spec.music.name if spec.music is not None else None,
     }
     if spec.setting == "treadmill":
         about["speed_mph"] = spec.effective_speed_mph
@@ -233,11 +254,13 @@ def check_output(out: Path) -> None:
 
 def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | None = None,
                 tags: Mapping[str, str] | None = None, cover: bytes | None = None,
-                progress: Progress | None = None) -> BuiltTrack:
+                progress: Progress | None = None,
+                planned: tuple[Timeline, Mapping[str, Audio]] | None = None) -> BuiltTrack:
     """Build one track into ``out`` plus ``.json``, ``.vtt`` and ``.txt`` beside it.
 
     ``tags`` and ``cover`` default to the track's own (walkcoach.labels); the chapters are
-    the session's phases, at the cue sheet's times.
+    the session's phases, at the cue sheet's times. ``planned`` is a timeline already laid
+    out and its clips (an edited script, walkcoach.scriptfile), built instead of the plan.
 
     Every file is written to a temporary name and renamed, and if any step fails the files
     of this build are removed, so an interrupted build leaves nothing half-made (nor a folder
@@ -255,16 +278,18 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
         if cover is None:
             cover = labels.track_cover(spec, artist=tags.get("artist", ""),
                                        cache=speaker.cache.root / "covers")
-        return _build(spec, speaker, out, fmt, tags, cover, progress)
+        return _build(spec, speaker, out, fmt, tags, cover, progress, planned)
 
 
 def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[str, str],
-           cover: bytes, progress: Progress | None) -> BuiltTrack:
-    timeline, clips = plan_session(spec, speaker, progress)
+           cover: bytes, progress: Progress | None,
+           planned: tuple[Timeline, Mapping[str, Audio]] | None) -> BuiltTrack:
+    timeline, clips = planned or plan_session(spec, speaker, progress)
     if progress:
         progress("mix", 0, 1)
     ceiling = loudness.AAC_CEILING_DBTP if fmt == "m4a" else loudness.TRACK_CEILING_DBTP
-    mastered = mixer.master(timeline, clips, ceiling_dbtp=ceiling)
+    mastered = mixer.master(timeline, clips, extra=sounds.layers(spec, timeline),
+                            ceiling_dbtp=ceiling)
     sheet_path, vtt_path, text_path = sidecar_paths(out)
     if progress:
         progress("encode", 0, 1)

@@ -18,11 +18,13 @@ import json
 import re
 from typing import Any
 
-from walkcoach.model import BlockSpan, Cue, Timeline
+from walkcoach.model import BlockSpan, Cue, Sound, Timeline
 
-SHEET_VERSION = 2
+SHEET_VERSION = 3
 """1: times, chapters, cues, dropped cues. 2: also the walk's parts (``blocks``) and each
-walk cue's part (``block``, an index into them); a reader of 1 finds everything it knew."""
+walk cue's part (``block``, an index into them). 3: also the chimes (``sounds``: the kind
+of cue each announces, its start and end). A reader of an earlier version finds everything
+it knew."""
 
 # Control characters (C0, DEL, C1: NUL, newlines, CR, form feed, NEL...) and the Unicode line
 # and paragraph separators: anything a format may read as the end of a line or of a field.
@@ -80,6 +82,8 @@ def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dic
         ],
         "dropped": [{"anchor_ms": d.anchor_ms, "text": d.text, "reason": d.reason}
                     for d in timeline.dropped],
+        "sounds": [{"kind": s.kind, "start_ms": s.start_ms, "end_ms": s.end_ms}
+                   for s in timeline.sounds],
     }
 
 
@@ -173,14 +177,22 @@ def _walk_clock(timeline: Timeline, ms: int) -> str:
 
 def script_text(timeline: Timeline) -> str:
     """The timeline as text a coach can proofread: time, walk time, kind, words; in a walk
-    in parts, a header line where each part begins (as in the transcript)."""
+    in parts, a header line where each part begins (as in the transcript); a line
+    "chime (start)" where a chime plays."""
     headers = _part_headers(timeline)
     lines = []
+    chimes = iter(timeline.sounds)
+    chime = next(chimes, None)
     for index, cue in enumerate(timeline.cues):
+        while chime is not None and chime.start_ms <= cue.start_ms:
+            lines.append(_chime_line(timeline, chime))
+            chime = next(chimes, None)
         for part in headers.get(index, ()):
             lines.append(f"{vtt_time(part.start_ms)[3:]}  "
                          f"{_walk_clock(timeline, part.start_ms):10}  {_header(part)}")
         lines.append(_script_line(timeline, cue))
+    lines.extend(_chime_line(timeline, sound) for sound in ([chime] if chime else []))
+    lines.extend(_chime_line(timeline, sound) for sound in chimes)
     for dropped in timeline.dropped:
         lines.append(f"(dropped at walk {vtt_time(dropped.anchor_ms)[3:8]}: "
                      f"{dropped.text!r}: {dropped.reason})")
@@ -191,3 +203,8 @@ def script_text(timeline: Timeline) -> str:
 def _script_line(timeline: Timeline, cue: Cue) -> str:
     return (f"{vtt_time(cue.start_ms)[3:]}  {_walk_clock(timeline, cue.start_ms):10}  "
             f"{cue.kind:9}  {cue.text}")
+
+
+def _chime_line(timeline: Timeline, sound: Sound) -> str:
+    return (f"{vtt_time(sound.start_ms)[3:]}  {_walk_clock(timeline, sound.start_ms):10}  "
+            f"{'chime':9}  ({sound.kind})")

@@ -8,26 +8,43 @@ The format (``clients/maria.yaml``)::
     spoken_notes:                      # optional: said in the intro, as written
       - "Use the handrails today."
     notes: "Left knee replaced in 2025."   # optional: for the coach only, never said
+    chimes: false                      # optional: no chimes before the cues
+    cadence: 80                        # optional: a step metronome (steps a minute, or auto)
+    music: music/calm.mp3              # optional: a music bed (relative to this file)
 
-A program file's ``client:`` section takes the same keys. ``--client maria`` finds
-``clients/maria.yaml`` (in the current folder, or beside the program file); a path to a
-YAML file works too, and any other value is a bare name.
+The sound keys (:data:`SOUND_KEYS`) go at a program's top level too; a client's own value
+wins over the program's. A program file's ``client:`` section takes the same keys.
+``--client maria`` finds ``clients/maria.yaml`` (in the current folder, or beside the
+program file); a path to a YAML file works too, and any other value is a bare name.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import cast
+from typing import TypedDict, cast
 
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import InputError, excerpt
-from walkcoach.model import LEVELS, SETTINGS, ClientSpec, Level, Setting, Source
+from walkcoach.model import (
+    LEVELS,
+    MAX_CADENCE,
+    MIN_CADENCE,
+    SETTINGS,
+    Cadence,
+    ClientSpec,
+    Level,
+    Setting,
+    Source,
+)
 from walkcoach.names import slug
 from walkcoach.text import MAX_NAME, client_name, name_problem
 
-CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes")
+SOUND_KEYS = ("chimes", "cadence", "music")
+"""What a program or a client says about the sounds besides the voice (walkcoach.sounds)."""
+CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes", *SOUND_KEYS)
 CLIENTS_FOLDER = "clients"
 """Where ``--client NAME`` looks for ``NAME.yaml``: this folder in the current one, or
 beside the program file."""
@@ -63,7 +80,46 @@ def client_from(node: Node, path: Path) -> ClientSpec:
                                    node.choice("setting", SETTINGS, required=False)),
                       spoken_notes=node.texts("spoken_notes", required=False, spoken=True),
                       notes=node.text("notes", required=False),
-                      source=Source(path=path, line=node.line))
+                      **sound_choices(node, path), source=Source(path=path, line=node.line))
+
+
+class SoundChoices(TypedDict):
+    """The sound keys of a program or a client, as read; None where the file says nothing."""
+
+    chimes: bool | None
+    cadence: Cadence | None
+    music: Path | None
+
+
+def sound_choices(node: Node, path: Path) -> SoundChoices:
+    """The :data:`SOUND_KEYS` of a mapping in the file at ``path``: ``chimes`` true or
+    false, ``cadence`` steps a minute (MIN_CADENCE to MAX_CADENCE) or auto, ``music`` a file
+    (relative to ``path``'s folder) that must be there; ffmpeg checks it is audio later."""
+    return SoundChoices(chimes=node.flag("chimes", required=False),
+                        cadence=_cadence(node), music=_music(node, path))
+
+
+def _cadence(node: Node) -> Cadence | None:
+    text = node.text("cadence", required=False)
+    if text is None or text == "auto":
+        return "auto" if text else None
+    if not (re.fullmatch(r"\d{1,4}", text) and MIN_CADENCE <= int(text) <= MAX_CADENCE):
+        raise node.error("cadence", f"must be {MIN_CADENCE} to {MAX_CADENCE} steps a minute, "
+                                    f"or auto, not {excerpt(text)}")
+    return int(text)
+
+
+def _music(node: Node, path: Path) -> Path | None:
+    text = node.text("music", required=False)
+    if text is None:
+        return None
+    music = Path(text).expanduser()
+    music = music if music.is_absolute() else path.parent / music
+    if music.is_dir():
+        raise node.error("music", f"{music} is a folder, not a music file")
+    if not music.is_file():
+        raise node.error("music", f"no music file at {music}")
+    return music
 
 
 def find_client(value: str, *, near: Iterable[Path] = ()) -> ClientSpec:

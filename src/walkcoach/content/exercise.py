@@ -10,6 +10,8 @@ from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import excerpt
 from walkcoach.model import (
     LEVELS,
+    MAX_CADENCE,
+    MIN_CADENCE,
     ROLES,
     SETTINGS,
     BlockWords,
@@ -36,6 +38,9 @@ _ROUND = frozenset({"round", "rounds"})
 """The placeholders of ``blocks.round``."""
 _AS_WRITTEN: frozenset[str] = frozenset()
 """Lines the planner says as written: a placeholder there would be read out in braces."""
+DEFAULT_CADENCE: dict[Level, int] = {"beginner": 80, "intermediate": 90, "advanced": 100}
+"""Steps a minute of a level whose exercise file gives no ``cadence``: an easy pace, slow
+for beginners (older walkers step more slowly, and backwards no faster than forwards)."""
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -43,7 +48,9 @@ def load_exercise(path: Path) -> Exercise:
 
     ``role`` (work, recovery or rest; work unless given) says how the exercise serves in a
     session in parts; ``switch`` and ``settings.<setting>.switch`` are what is said as a part
-    of it begins after another part (the setting's words first).
+    of it begins after another part (the setting's words first). ``levels.<level>.cadence``
+    is the metronome's steps a minute at that level (``--cadence auto``; DEFAULT_CADENCE
+    unless given).
     """
     node = load_yaml(path)
     node.only("name", "title", "summary", "role", "purpose", "muscles", "safety",
@@ -70,13 +77,17 @@ def load_exercise(path: Path) -> Exercise:
     levels: dict[Level, LevelSpec] = {}
     for level in LEVELS:
         sub = _mapping(levels_node, level)
-        sub.only("cue_interval_s", "speed_mph", "incline_percent", "intro", "technique")
+        sub.only("cue_interval_s", "speed_mph", "incline_percent", "cadence", "intro",
+                 "technique")
+        cadence = sub.number("cadence", low=MIN_CADENCE, high=MAX_CADENCE, integer=True,
+                             required=False)
         levels[level] = LevelSpec(
             cue_interval_s=_number(sub, "cue_interval_s", 5, 600),
             speed_mph=_number(sub, "speed_mph", 0.1, 15),
             incline_percent=_number(sub, "incline_percent", 0, 30),
             intro=_filled(sub, "intro", required=False),
             technique=_groups(sub, "technique", required=False),
+            cadence=int(cadence) if cadence is not None else DEFAULT_CADENCE[level],
         )
     return Exercise(
         name=name,

@@ -156,6 +156,15 @@ class Node:
                                   f"not {_shown(value)}")
         return float(value)
 
+    def flag(self, key: str, *, required: bool = True) -> bool | None:
+        """true or false (YAML also reads yes/no and on/off so)."""
+        value = _unwrap(self._get(key, required))
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise self.error(key, f"must be true or false, not {excerpt(str(value))}")
+        return value
+
     def choice(self, key: str, choices: tuple[str, ...], *, required: bool = True) -> str | None:
         """One of ``choices``."""
         value = self.text(key, required=required)

@@ -1,0 +1,386 @@
+"""The data walkcoach works on: frozen, keyword-only dataclasses, times in milliseconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["beginner", "intermediate", "advanced"]
+Setting = Literal["floor", "treadmill"]
+CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "time", "stop",
+                  "outro"]
+Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
+Intro = Literal["full", "short"]
+Cadence = int | Literal["auto"]  # steps a minute, or each part's level default
+MIN_CADENCE, MAX_CADENCE = 30, 200  # steps a minute a metronome may click
+Role = Literal["work", "recovery", "rest"]
+BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
+
+LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
+INTROS: tuple[Intro, ...] = ("full", "short")
+SETTINGS: tuple[Setting, ...] = ("floor", "treadmill")
+ROLES: tuple[Role, ...] = ("work", "recovery", "rest")
+BLOCK_KINDS: tuple[BlockKind, ...] = ("warmup", "work", "recovery", "rest", "cooldown")
+CUE_KINDS: tuple[CueKind, ...] = (
+    "intro", "safety", "setup", "start", "switch", "technique", "time", "stop", "outro",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """Where a piece of content was read from, for error messages."""
+
+    path: Path
+    line: int | None = None
+    key: str | None = None  # the key path in the file (weeks[0].blocks[2]), where one helps
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueGroup:
+    """One technique idea, said several ways so a long walk does not repeat itself."""
+
+    name: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelSpec:
+    """What changes with the level: cue density, treadmill speed and incline, extra cues."""
+
+    cue_interval_s: float
+    speed_mph: float
+    incline_percent: float
+    intro: tuple[str, ...] = ()
+    technique: tuple[CueGroup, ...] = ()
+    cadence: int = 90  # steps a minute of the metronome at this level (cadence "auto")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingSpec:
+    """What changes with the setting: safety, setup and cool-down lines, extra technique groups.
+
+    A line that only holds in one setting (handrails on a treadmill, a clear space on the
+    floor) belongs here, never in the exercise's lines for every setting.
+    """
+
+    safety: tuple[str, ...] = ()
+    setup: tuple[str, ...] = ()
+    technique: tuple[CueGroup, ...] = ()
+    cooldown: tuple[str, ...] = ()
+    switch: str | None = None  # this setting's words for changing into the exercise
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exercise:
+    """An exercise as a coach wrote it: one YAML file under audio_templates/exercises/."""
+
+    name: str
+    title: str
+    summary: str
+    purpose: tuple[str, ...]
+    muscles: tuple[str, ...]
+    safety: tuple[str, ...]
+    safety_reminder: str  # the one safety line a returning listener hears (short intro)
+    setup: tuple[str, ...]
+    start: str | None
+    technique: tuple[CueGroup, ...]
+    settings: dict[Setting, SettingSpec] = field(hash=False)
+    levels: dict[Level, LevelSpec] = field(hash=False)
+    cooldown: tuple[str, ...]
+    source: Source
+    role: Role = "work"  # recovery (walking forward) and rest (standing) are between work parts
+    switch: str | None = None  # said when a part of this exercise follows another part
+
+    def switch_text(self, setting: Setting) -> str:
+        """What is said at the moment a part of this exercise begins after another part:
+        the setting's own words (a treadmill turns differently), else the exercise's, else its
+        start line."""
+        return (self.settings[setting].switch or self.switch or self.start
+                or f"Now, {self.title.lower()}.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeWords:
+    """The wording of the anchored time cues."""
+
+    halfway: str
+    minutes_left: str
+    one_minute_left: str
+    thirty_seconds: str
+    countdown: tuple[str, ...]
+    stop: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockWords:
+    """The wording of sessions in parts: changes, rounds, time left."""
+
+    heads_up: str  # said heads_up_s before each change
+    heads_up_s: int
+    countdown: tuple[str, ...]  # into each change
+    keep_going: str  # a change that keeps the exercise (a new round, a new speed)
+    round: str  # {round} of {rounds}
+    last_round: str
+    time_left: str  # {duration}: the whole session's time left, said as recovery begins
+    halfway: str
+    minutes_left: str  # {n}
+    one_minute_left: str
+    speed: str  # {speed_mph}: a part with a new treadmill speed
+    incline: str  # {incline_percent}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pauses:
+    """Silences of the session template, in milliseconds."""
+
+    lead_in: int
+    between_lines: int
+    between_phases: int
+    before_start: int
+    after_stop: int
+    tail: int
+    min_gap: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionTemplate:
+    """The shape of every session: phases, their lead lines and the time-cue wording."""
+
+    greeting: str
+    welcome: str
+    safety_lead: str
+    setup_lead: str
+    treadmill_speed: str
+    treadmill_incline: str
+    ready: str
+    start: str
+    time: TimeWords
+    blocks: BlockWords
+    cooldown_lead: str
+    finish: tuple[str, ...]
+    pauses: Pauses
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block:
+    """One timed part of a session's walk: what is done, for how long, and how.
+
+    ``level``, ``speed_mph`` and ``incline_percent`` left as None come from the session (see
+    walkcoach.planner). ``round``/``rounds`` say which repeat of a set of rounds it is part of.
+    """
+
+    kind: BlockKind
+    exercise: Exercise
+    duration_ms: int
+    level: Level | None = None
+    speed_mph: float | None = None
+    incline_percent: float | None = None
+    cues: tuple[str, ...] = ()  # the coach's extra technique lines for this part, as written
+    round: int | None = None
+    rounds: int | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionSpec:
+    """Everything one track is made from, apart from the voice.
+
+    ``blocks`` are the parts of the walk; none means one continuous walk of the session's
+    exercise for ``walk_ms``. With blocks, ``walk_ms`` is their sum.
+    """
+
+    exercise: Exercise
+    template: SessionTemplate
+    level: Level
+    setting: Setting
+    walk_ms: int
+    client: str | None = None
+    client_notes: tuple[str, ...] = ()  # the coach's words for this client, said as written
+    intro: Intro = "full"  # short: for a returning listener (see planner)
+    focus: str | None = None
+    speed_mph: float | None = None
+    incline_percent: float | None = None
+    extra_cues: tuple[str, ...] = ()
+    seed: int = 0
+    blocks: tuple[Block, ...] = ()
+    chimes: bool = True  # a chime before time cues, at "begin", each change and "stop"
+    cadence: Cadence | None = None  # a step metronome in walking parts; None: none
+    music: Path | None = None  # a music bed under the walk, ducked under speech
+
+    def __post_init__(self) -> None:
+        if self.blocks and sum(b.duration_ms for b in self.blocks) != self.walk_ms:
+            raise ValueError("walk_ms must be the sum of the blocks' durations")
+
+    @property
+    def level_spec(self) -> LevelSpec:
+        """The exercise's settings for this session's level."""
+        return self.exercise.levels[self.level]
+
+    @property
+    def effective_speed_mph(self) -> float:
+        """The treadmill speed: the session's override, else the level's."""
+        return self.speed_mph if self.speed_mph is not None else self.level_spec.speed_mph
+
+    @property
+    def effective_incline_percent(self) -> float:
+        """The treadmill incline: the session's override, else the level's."""
+        if self.incline_percent is not None:
+            return self.incline_percent
+        return self.level_spec.incline_percent
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cue:
+    """One spoken phrase placed on the track."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    kind: CueKind
+    phase: Phase
+    anchor_ms: int | None = None  # for time cues: the walk time (from "begin") it marks
+    group: str | None = None  # for technique cues: the idea it belongs to
+    block: int | None = None  # for cues of the walk: the index of its part in Timeline.blocks
+
+
+@dataclass(frozen=True, kw_only=True)
+class DroppedCue:
+    """An anchored cue the planner left out because it could not fit, and why."""
+
+    anchor_ms: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chapter:
+    """A span of the track with one purpose (intro, walk, cool-down ...)."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sound:
+    """A chime on the track: the kind of cue it announces, and when it plays (it ends before
+    that cue starts)."""
+
+    kind: CueKind
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockSpan:
+    """A part of the walk as placed on the track (track times), with what it resolved to."""
+
+    kind: BlockKind
+    exercise: str
+    title: str  # the exercise's title
+    start_ms: int
+    end_ms: int
+    level: Level
+    speed_mph: float | None = None  # on a treadmill only
+    incline_percent: float | None = None
+    round: int | None = None
+    rounds: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the part is named in chapters, captions and scripts."""
+        if self.round is not None and self.kind == "work":
+            return f"Round {self.round} of {self.rounds}: {self.title}"
+        names = {"warmup": "Warm-up", "recovery": "Recovery", "rest": "Rest",
+                 "cooldown": "Cool-down walk", "work": ""}
+        return f"{names[self.kind]}: {self.title}" if names[self.kind] else self.title
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timeline:
+    """A planned session: every cue with its exact start and end, and the track length."""
+
+    duration_ms: int
+    walk_start_ms: int
+    walk_end_ms: int
+    cues: tuple[Cue, ...]
+    dropped: tuple[DroppedCue, ...] = ()
+    blocks: tuple[BlockSpan, ...] = ()
+    sounds: tuple[Sound, ...] = ()  # chimes, in time order
+
+    def chapters(self) -> tuple[Chapter, ...]:
+        """The track's phases as chapters, each from its first cue to the next chapter; a
+        walk in several parts has a chapter per part instead of one for the walk."""
+        titles = {"intro": "Introduction", "safety": "Safety", "setup": "Setup",
+                  "walk": "Walk", "cooldown": "Cool-down"}
+        phases: list[tuple[str, int]] = []
+        for cue in self.cues:
+            start = self.walk_start_ms if cue.phase == "walk" else cue.start_ms
+            if not phases or phases[-1][0] != cue.phase:
+                phases.append((cue.phase, 0 if not phases else start))
+        starts: list[tuple[str, int]] = []
+        for phase, start in phases:
+            if phase == "walk" and len(self.blocks) > 1:
+                starts.append((self.blocks[0].label, start))
+                starts.extend((block.label, block.start_ms) for block in self.blocks[1:])
+            else:
+                starts.append((titles[phase], start))
+        chapters = []
+        for i, (title, start) in enumerate(starts):
+            end = starts[i + 1][1] if i + 1 < len(starts) else self.duration_ms
+            chapters.append(Chapter(title=title, start_ms=start, end_ms=end))
+        return tuple(chapters)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientSpec:
+    """The client a program is built for: spoken name, optional level and setting overrides."""
+
+    name: str
+    level: Level | None = None
+    setting: Setting | None = None
+    spoken_notes: tuple[str, ...] = ()  # said in the intro, as written
+    notes: str | None = None  # for the coach only; never spoken
+    chimes: bool | None = None  # None: as the program (or the command line) says
+    cadence: Cadence | None = None
+    music: Path | None = None
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Week:
+    """One week of a program as resolved from the file: the defaults applied, one track."""
+
+    week: int
+    level: Level
+    setting: Setting
+    minutes: float
+    focus: str
+    speed_mph: float | None = None
+    incline_percent: float | None = None
+    cues: tuple[str, ...] = ()
+    intro: Intro | None = None  # None: full in week 1 and when level or setting changes
+    blocks: tuple[Block, ...] = ()  # the week's parts; none: one continuous walk of minutes
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    """A weekly program: one exercise, one track per week, optionally for a named client."""
+
+    name: str
+    coach: str
+    exercise: Exercise
+    weeks: tuple[Week, ...]
+    sessions_per_week: int | None = None
+    client: ClientSpec | None = None
+    cover: Path | None = None  # the coach's own cover image, instead of drawn ones
+    chimes: bool | None = None  # None: on; a client's own value wins
+    cadence: Cadence | None = None  # None: no metronome, unless the client has one
+    music: Path | None = None
+    source: Source

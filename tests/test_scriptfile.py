@@ -1,0 +1,198 @@
+"""The editable script: written from a plan, read back, re-timed only as an edit forces, and
+rendered with the edit heard and every time cue still on its moment."""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from pathlib import Path
+
+import audio_checks as ac
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from walkcoach import export, planner, scriptfile
+from walkcoach.cli import cli
+from walkcoach.errors import ContentError
+from walkcoach.model import SessionSpec, Timeline
+from walkcoach.session import make_spec
+
+OPTIONS = {"minutes": 3.0, "level": "beginner", "setting": "floor", "seed": 4}
+
+
+@functools.cache
+def _spec() -> SessionSpec:
+    return make_spec(minutes=3, level="beginner", setting="floor", seed=4)
+
+
+def _lengths(texts: object, seed: int = 1) -> dict[str, int]:
+    return {text: random.Random(f"{seed}|{text}").randint(400, 2500)
+            for text in texts}  # type: ignore[attr-defined]
+
+
+def _planned() -> tuple[Timeline, dict[str, int]]:
+    lengths = _lengths(planner.candidate_phrases(_spec()))
+    return planner.plan(_spec(), lengths), lengths
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "session.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_an_unedited_script_lays_out_exactly_as_planned(tmp_path: Path) -> None:
+    planned, lengths = _planned()
+    script = scriptfile.read(_write(tmp_path, scriptfile.write_text(planned, OPTIONS)))
+    assert script.session == OPTIONS
+    laid = scriptfile.timeline(script, _spec(), lengths)
+    assert [(c.start_ms, c.end_ms, c.text, c.kind, c.phase) for c in laid.cues] == [
+        (c.start_ms, c.end_ms, c.text, c.kind, c.phase) for c in planned.cues]
+    assert (laid.walk_start_ms, laid.walk_end_ms, laid.duration_ms) == (
+        planned.walk_start_ms, planned.walk_end_ms, planned.duration_ms)
+    assert laid.blocks == planned.blocks
+    assert laid.sounds == planned.sounds and planned.sounds  # the chimes, as planned
+
+
+def test_a_longer_intro_moves_begin_and_keeps_every_walk_time(tmp_path: Path) -> None:
+    planned, lengths = _planned()
+    first = planned.cues[0].text
+    longer = first + " Take a breath before we start."
+    text = scriptfile.write_text(planned, OPTIONS).replace(first, longer, 1)
+    lengths[longer] = lengths[first] + 1700
+    laid = scriptfile.timeline(scriptfile.read(_write(tmp_path, text)), _spec(), lengths)
+    assert laid.walk_start_ms == planned.walk_start_ms + 1700
+    walk = [(c.start_ms - planned.walk_start_ms, c.text) for c in planned.cues
+            if c.start_ms >= planned.walk_start_ms and c.kind != "outro"]
+    again = [(c.start_ms - laid.walk_start_ms, c.text) for c in laid.cues
+             if c.start_ms >= laid.walk_start_ms and c.kind != "outro"]
+    assert walk == again
+
+
+def test_added_and_deleted_lines(tmp_path: Path) -> None:
+    planned, lengths = _planned()
+    technique = next(c for c in planned.cues if c.kind == "technique")
+    text = scriptfile.write_text(planned, OPTIONS)
+    text, deleted = re.subn(rf"- walk: '[^']*'\n  kind: technique\n  say: '?"
+                            rf"{re.escape(technique.text)}'?\n", "", text)
+    assert deleted == 1
+    walk = sorted((c for c in planned.cues if c.start_ms >= planned.walk_start_ms),
+                  key=lambda c: c.start_ms)
+    free = next(a.end_ms + 500 for a, b in zip(walk, walk[1:], strict=False)
+                if b.start_ms - a.end_ms > 3000) - planned.walk_start_ms
+    text += f"- walk: '{scriptfile.clock(free)}'\n  say: A line of my own.\n"
+    lengths["A line of my own."] = 900
+    laid = scriptfile.timeline(scriptfile.read(_write(tmp_path, text)), _spec(), lengths)
+    texts = [c.text for c in laid.cues]
+    assert technique.text not in texts
+    added = next(c for c in laid.cues if c.text == "A line of my own.")
+    assert added.start_ms == laid.walk_start_ms + free and added.kind == "technique"
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ("longer", "too long for its gap: said at"),
+    ("same time", "two lines at once"),
+])
+def test_an_edit_that_cannot_fit_is_refused_at_its_line(tmp_path: Path, edit: str,
+                                                        says: str) -> None:
+    planned, lengths = _planned()
+    walk = [c for c in planned.cues if c.phase == "walk"]
+    cue, following = walk[1], walk[2]
+    text = scriptfile.write_text(planned, OPTIONS)
+    if edit == "longer":
+        new = cue.text.rstrip(".") + ", and a great deal more than there is time for."
+        lengths[new] = following.start_ms - cue.start_ms + 500
+        text = text.replace(cue.text, new)
+        fragment = new
+    else:
+        at = scriptfile.clock(cue.start_ms - planned.walk_start_ms)
+        later = scriptfile.clock(following.start_ms - planned.walk_start_ms)
+        text = text.replace(f"walk: '{later}'", f"walk: '{at}'")
+        fragment = cue.text
+    path = _write(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        scriptfile.timeline(scriptfile.read(path), _spec(), lengths)
+    message = str(caught.value)
+    index = re.search(r"lines\[(\d+)\]\.say", message)
+    assert message.startswith(f"{path}:{_line_of(text, fragment)}: lines[") and index
+    assert says in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ("walk: '0:00.000'", "walk: 'soon'", "a walk time is m:ss.mmm"),
+    ("walk: '3:00.000'\n  kind: stop", "walk: '2:59.000'\n  kind: stop", "stop is said at the"),
+    ("- before: intro\n", "- before: intro\n  walk: '0:01.000'\n", "a line has one of before"),
+    ("script: 1", "script: 2", "must be between 1 and 1"),
+    ("chimes", "chymes", "unknown key"),
+])
+def test_a_broken_script_is_refused_in_one_line(tmp_path: Path, old: str, new: str,
+                                                says: str) -> None:
+    planned, _ = _planned()
+    text = scriptfile.write_text(planned, {**OPTIONS, "chimes": "on"})
+    assert old in text, old
+    path = _write(tmp_path, text.replace(old, new, 1))
+    with pytest.raises(ContentError) as caught:
+        scriptfile.read(path)
+    assert str(caught.value).startswith(f"{path}:") and says in str(caught.value)
+
+
+# --- end to end: written by the CLI, edited, rendered, heard ---------------------------------
+
+EDITED = "Keep your eyes up and your shoulders soft."
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("script")
+    path = folder / "session.yaml"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["script", "--minutes", "2", "--level", "beginner", "--setting",
+                                 "floor", "--voice", "neural", "--no-chimes", "-o", str(path)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    text = path.read_text(encoding="utf-8")
+    original = re.findall(r"kind: technique\n  say: (.+)", text)[1].strip("'\"")
+    path.write_text(text.replace(original, EDITED), encoding="utf-8")
+    out = folder / "edited.mp3"
+    result = runner.invoke(cli, ["render", str(path), "-o", str(out)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    planned = scriptfile.read(path)
+    return {"track": ac.load_track(out), "original": original, "script": planned}
+
+
+def test_the_edit_is_heard_where_the_script_puts_it(rendered: dict[str, object]) -> None:
+    track = rendered["track"]
+    assert isinstance(track, ac.Track)
+    original = str(rendered["original"])
+    cue = next(c for c in track.sheet["cues"] if c["text"] == EDITED)
+    others = [c["text"] for c in track.sheet["cues"] if c["kind"] == "technique"]
+    choices = {_words(text) for text in [EDITED, original, *others]}
+    grammar = "#JSGF V1.0;\ngrammar lines;\npublic <line> = " + " | ".join(
+        f"( {words} )" for words in sorted(choices)) + " ;\n"
+    audio = export.decode(track.path, 16000)
+    span = audio[max(0, (cue["start_ms"] - 100) * 16):(cue["end_ms"] + 300) * 16]
+    (heard,) = ac.recognize([span], grammar=grammar)
+    assert heard == _words(EDITED), (heard, original)
+
+
+def test_every_time_cue_stays_on_its_moment(rendered: dict[str, object]) -> None:
+    track, script = rendered["track"], rendered["script"]
+    assert isinstance(track, ac.Track) and isinstance(script, scriptfile.Script)
+    walk_start = track.sheet["walk_start_ms"]
+    fixed = {(line.walk_ms, line.say) for line in script.lines if line.kind != "technique"
+             and line.walk_ms is not None}
+    placed = {(c["start_ms"] - walk_start, c["text"]) for c in track.sheet["cues"]
+              if c["kind"] in ("start", "time", "stop")}
+    assert fixed == placed
+    onsets = np.asarray(ac.onsets_ms(track.samples, track.rate))
+    for cue in track.sheet["cues"]:
+        assert int(np.min(np.abs(onsets - cue["start_ms"]))) <= 40, cue["text"]
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z]+", text.lower()))
