@@ -104,7 +104,7 @@ def test_the_schemas_refuse_unknown_keys_where_the_readers_do() -> None:
     assert program["$defs"]["week"]["additionalProperties"] is False
     assert set(program["properties"]) >= {"chimes", "cadence", "music"}
     assert set(program["properties"]["client"]["properties"]) >= {"chimes", "cadence", "music"}
-    level = schema("exercise")["properties"]["levels"]["properties"]["beginner"]
+    level = schema("exercise")["properties"]["levels"]["additionalProperties"]
     assert level["properties"]["cadence"]["maximum"] == 200
     assert level["additionalProperties"] is False
 
@@ -114,12 +114,11 @@ _WEEK = {"week": 1, "level": "beginner", "setting": "floor", "focus": "Walk."}
 # that mapping is described in the kind's schema)
 KEYS = [
     ("exercise", EXERCISE, (), ()),
-    ("exercise", EXERCISE, ("settings",), ("properties", "settings")),
-    ("exercise", EXERCISE, ("levels",), ("properties", "levels")),
-    ("exercise", EXERCISE, ("settings", "floor"), ("properties", "settings", "properties",
-                                                   "floor")),
-    ("exercise", EXERCISE, ("levels", "beginner"), ("properties", "levels", "properties",
-                                                    "beginner")),
+    # settings and levels take any names (tests/test_exercise_names.py): their sections' keys
+    ("exercise", EXERCISE, ("settings", "floor"), ("properties", "settings",
+                                                   "additionalProperties")),
+    ("exercise", EXERCISE, ("levels", "beginner"), ("properties", "levels",
+                                                    "additionalProperties")),
     ("program", PROGRAM, (), ()),
     ("program", PROGRAM, ("defaults",), ("properties", "defaults")),
     ("program", PROGRAM, ("weeks", 0), ("$defs", "week")),
@@ -223,14 +222,19 @@ weeks:
 
 # (file name, its text, the (line, key) of every problem, a fragment of each message)
 BROKEN = [
+    # A profile's level and setting are the exercise's it is used with: checked then.
     ("maria.yaml", CLIENT_FOUR,
-     [(2, "levle"), (3, "setting"), (4, "cadence"), (5, "chimes")],
-     ["did you mean 'level'?", "did you mean 'floor'?", "between 30 and 200, not 500",
+     [(2, "levle"), (4, "cadence"), (5, "chimes")],
+     ["did you mean 'level'?", "between 30 and 200, not 500",
       "must be true or false, not text"]),
+    # An unknown exercise has no levels to check the week's against.
     ("plan.yaml", PROGRAM_FOUR,
-     [(1, "coach"), (2, "exercise"), (5, "weeks[0].level"), (9, "weeks[0].intervals")],
+     [(1, "coach"), (2, "exercise"), (9, "weeks[0].intervals")],
      ["missing required key", "did you mean 'walking-backwards'?",
-      "did you mean 'advanced'?", "cannot go with 'minutes'"]),
+      "cannot go with 'minutes'"]),
+    ("plan.yaml", PROGRAM_FOUR.replace("walking-backwrds", "walking-backwards"),
+     [(1, "coach"), (5, "weeks[0].level"), (9, "weeks[0].intervals")],
+     ["missing required key", "did you mean 'advanced'?", "cannot go with 'minutes'"]),
     ("plan.yaml", PROGRAM_BLOCKS,
      [(9, "weeks[0].warmup"), (11, "weeks[0].blocks[0].time"),
       (12, "weeks[0].blocks[1].rounds"), (15, "weeks[0].blocks[2]")],
@@ -240,18 +244,18 @@ BROKEN = [
      [(14, "levels"), (line_of(_EX, "\nlevels:".strip()), "levles")],
      ["missing required key", "unknown key (did you mean 'levels'?)"]),
     ("walking-backwards.yaml", _exercise(
-        ("role: work", "role: worker"), ("  beginner:\n    cue", "  begginer:\n    cue"),
+        ("role: work", "role: worker"), ("  beginner:\n    cue", "  Beginner:\n    cue"),
         ("    speed_mph: 1.0", "    speed_mph: fast"),
         ("    cue_interval_s: 40", "    cue_interval_s: 700"),
         ('"Ball first, then heel."', '"..."')),
      [(17, "role"), (line_of(_EX, '"Ball first, then heel."'), "technique.roll[1]"),
       # a missing key is reported where its mapping starts, as the readers do
-      (line_of(_EX, "  beginner:"), "levels.beginner"),
-      (line_of(_EX, "  beginner:"), "levels.begginer"),
+      # levels are named by the file: a name must be lowercase, at its own line
+      (line_of(_EX, "  beginner:"), "levels.Beginner"),
       (line_of(_EX, "speed_mph: 1.0"), "levels.intermediate.speed_mph"),
       (line_of(_EX, "cue_interval_s: 40"), "levels.advanced.cue_interval_s")],
-     ["did you mean 'work'?", "cannot be spoken", "did you mean 'beginner'?",
-      "missing required key", "must be a number, not text", "between 5 and 600, not 700"]),
+     ["did you mean 'work'?", "cannot be spoken", "cannot read 'Beginner'",
+      "must be a number, not text", "between 5 and 600, not 700"]),
     # What only the reader can tell: one problem each.
     ("walking-backwards.yaml", _exercise(("name: walking-backwards", "name: walking-back")),
      [(14, "name")], ["must match the file name"]),

@@ -11,7 +11,7 @@ What opens a part (said exactly at its start):
   treadmill how to do it safely), or "Keep going." when the exercise does not change; after
   a rest, the exercise's start line, as at the first part (the walker stands as in setup);
 * then, joined into the same phrase: "Round 3 of 6." (or "Last round.") on the first part of
-  each round; "<time> to go in all." as a recovery or a rest begins; on a treadmill the new
+  each round; "<time> to go in all." as a recovery or a rest begins; on a belt the new
   speed and incline when they change (a rest has none: the part after it is compared with
   the last part walked).
 
@@ -72,12 +72,12 @@ class Part:
 
     def span(self, spec: SessionSpec, walk_start_ms: int) -> BlockSpan:
         """The part as the timeline records it, in track times."""
-        treadmill = spec.setting == "treadmill" and self.block.kind != "rest"
+        belt = spec.belt and self.block.kind != "rest"
         return BlockSpan(kind=self.block.kind, exercise=self.exercise.name,
                          title=self.exercise.title, start_ms=walk_start_ms + self.start_ms,
                          end_ms=walk_start_ms + self.end_ms, level=self.level,
-                         speed_mph=self.speed_mph if treadmill else None,
-                         incline_percent=self.incline_percent if treadmill else None,
+                         speed_mph=self.speed_mph if belt else None,
+                         incline_percent=self.incline_percent if belt else None,
                          round=self.block.round, rounds=self.block.rounds)
 
 
@@ -94,14 +94,17 @@ def parts(spec: SessionSpec) -> tuple[Part, ...]:
     """The session's parts end to end from walk time 0; one part for a continuous walk.
 
     A part's level, speed and incline are its block's own, else the session's (its level,
-    its speed and incline overrides), else those of the part's exercise at its level.
+    its speed and incline overrides), else those of the part's exercise at its level. An
+    exercise without the session's level takes its level of the same rank (easiest first,
+    walkcoach.model.Exercise.level_like).
     """
     blocks = spec.blocks or (Block(kind="work", exercise=spec.exercise,
                                    duration_ms=spec.walk_ms),)
     out = []
     at = 0
     for index, block in enumerate(blocks):
-        level = block.level or spec.level
+        level = block.level or block.exercise.level_like(spec.level,
+                                                         spec.exercise.level_names)
         levels = block.exercise.levels[level]
         speed = next(v for v in (block.speed_mph, spec.speed_mph, levels.speed_mph)
                      if v is not None)
@@ -155,7 +158,7 @@ def opening(spec: SessionSpec, all_parts: tuple[Part, ...], index: int) -> str:
     if block.kind in ("recovery", "rest") and index > 0:
         left = spec.walk_ms - part.start_ms
         pieces.append(words.time_left.format(duration=format_duration(left)))
-    if spec.setting == "treadmill" and block.kind != "rest":
+    if spec.belt and block.kind != "rest":
         # The belt as it was last set: in the setup, or for the last part walked (a rest
         # leaves the belt as it was).
         walked = [p for p in all_parts[:index] if p.block.kind != "rest"]

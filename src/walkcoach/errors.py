@@ -5,6 +5,7 @@ The tree::
     WalkcoachError            anything walkcoach reports; exit status 1
     ├── InputError            bad input from the user; exit status 2
     │   ├── ContentError      a YAML file is wrong: names the file, line and key
+    │   ├── UnknownName       a level or setting the exercise does not name; lists its own
     │   └── VoiceNotFound     an unknown voice id; lists the valid ones
     └── RuntimeFailure        the machine failed us; exit status 1
         ├── EngineError       a voice engine could not speak a phrase
@@ -70,6 +71,14 @@ class ContentError(InputError):
         if key:
             where = f"{where}: {key}" if where else key
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownName(InputError):  # noqa: N818 - reads as the condition it reports
+    """A level or a setting the exercise does not name; the message lists those it does."""
+
+    def __init__(self, message: str, *, what: str) -> None:
+        self.what = what  # "level" or "setting": the choice (and the option) it is about
+        super().__init__(message)
 
 
 class VoiceNotFound(InputError):  # noqa: N818 - reads as the condition it reports

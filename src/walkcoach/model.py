@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Level = Literal["beginner", "intermediate", "advanced"]
-Setting = Literal["floor", "treadmill"]
+Level = str  # a level an exercise file names (walking-backwards: beginner ... advanced)
+Setting = str  # a setting an exercise file names (walking-backwards: floor, treadmill)
 CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "time", "stop",
                   "outro"]
 Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
@@ -18,8 +18,18 @@ Role = Literal["work", "recovery", "rest"]
 BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
 
 LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
+"""The levels of the shipped walking-backwards exercise (the command line's default); every
+check uses the levels of the exercise at hand (:attr:`Exercise.level_names`)."""
 INTROS: tuple[Intro, ...] = ("full", "short")
 SETTINGS: tuple[Setting, ...] = ("floor", "treadmill")
+"""The settings of the shipped walking-backwards exercise (see LEVELS)."""
+DEFAULT_SETTING: Setting = "treadmill"
+"""The setting a session takes when none is given, if its exercise has one of that name."""
+MAX_NAMES = 8
+"""The most levels, and the most settings, one exercise may name."""
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+"""A level's or a setting's name: short lowercase words joined by hyphens (pool, rail-hall)."""
+MAX_NAME_LENGTH = 24
 ROLES: tuple[Role, ...] = ("work", "recovery", "rest")
 BLOCK_KINDS: tuple[BlockKind, ...] = ("warmup", "work", "recovery", "rest", "cooldown")
 CUE_KINDS: tuple[CueKind, ...] = (
@@ -72,6 +82,7 @@ class SettingSpec:
     technique: tuple[CueGroup, ...] = ()
     cooldown: tuple[str, ...] = ()
     switch: str | None = None  # this setting's words for changing into the exercise
+    belt: bool = False  # a moving belt: its speed and incline are said and used (a treadmill)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,11 +106,48 @@ class Exercise:
     role: Role = "work"  # recovery (walking forward) and rest (standing) are between work parts
     switch: str | None = None  # said when a part of this exercise follows another part
 
+    @property
+    def level_names(self) -> tuple[Level, ...]:
+        """The levels the file names, in its order: the easiest first."""
+        return tuple(self.levels)
+
+    @property
+    def setting_names(self) -> tuple[Setting, ...]:
+        """The settings the file names, in its order."""
+        return tuple(self.settings)
+
+    @property
+    def default_level(self) -> Level:
+        """The level of a session that names none: the easiest."""
+        return self.level_names[0]
+
+    @property
+    def default_setting(self) -> Setting:
+        """The setting of a session that names none: DEFAULT_SETTING if the exercise has it,
+        else its first."""
+        return DEFAULT_SETTING if DEFAULT_SETTING in self.settings else self.setting_names[0]
+
+    def setting(self, name: Setting) -> SettingSpec:
+        """The lines of setting ``name``; none for a setting this exercise does not name
+        (a shipped recovery between rounds of a coach's own exercise in a pool)."""
+        return self.settings.get(name) or SettingSpec()
+
+    def level_like(self, level: Level, ranked: tuple[Level, ...]) -> Level:
+        """This exercise's level for a session at ``level``: the same name if it has one,
+        else the one at the same rank (``level``'s place in ``ranked``, easiest first,
+        scaled to this exercise's levels)."""
+        if level in self.levels:
+            return level
+        mine = self.level_names
+        if level not in ranked or len(ranked) == 1:
+            return mine[0]
+        return mine[round(ranked.index(level) * (len(mine) - 1) / (len(ranked) - 1))]
+
     def switch_text(self, setting: Setting) -> str:
         """What is said at the moment a part of this exercise begins after another part:
         the setting's own words (a treadmill turns differently), else the exercise's, else its
         start line."""
-        return (self.settings[setting].switch or self.switch or self.start
+        return (self.setting(setting).switch or self.switch or self.start
                 or f"Now, {self.title.lower()}.")
 
 
@@ -220,6 +268,11 @@ class SessionSpec:
     def level_spec(self) -> LevelSpec:
         """The exercise's settings for this session's level."""
         return self.exercise.levels[self.level]
+
+    @property
+    def belt(self) -> bool:
+        """Whether the session's setting has a moving belt: its speed and incline are said."""
+        return self.exercise.setting(self.setting).belt
 
     @property
     def effective_speed_mph(self) -> float:
@@ -350,6 +403,11 @@ class ClientSpec:
     cadence: Cadence | None = None
     music: Path | None = None
     source: Source
+    sources: tuple[tuple[str, Source], ...] = ()  # where the level and setting were written
+
+    def source_of(self, key: str) -> Source:
+        """Where ``key`` (level, setting) was written, else where the client was."""
+        return dict(self.sources).get(key, self.source)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,8 +5,10 @@ How a track is laid out:
 * Before the walk, the intro, safety and setup lines follow each other with the template's
   pauses; the walk starts ``before_start`` after the last of them. Safety and setup are the
   exercise's lines for every setting, then the session setting's own (the cool-down says the
-  setting's first); speed and incline are said on a treadmill only. In a circuit, another
-  work exercise's safety and setup lines follow, and so do a rest's; each line said once.
+  setting's first); speed and incline are said only in a setting with a belt (``belt:
+  true``, the treadmill). In a circuit, another work exercise's safety and setup lines
+  follow, and so do a rest's; each line said once (an exercise that does not name the
+  session's setting has no lines of its own for it).
 * The walk is a sequence of parts laid end to end (walkcoach.anchors): one part for a
   continuous walk; warm-up, rounds of work and recovery, rests and a cool-down for a session
   in parts. The walk's length is the sum of the parts. The walk clock starts at "begin".
@@ -142,13 +144,13 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
         add("intro", "intro", *spec.level_spec.intro)
         add("safety", "safety", t.safety_lead)
         for each in (ex, *others):
-            add("safety", "safety", *each.safety, *each.settings[spec.setting].safety)
+            add("safety", "safety", *each.safety, *each.setting(spec.setting).safety)
     else:  # a returning listener: the one safety line that matters, then straight to setup
         add("safety", "safety", ex.safety_reminder)
     add("setup", "setup", t.setup_lead)
     for each in (ex, *others):
-        add("setup", "setup", *each.setup, *each.settings[spec.setting].setup)
-    if spec.setting == "treadmill":
+        add("setup", "setup", *each.setup, *each.setting(spec.setting).setup)
+    if spec.belt:
         add("setup", "setup", t.treadmill_speed)
         if spec.effective_incline_percent > 0:
             add("setup", "setup", t.treadmill_incline)
@@ -158,7 +160,7 @@ def _before_walk(spec: SessionSpec) -> list[_Line]:
 
 def _after_walk(spec: SessionSpec, last: Exercise) -> list[_Line]:
     t = spec.template
-    texts = [t.cooldown_lead, *last.settings[spec.setting].cooldown, *last.cooldown, *t.finish]
+    texts = [t.cooldown_lead, *last.setting(spec.setting).cooldown, *last.cooldown, *t.finish]
     return [_Line(text=x, kind="outro", phase="cooldown") for x in texts]
 
 
@@ -169,7 +171,7 @@ def start_text(spec: SessionSpec) -> str:
 
 def _groups(exercise: Exercise, level: Level, setting: Setting,
             *extra: CueGroup) -> tuple[CueGroup, ...]:
-    return (*exercise.technique, *exercise.settings[setting].technique,
+    return (*exercise.technique, *exercise.setting(setting).technique,
             *exercise.levels[level].technique, *extra)
 
 

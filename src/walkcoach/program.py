@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from walkcoach import __version__, cores, cover, export, labels, parallel, session, sheets
-from walkcoach.content import TEMPLATES_DIR
+from walkcoach.content import TEMPLATES_DIR, check_client
 from walkcoach.errors import ExportError, InputError, RuntimeFailure, WalkcoachError, excerpt
 from walkcoach.manifest import LOCK, MANIFEST, Manifest, folder_lock
 from walkcoach.model import Block, ClientSpec, Program, Source, Week
@@ -232,6 +232,8 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
         # Another client, by name only: nothing of the file's client (their level, setting,
         # spoken notes) may reach them.
         who = ClientSpec(name=client.strip(), source=Source(path=Path("--client")))
+    if who is not None:  # a profile is checked against the exercise it is used with
+        check_client(who, program.exercise)
     own_cover = cover.load_cover(program.cover) if program.cover else None
     files = {"exercise": _file_hash(program.exercise.source.path),
              "lexicon": _file_hash(TEMPLATES_DIR / "lexicon.yaml")}

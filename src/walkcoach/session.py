@@ -12,21 +12,24 @@ from typing import Any
 
 from walkcoach import blocks as parts
 from walkcoach import export, labels, loudness, mixer, planner, sheets, sounds
-from walkcoach.content import TEMPLATES_DIR, find_exercise, load_lexicon, load_template
-from walkcoach.errors import InputError, excerpt
+from walkcoach.content import (
+    TEMPLATES_DIR,
+    check_client,
+    find_exercise,
+    load_lexicon,
+    load_template,
+    unknown_name,
+)
+from walkcoach.errors import InputError, UnknownName, excerpt
 from walkcoach.labels import track_tags
 from walkcoach.model import (
     INTROS,
-    LEVELS,
     MAX_CADENCE,
     MIN_CADENCE,
-    SETTINGS,
     Block,
     ClientSpec,
     Exercise,
-    Level,
     SessionSpec,
-    Setting,
     Source,
     Timeline,
 )
@@ -64,7 +67,9 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
 
     ``client`` is a name or a profile (walkcoach.content.find_client); a profile's level and
     setting apply where ``level`` or ``setting`` is not given, and its spoken notes are said
-    in the intro. Without either, the level is beginner and the setting treadmill.
+    in the intro. Without either, the level is the exercise's first (its easiest) and the
+    setting treadmill if the exercise has one, else its first. A level or setting the
+    exercise does not name is refused, the error listing those it does.
     ``intro`` is "full", or "short" for a returning listener (greeting, one safety line,
     straight to setup).
     ``minutes`` is the walk (default DEFAULT_MINUTES). ``blocks`` are the parts of the walk
@@ -78,13 +83,16 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     checked here, before any synthesis.
     """
     who = client if isinstance(client, ClientSpec) else None
-    level = level or (who.level if who else None) or "beginner"
-    setting = setting or (who.setting if who else None) or "treadmill"
-    if level not in LEVELS:
-        raise InputError(f"unknown level {excerpt(level)} (choose from {', '.join(LEVELS)})")
-    if setting not in SETTINGS:
-        raise InputError(f"unknown setting {excerpt(setting)} (choose from "
-                         f"{', '.join(SETTINGS)})")
+    ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
+    if who is not None:  # the profile's own level and setting, where they are used
+        check_client(dataclasses.replace(who, level=None if level else who.level,
+                                         setting=None if setting else who.setting), ex)
+    level = level or (who.level if who else None) or ex.default_level
+    setting = setting or (who.setting if who else None) or ex.default_setting
+    if level not in ex.levels:
+        raise UnknownName(unknown_name(ex, "level", level), what="level")
+    if setting not in ex.settings:
+        raise UnknownName(unknown_name(ex, "setting", setting), what="setting")
     if intro not in INTROS:
         raise InputError(f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})")
     shorthand = any(value is not None for value in (intervals, warmup, cooldown, recovery))
@@ -100,7 +108,6 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")
     # stripped, None when blank; refused if it cannot be said
     name = client_name(who.name if who else client if isinstance(client, str) else None)
-    ex = find_exercise(exercise) if isinstance(exercise, str) else exercise
     if shorthand:
         blocks = session_blocks(ex, minutes=None if intervals is not None else minutes,
                                 intervals=intervals, warmup=warmup, cooldown=cooldown,
@@ -121,7 +128,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
                              f"{total:g}")
     return SessionSpec(
         exercise=ex, template=load_template(template or TEMPLATES_DIR / "session.yaml"),
-        level=_level(level), setting=_setting(setting),
+        level=level, setting=setting,
         walk_ms=sum(b.duration_ms for b in blocks) if blocks else round(minutes * 60_000),
         client=name, client_notes=who.spoken_notes if who else (), focus=focus,
         speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
@@ -216,7 +223,7 @@ def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any
         "chimes": spec.chimes, "cadence": spec.cadence,
         "music": spec.music.name if spec.music is not None else None,
     }
-    if spec.setting == "treadmill":
+    if spec.belt:
         about["speed_mph"] = spec.effective_speed_mph
         about["incline_percent"] = spec.effective_incline_percent
     if speaker is not None:
@@ -313,10 +320,3 @@ def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[
     return BuiltTrack(path=out, cue_sheet=sheet_path, captions=vtt_path, transcript=text_path,
                       timeline=timeline, tags=tags)
 
-
-def _level(value: str) -> Level:
-    return next(level for level in LEVELS if level == value)
-
-
-def _setting(value: str) -> Setting:
-    return next(setting for setting in SETTINGS if setting == value)

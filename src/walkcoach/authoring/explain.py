@@ -74,6 +74,8 @@ def _explain(error: ValidationError, tree: Tree, root: dict[str, Any]) -> Iterat
 
     expected = f" ({schema['description']})" if schema.get("description") else ""
     check = error.validator
+    if "propertyNames" in error.absolute_schema_path and isinstance(value, str):
+        path = (*path, value)  # a name that is wrong itself: at its own line
     if check == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))
         for extra in (key for key in value if key not in allowed):
@@ -115,6 +117,10 @@ def _explain(error: ValidationError, tree: Tree, root: dict[str, Any]) -> Iterat
         yield at(path, f"has {len(value)} items; at most {rule}{expected}")
     elif check == "minProperties":
         yield at(path, f"needs at least one entry{expected}")
+    elif check == "maxProperties":
+        yield at(path, f"has {len(value)} entries; at most {rule}{expected}")
+    elif check == "maxLength":
+        yield at(path, f"is longer than {rule} characters{expected}")
     elif check is None and "dependentSchemas" in error.absolute_schema_path:
         # A key another key excludes (a false schema): jsonschema names neither the key nor
         # its path, so both are found from the rule and the mapping.

@@ -21,7 +21,17 @@ from typing import Any
 
 from walkcoach.blocks import MAX_ROUNDS
 from walkcoach.errors import InputError, excerpt
-from walkcoach.model import INTROS, LEVELS, MAX_CADENCE, MIN_CADENCE, ROLES, SETTINGS
+from walkcoach.model import (
+    INTROS,
+    LEVELS,
+    MAX_CADENCE,
+    MAX_NAME_LENGTH,
+    MAX_NAMES,
+    MIN_CADENCE,
+    NAME_PATTERN,
+    ROLES,
+    SETTINGS,
+)
 
 __all__ = ["KINDS", "SCHEMAS_DIR", "SPOKEN", "build", "dumps", "schema", "schema_path",
            "schema_text", "write_all"]
@@ -90,8 +100,26 @@ def _groups(description: str, *, required: bool = False) -> Schema:
     return out | {"minProperties": 1} if required else out
 
 
-_LEVEL = _choice(f"a level: {', '.join(LEVELS)}", LEVELS)
-_SETTING = _choice(f"where the client walks: {', '.join(SETTINGS)}", SETTINGS)
+def _name(description: str) -> Schema:
+    """A level's or a setting's name; which ones there are, the exercise file says (the
+    content readers check a program's and a client's against it)."""
+    return {"description": description, "type": "string", "pattern": NAME_PATTERN,
+            "maxLength": MAX_NAME_LENGTH}
+
+
+def _named(what: str, each: Schema) -> Schema:
+    """An exercise's levels or settings (``what``): 1 to MAX_NAMES sections, each named."""
+    return {"description": f"one section per {what}, named as you like (1 to {MAX_NAMES}, "
+                           f"lowercase words joined by hyphens)",
+            "type": "object", "minProperties": 1, "maxProperties": MAX_NAMES,
+            "propertyNames": _name(f"a {what}'s name: lowercase words joined by hyphens, "
+                                   f"at most {MAX_NAME_LENGTH} characters"),
+            "additionalProperties": each}
+
+
+_LEVEL = _name(f"a level of the exercise (walking-backwards: {', '.join(LEVELS)})")
+_SETTING = _name(f"where the client walks: a setting of the exercise (walking-backwards: "
+                 f"{', '.join(SETTINGS)})")
 _SPEED = _number("miles an hour on a treadmill, 0.1 to 15", 0.1, 15)
 _INCLINE = _number("a treadmill's incline in percent, 0 to 30", 0, 30)
 _CADENCE = {"description": f"the step metronome: steps a minute ({MIN_CADENCE} to "
@@ -114,6 +142,8 @@ def _exercise() -> Schema:
         "cooldown": _lines("cool-down lines said in this setting only"),
         "switch": _text("said in this setting as a part of this exercise begins after "
                         "another part", spoken=True),
+        "belt": {"description": "true for a moving belt (a treadmill): the level's speed and "
+                                "incline are said and used", "type": "boolean"},
     }, description="lines that hold only in this setting")
     level = _object({
         "cue_interval_s": _number("seconds between technique cues, 5 to 600", 5, 600),
@@ -140,10 +170,10 @@ def _exercise() -> Schema:
                         spoken=True),
         "technique": _groups("groups of technique cues said during the walk",
                              required=True),
-        "settings": _object({name: setting for name in SETTINGS}, required=SETTINGS,
-                            description=f"one section per setting: {', '.join(SETTINGS)}"),
-        "levels": _object({name: level for name in LEVELS}, required=LEVELS,
-                          description=f"one section per level: {', '.join(LEVELS)}"),
+        "settings": _named("setting", setting),
+        "levels": _named("level", level) | {
+            "description": f"one section per level, the easiest first, named as you like (1 "
+                           f"to {MAX_NAMES}, lowercase words joined by hyphens)"},
         "cooldown": _lines("lines said in the cool-down", required=True),
     }, required=("name", "title", "summary", "purpose", "safety", "setup", "technique",
                  "settings", "levels", "cooldown"),
@@ -153,9 +183,10 @@ def _exercise() -> Schema:
 def _client(description: str) -> Schema:
     return _object({
         "name": _text("the client's name, said in the greeting", spoken=True),
-        "level": _LEVEL | {"description": "the client's level: it overrides the program's"},
-        "setting": _SETTING | {"description": "where the client walks: it overrides the "
-                                              "program's"},
+        "level": _LEVEL | {"description": "the client's level, one the exercise names: it "
+                                          "overrides the program's"},
+        "setting": _SETTING | {"description": "where the client walks, a setting the "
+                                              "exercise names: it overrides the program's"},
         "spoken_notes": _lines("notes said in the intro, as written"),
         "notes": _text("notes for the coach only, never said"),
         **_SOUNDS,

@@ -25,6 +25,7 @@ from walkcoach.authoring.schemas import KINDS, schema
 from walkcoach.authoring.tree import JsonPath, Tree, read_tree
 from walkcoach.content.loader import key_path
 from walkcoach.errors import ContentError, InputError, excerpt
+from walkcoach.model import Exercise
 
 __all__ = ["KIND_NAMES", "Report", "detect_kind", "validate_file", "validate_files"]
 
@@ -126,6 +127,7 @@ def _reference_problems(tree: Tree, kind: str) -> Iterator[Problem]:
             problem = _exercise_problem(tree.path, value)
             if problem:
                 yield _at(tree, where, problem)
+        yield from _name_problems(tree)
         if isinstance(tree.get(("cover",)), str):
             problem = _file_problem(tree.path, tree.get(("cover",)), "image")
             if problem:
@@ -137,6 +139,38 @@ def _reference_problems(tree: Tree, kind: str) -> Iterator[Problem]:
                 problem = _music_problem(tree.path, value)
                 if problem:
                     yield _at(tree, where, problem)
+
+
+def _name_problems(tree: Tree) -> Iterator[Problem]:
+    """Each level and setting of a program's weeks, defaults and client that its exercise
+    does not name (a block's level: its own exercise's), with the closest it does."""
+    exercises: dict[str, Exercise | None] = {}
+
+    def exercise(value: Any) -> Exercise | None:
+        if not isinstance(value, str) or _exercise_problem(tree.path, value):
+            return None
+        if value not in exercises:
+            text = value.strip()
+            file = text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text
+            try:
+                exercises[value] = content.find_exercise(
+                    str(_beside(tree.path, text)) if file else text)
+            except InputError:  # the exercise's own problems are its own file's
+                exercises[value] = None
+        return exercises[value]
+
+    own = tree.get(("exercise",))
+    for where, value in _strings(tree.data, ("level", "setting")):
+        block = "blocks" in where and where[-1] == "level"
+        found = exercise((tree.get((*where[:-1], "exercise")) or own) if block else own)
+        if found is None:
+            continue
+        names = found.level_names if where[-1] == "level" else found.setting_names
+        if value not in names:
+            close = did_you_mean(value, names)
+            hint = f"did you mean '{close}'? " if close else ""
+            yield _at(tree, where, f"unknown {where[-1]} {excerpt(value)} ({hint}"
+                                   f"{found.name} has: {', '.join(names)})")
 
 
 def _at(tree: Tree, where: JsonPath, message: str) -> Problem:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from walkcoach import __version__, content, interrupts, notes, session, sheets
-from walkcoach.errors import RuntimeFailure, WalkcoachError, one_line
+from walkcoach.errors import RuntimeFailure, UnknownName, WalkcoachError, one_line
 from walkcoach.model import (
     INTROS,
     LEVELS,
@@ -26,6 +26,9 @@ from walkcoach.model import (
     ClientSpec,
     SessionSpec,
 )
+
+_SHIPPED = "walking-backwards"
+"""The default exercise, whose levels and settings are LEVELS and SETTINGS."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,7 +92,7 @@ def _client(value: str | None, *near: Path) -> ClientSpec | str | None:
 def _session_options(func: F) -> F:
     """The options that describe one session (shared by build and script)."""
     options = [
-        click.option("--exercise", "-e", default="walking-backwards", show_default=True,
+        click.option("--exercise", "-e", default=_SHIPPED, show_default=True,
                      help="An exercise name (see `walkcoach exercises`) or a YAML file."),
         click.option("--minutes", "-m", type=click.FloatRange(1, 60), default=None,
                      help="Walking time from 'begin' to 'stop' (1-60, fractions allowed) "
@@ -104,12 +107,16 @@ def _session_options(func: F) -> F:
         click.option("--recovery", default=None, metavar="EXERCISE",
                      help="What is done between rounds of --intervals: an exercise name "
                      f"(standing-rest to stand) or a YAML file [default: {session.RECOVERY}]."),
-        click.option("--level", "-l", type=click.Choice(LEVELS), default=None,
-                     help="Sets speed, incline and how often cues come [default: the "
-                     "client profile's, else beginner]."),
-        click.option("--setting", "-s", type=click.Choice(SETTINGS), default=None,
-                     help="Where the client walks [default: the client profile's, else "
-                     "treadmill]."),
+        click.option("--level", "-l", default=None, metavar="LEVEL",
+                     help=f"A level of the exercise ({_SHIPPED}: {', '.join(LEVELS)}; another "
+                     "exercise names its own): how often cues come, and the speed and "
+                     "incline on a treadmill [default: the client profile's, else the "
+                     "exercise's first]."),
+        click.option("--setting", "-s", default=None, metavar="SETTING",
+                     help=f"Where the client walks: a setting of the exercise ({_SHIPPED}: "
+                     f"{', '.join(SETTINGS)}; another exercise names its own) [default: the "
+                     "client profile's, else treadmill if the exercise has it, else its "
+                     "first]."),
         click.option("--client", "-c", default=None, help=_CLIENT_HELP),
         click.option("--voice", "-v", default="auto", show_default=True,
                      help="auto (neural if installed), neural, system, or a voice id from "
@@ -168,11 +175,15 @@ def _spec(options: dict[str, Any]) -> tuple[SessionSpec, str, float]:
     if isinstance(client, ClientSpec):
         sounds = {key: getattr(client, key) for key in content.SOUND_KEYS
                   if getattr(client, key) is not None} | sounds
-    spec = session.make_spec(
-        exercise=options["exercise"], level=options["level"], setting=options["setting"],
-        minutes=options["minutes"], intervals=options["intervals"], warmup=options["warmup"],
-        cooldown=options["cooldown"], recovery=options["recovery"],
-        client=client, seed=options["seed"], intro=options["intro"], **sounds)
+    try:
+        spec = session.make_spec(
+            exercise=options["exercise"], level=options["level"], setting=options["setting"],
+            minutes=options["minutes"], intervals=options["intervals"],
+            warmup=options["warmup"], cooldown=options["cooldown"],
+            recovery=options["recovery"], client=client, seed=options["seed"],
+            intro=options["intro"], **sounds)
+    except UnknownName as exc:  # a bad --level or --setting: a usage error naming it
+        raise click.BadParameter(str(exc), param_hint=f"'--{exc.what}'") from None
     return spec, options["voice"], options["rate"]
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import walkcoach.audio_templates as _templates  # type: ignore[import-not-found]
-from walkcoach.content.client import COMMAND_LINE, SOUND_KEYS, find_client, load_client
-from walkcoach.content.exercise import load_exercise, load_lexicon, load_template
+from walkcoach.content.client import (
+    COMMAND_LINE,
+    SOUND_KEYS,
+    check_client,
+    find_client,
+    load_client,
+)
+from walkcoach.content.exercise import load_exercise, load_lexicon, load_template, unknown_name
 from walkcoach.content.parts import RECOVERY
 from walkcoach.content.program import load_program
 from walkcoach.errors import InputError, excerpt
 from walkcoach.model import Exercise
 
-__all__ = ["COMMAND_LINE", "RECOVERY", "SOUND_KEYS", "TEMPLATES_DIR", "exercise_names",
-           "find_client", "find_exercise", "load_client", "load_exercise", "load_lexicon",
-           "load_program", "load_template"]
+__all__ = ["COMMAND_LINE", "RECOVERY", "SOUND_KEYS", "TEMPLATES_DIR", "check_client",
+           "exercise_names", "find_client", "find_exercise", "load_client", "load_exercise",
+           "load_lexicon", "load_program", "load_template", "unknown_name"]
 
 TEMPLATES_DIR = Path(_templates.__file__).parent
 

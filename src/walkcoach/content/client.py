@@ -5,6 +5,7 @@ The format (``clients/maria.yaml``)::
     name: "María"                      # said in the greeting
     level: beginner                    # optional: overrides the program's or --level
     setting: floor                     # optional: overrides the program's or --setting
+                                       # (both: ones the exercise walked names)
     spoken_notes:                      # optional: said in the intro, as written
       - "Use the handrails today."
     notes: "Left knee replaced in 2025."   # optional: for the coach only, never said
@@ -26,17 +27,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict, cast
 
+from walkcoach.content.exercise import offered
 from walkcoach.content.nodes import Node, load_yaml
-from walkcoach.errors import InputError, excerpt
+from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import (
-    LEVELS,
     MAX_CADENCE,
     MIN_CADENCE,
-    SETTINGS,
     Cadence,
     ClientSpec,
-    Level,
-    Setting,
+    Exercise,
     Source,
 )
 from walkcoach.names import slug
@@ -67,20 +66,38 @@ def _there(path: Path) -> bool:
         return False
 
 
-def client_from(node: Node, path: Path) -> ClientSpec:
-    """A client from a mapping (a profile file, or a program's ``client:`` section)."""
+def client_from(node: Node, path: Path, *, exercise: Exercise | None = None) -> ClientSpec:
+    """A client from a mapping (a profile file, or a program's ``client:`` section).
+
+    The level and setting are checked against ``exercise`` when it is known (a program's
+    own client); a profile is checked when it is used (:func:`check_client`).
+    """
     node.only(*CLIENT_KEYS)
     name = cast(str, node.text("name"))
     problem = name_problem(name)  # the same rule as a name given with --client
     if problem:
         raise node.error("name", problem)
-    return ClientSpec(name=name,
-                      level=cast(Level | None, node.choice("level", LEVELS, required=False)),
-                      setting=cast(Setting | None,
-                                   node.choice("setting", SETTINGS, required=False)),
+    chosen = {key: offered(node, key, exercise, key) if exercise is not None
+              else node.text(key, required=False) for key in ("level", "setting")}
+    sources = tuple((key, node.source_of(key)) for key, value in chosen.items()
+                    if value is not None)
+    return ClientSpec(name=name, level=chosen["level"], setting=chosen["setting"],
+                      sources=sources,
                       spoken_notes=node.texts("spoken_notes", required=False, spoken=True),
                       notes=node.text("notes", required=False),
                       **sound_choices(node, path), source=Source(path=path, line=node.line))
+
+
+def check_client(client: ClientSpec, exercise: Exercise) -> None:
+    """Refuse a client whose level or setting ``exercise`` does not name, at the file, line
+    and key where the client's profile says it."""
+    for what, value in (("level", client.level), ("setting", client.setting)):
+        names = exercise.level_names if what == "level" else exercise.setting_names
+        if value is not None and value not in names:
+            where = client.source_of(what)
+            raise ContentError(f"must be one of {', '.join(names)} (the {what}s of "
+                               f"{exercise.name}), not {excerpt(value)}", path=where.path,
+                               line=where.line, key=where.key)
 
 
 class SoundChoices(TypedDict):

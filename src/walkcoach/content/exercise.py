@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import cast
@@ -9,11 +10,12 @@ from typing import cast
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import excerpt
 from walkcoach.model import (
-    LEVELS,
     MAX_CADENCE,
+    MAX_NAME_LENGTH,
+    MAX_NAMES,
     MIN_CADENCE,
+    NAME_PATTERN,
     ROLES,
-    SETTINGS,
     BlockWords,
     CueGroup,
     Exercise,
@@ -40,7 +42,9 @@ _AS_WRITTEN: frozenset[str] = frozenset()
 """Lines the planner says as written: a placeholder there would be read out in braces."""
 DEFAULT_CADENCE: dict[Level, int] = {"beginner": 80, "intermediate": 90, "advanced": 100}
 """Steps a minute of a level whose exercise file gives no ``cadence``: an easy pace, slow
-for beginners (older walkers step more slowly, and backwards no faster than forwards)."""
+for beginners (older walkers step more slowly, and backwards no faster than forwards); a
+level of another name, OTHER_CADENCE."""
+OTHER_CADENCE = 90
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -51,6 +55,10 @@ def load_exercise(path: Path) -> Exercise:
     of it begins after another part (the setting's words first). ``levels.<level>.cadence``
     is the metronome's steps a minute at that level (``--cadence auto``; DEFAULT_CADENCE
     unless given).
+
+    ``levels`` and ``settings`` name the exercise's own (1 to MAX_NAMES each, see
+    :func:`read_names`); the levels in the file's order, the easiest first. A setting with
+    ``belt: true`` has a moving belt (a treadmill): its speed and incline are said and used.
     """
     node = load_yaml(path)
     node.only("name", "title", "summary", "role", "purpose", "muscles", "safety",
@@ -61,21 +69,20 @@ def load_exercise(path: Path) -> Exercise:
         raise node.error("name", f"must match the file name {excerpt(path.stem)}, not "
                                  f"{excerpt(name)}")
     settings_node = _mapping(node, "settings")
-    settings_node.only(*SETTINGS)
     settings: dict[Setting, SettingSpec] = {}
-    for setting in SETTINGS:
+    for setting in read_names(settings_node, "setting"):
         sub = _mapping(settings_node, setting)
-        sub.only("safety", "setup", "technique", "cooldown", "switch")
+        sub.only("safety", "setup", "technique", "cooldown", "switch", "belt")
         settings[setting] = SettingSpec(
+            belt=bool(sub.flag("belt", required=False)),
             safety=_filled(sub, "safety", required=False),
             setup=_filled(sub, "setup", required=False),
             technique=_groups(sub, "technique", required=False),
             cooldown=sub.texts("cooldown", required=False, spoken=True),
             switch=_switch(sub))
     levels_node = _mapping(node, "levels")
-    levels_node.only(*LEVELS)
     levels: dict[Level, LevelSpec] = {}
-    for level in LEVELS:
+    for level in read_names(levels_node, "level"):
         sub = _mapping(levels_node, level)
         sub.only("cue_interval_s", "speed_mph", "incline_percent", "cadence", "intro",
                  "technique")
@@ -87,7 +94,8 @@ def load_exercise(path: Path) -> Exercise:
             incline_percent=_number(sub, "incline_percent", 0, 30),
             intro=_filled(sub, "intro", required=False),
             technique=_groups(sub, "technique", required=False),
-            cadence=int(cadence) if cadence is not None else DEFAULT_CADENCE[level],
+            cadence=int(cadence) if cadence is not None
+            else DEFAULT_CADENCE.get(level, OTHER_CADENCE),
         )
     return Exercise(
         name=name,
@@ -107,6 +115,42 @@ def load_exercise(path: Path) -> Exercise:
         role=cast(Role, node.choice("role", ROLES, required=False) or "work"),
         switch=_switch(node),
     )
+
+
+def read_names(node: Node, what: str) -> tuple[str, ...]:
+    """The names of an exercise's ``levels`` or ``settings`` (``what``: level or setting):
+    1 to MAX_NAMES, each short lowercase words joined by hyphens (NAME_PATTERN)."""
+    names = node.names()
+    if not names:
+        raise node.error(None, f"needs at least one {what}")
+    for index, name in enumerate(names):
+        if index == MAX_NAMES:
+            raise node.error(name, f"an exercise has at most {MAX_NAMES} {what}s, not "
+                                   f"{len(names)}")
+        if len(name) > MAX_NAME_LENGTH or not re.fullmatch(NAME_PATTERN, name):
+            raise node.error(name, f"a {what}'s name is lowercase words joined by hyphens "
+                                   f"(at most {MAX_NAME_LENGTH} characters, such as "
+                                   f"'hallway' or 'rail-hall'), not {excerpt(name)}")
+    return names
+
+
+def offered(node: Node, key: str, exercise: Exercise, what: str) -> str | None:
+    """The level or setting (``what``) at ``key``, if given: one ``exercise`` names."""
+    value = node.text(key, required=False)
+    if value is not None and value not in _names(exercise, what):
+        raise node.error(key, f"must be one of {', '.join(_names(exercise, what))} (the "
+                              f"{what}s of {exercise.name}), not {excerpt(value)}")
+    return value
+
+
+def unknown_name(exercise: Exercise, what: str, value: str) -> str:
+    """The message for a level or setting (``what``) that ``exercise`` does not name."""
+    return (f"unknown {what} {excerpt(value)} ({exercise.name} has the {what}s "
+            f"{', '.join(_names(exercise, what))})")
+
+
+def _names(exercise: Exercise, what: str) -> tuple[str, ...]:
+    return exercise.level_names if what == "level" else exercise.setting_names
 
 
 def load_template(path: Path) -> SessionTemplate:

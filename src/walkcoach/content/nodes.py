@@ -16,6 +16,7 @@ import yaml
 from walkcoach.content.files import read_text
 from walkcoach.content.loader import LINE, LINES, SPELLED, Item, LineLoader, Problem, key_path, kind
 from walkcoach.errors import ContentError, excerpt
+from walkcoach.model import Source
 from walkcoach.text import speakable
 
 
@@ -62,6 +63,10 @@ class Node:
     # where things are -------------------------------------------------------------------
     def _full(self, key: str) -> str:
         return f"{self.key}.{key}" if self.key else key
+
+    def source_of(self, key: str) -> Source:
+        """Where ``key`` of this mapping is (or would be) written."""
+        return Source(path=self.path, line=self.line_of(key), key=self._full(key))
 
     def line_of(self, key: str) -> int:
         """The line of ``key``, or of this mapping when the key is absent."""

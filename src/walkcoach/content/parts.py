@@ -21,9 +21,10 @@ from walkcoach.blocks import (
     parse_time,
     with_kinds,
 )
+from walkcoach.content.exercise import offered
 from walkcoach.content.nodes import Node
 from walkcoach.errors import ContentError, InputError
-from walkcoach.model import LEVELS, Block, Exercise, Level, Source
+from walkcoach.model import Block, Exercise, Source
 
 __all__ = ["AROUND", "FORMS", "RECOVERY", "At", "Reader", "check_around", "read_blocks",
            "read_intervals", "week_walk"]
@@ -217,11 +218,11 @@ def _block(node: Node, reader: Reader) -> Block:
     key = lengths[0]
     duration = reader.length(node, key, parse_minutes if key == "minutes" else parse_time,
                              required=True)
-    exercise = reader.exercise(node, "exercise") if "exercise" in node else \
-        reader.program_exercise
+    exercise = cast(Exercise, reader.exercise(node, "exercise") if "exercise" in node
+                    else reader.program_exercise)
     return Block(
-        kind="work", exercise=cast(Exercise, exercise), duration_ms=cast(int, duration),
-        level=cast("Level | None", node.choice("level", LEVELS, required=False)),
+        kind="work", exercise=exercise, duration_ms=cast(int, duration),
+        level=offered(node, "level", exercise, "level"),
         speed_mph=node.number("speed_mph", low=0.1, high=15, required=False),
         incline_percent=node.number("incline_percent", low=0, high=30, required=False),
         cues=node.texts("cues", required=False, spoken=True),

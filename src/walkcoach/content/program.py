@@ -19,7 +19,8 @@ example)::
     music: music/calm.mp3                      # optional: a music bed under every week
 
 A week needs ``week``, ``level``, ``setting`` and ``focus`` (from itself or from
-``defaults``), and its walk in one of three forms (a week's own form replaces the default's):
+``defaults``; the level and the setting are ones the program's exercise names), and its
+walk in one of three forms (a week's own form replaces the default's):
 
 * ``minutes``: one continuous walk of the program's exercise, 1 to 60 minutes.
 * ``intervals: ROUNDSxWORK/RECOVERY`` (``6x1:00/1:00``, times as m:ss or seconds): rounds
@@ -52,6 +53,7 @@ from walkcoach.blocks import (
     parse_minutes,
 )
 from walkcoach.content.client import SOUND_KEYS, client_from, sound_choices
+from walkcoach.content.exercise import offered
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.parts import (
     AROUND,
@@ -67,9 +69,8 @@ from walkcoach.cover import load_cover
 from walkcoach.errors import InputError
 from walkcoach.model import (
     INTROS,
-    LEVELS,
-    SETTINGS,
     ClientSpec,
+    Exercise,
     Level,
     Program,
     Setting,
@@ -128,20 +129,21 @@ def load_program(path: Path) -> Program:
             source=Source(path=path, line=week_node.line)))
     return Program(name=name, coach=coach, exercise=exercise, weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
-                   client=_client(node, path), cover=_cover(node, path),
+                   client=_client(node, path, exercise), cover=_cover(node, path),
                    **sound_choices(node, path), source=Source(path=path, line=1))
 
 
 def _week_values(node: Node, reader: Reader) -> dict[str, Any]:
     """The week keys present in ``node``, each checked; absent keys are left out. The walk's
     keys (FORMS, AROUND) come as :class:`At`, to say where they were written."""
+    exercise = cast(Exercise, reader.program_exercise)
     forms = sorted((key for key in FORMS if key in node), key=node.line_of)
     if len(forms) > 1:
         raise node.error(forms[1], f"a week has one of minutes, intervals or blocks, not both "
                                    f"{forms[0]} and {forms[1]}")
     readers: dict[str, Callable[[], Any]] = {
-        "level": lambda: node.choice("level", LEVELS, required=False),
-        "setting": lambda: node.choice("setting", SETTINGS, required=False),
+        "level": lambda: offered(node, "level", exercise, "level"),
+        "setting": lambda: offered(node, "setting", exercise, "setting"),
         "minutes": lambda: node.number("minutes", low=1, high=60, required=False),
         "intervals": lambda: read_intervals(node),
         "blocks": lambda: read_blocks(node, reader),
@@ -195,9 +197,9 @@ def _cover(node: Node, program_path: Path) -> Path | None:
     return path
 
 
-def _client(node: Node, path: Path) -> ClientSpec | None:
+def _client(node: Node, path: Path, exercise: Exercise) -> ClientSpec | None:
     sub = node.mapping("client", required=False)
-    return client_from(sub, path) if sub is not None else None
+    return client_from(sub, path, exercise=exercise) if sub is not None else None
 
 
 def _text(node: Node, key: str) -> str:
