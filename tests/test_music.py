@@ -200,3 +200,19 @@ def test_the_stereo_mp3_keeps_walkcoach_tags_and_chapters(pair: dict[str, object
     assert str(tags["TIT2"]).startswith("Walking backwards") and tags.getall("APIC")
     chapters = [str(c.sub_frames["TIT2"]) for c in tags.getall("CHAP")]
     assert chapters and chapters == [c.title for c in pair["timeline"].chapters()]  # type: ignore[attr-defined]
+
+
+def test_a_long_sparse_walk_over_mono_noise_still_meets_the_target(tmp_path: Path) -> None:
+    """A walk that is mostly music (a 6-minute walk, cues far apart) over mono pink noise
+    with a fast metronome: BS.1770 averages what it hears, so the bed's level is set for the
+    whole track to reach -16 LUFS (this measured -18 to -19 when the bed kept one level)."""
+    noise = tmp_path / "pink.flac"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
+                    "anoisesrc=color=pink:duration=20:seed=7", "-ac", "1", str(noise)],
+                   check=True)
+    spec = session.make_spec(minutes=6, level="advanced", setting="floor", music=noise,
+                             cadence=200)
+    built = session.build_track(spec, session.make_speaker("system"), tmp_path / "long.mp3")
+    measured = ac.ebur128(built.path)
+    assert abs(measured.integrated_lufs + 16) <= 1.0, measured
+    assert measured.true_peak_dbtp <= -1.0

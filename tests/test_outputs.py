@@ -321,3 +321,120 @@ def test_one_line(text: str, safe: str) -> None:
     """Every line break and control character becomes one space; undecodable bytes U+FFFD."""
     assert sheets.one_line(text) == safe
     assert sheets.m3u_text(text) == sheets.tag_text(text) == safe
+
+
+# --- files that are not walkcoach's: never replaced ----------------------------------------
+
+def _strangers(name: str) -> bytes:
+    """What a user keeps under a track's name or a sidecar's (nothing walkcoach wrote)."""
+    return {"zoe.txt": b"Zoe: knee still sore, go gently\n",
+            "zoe.vtt": b"WEBVTT\n\n00:00.000 --> 00:05.000\nmy own captions\n",
+            "zoe.json": json.dumps({"version": 2, "notes": "mine", "duration_ms": 1}).encode(),
+            "zoe.mp3": os.urandom(4096)}[name]
+
+
+@pytest.mark.parametrize("name", ["zoe.txt", "zoe.vtt", "zoe.json", "zoe.mp3"])
+def test_a_file_walkcoach_did_not_make_is_refused_and_kept(
+        tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's file at the track's name or a sidecar's, with no walkcoach cue sheet beside
+    it (a JSON file with some of its keys is not one): exit 2 with one line naming it,
+    before a phrase is made, and the file byte for byte as it was."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("WALKCOACH_CACHE_DIR", str(cache))
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = _strangers(name)
+    (out / name).write_bytes(mine)
+    before = _listing(tmp_path)
+    result = _run("build", "--voice", "system", "--minutes", "1", "-o", str(out / "zoe.mp3"))
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stderr == (f"walkcoach: error: {out / name} already exists and was not made "
+                             "by walkcoach (move it, or choose another name)\n")
+    assert result.stdout == ""
+    assert (out / name).read_bytes() == mine
+    assert _listing(tmp_path) == before
+    assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_a_users_transcript_beside_a_foreign_track_names_the_track(tmp_path: Path) -> None:
+    """Several files in the way: the line names the first of the track and its sidecars."""
+    (tmp_path / "zoe.mp3").write_bytes(_strangers("zoe.mp3"))
+    (tmp_path / "zoe.txt").write_bytes(_strangers("zoe.txt"))
+    with pytest.raises(InputError, match=r"zoe\.mp3 already exists and was not made by "):
+        session.check_output(tmp_path / "zoe.mp3")
+
+
+def test_a_cue_sheet_too_large_to_be_walkcoachs_is_not_trusted(tmp_path: Path) -> None:
+    """A JSON file with the cue sheet's keys but larger than any cue sheet is not read whole,
+    and is not taken for one."""
+    padding = " " * (5 << 20)
+    (tmp_path / "zoe.json").write_text(
+        f'{{"version": 1, "cues": [], "duration_ms": 1{padding}}}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"zoe\.json already exists and was not made"):
+        session.check_output(tmp_path / "zoe.mp3")
+
+
+@pytest.mark.e2e
+def test_a_rebuild_over_walkcoachs_own_track_replaces_it(tmp_path: Path) -> None:
+    """The track, cue sheet, captions and transcript of an earlier build are walkcoach's: a
+    rebuild replaces them (and a build as WAV beside them too, its cue sheet being one)."""
+    out = tmp_path / "zoe.mp3"
+    first = _run("build", *SESSION, "-o", str(out))
+    assert first.exit_code == 0, first.output
+    sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    again = _run("build", *SESSION, "--seed", "4", "-o", str(out))
+    assert again.exit_code == 0, again.output
+    assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8")) != sheet
+    wav = _run("build", *SESSION, "-o", str(out.with_suffix(".wav")))
+    assert wav.exit_code == 0, wav.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "zoe.json", "zoe.mp3", "zoe.txt", "zoe.vtt", "zoe.wav"]
+
+
+@pytest.mark.e2e
+def test_a_program_rebuilds_a_track_whose_cue_sheet_is_gone(tmp_path: Path) -> None:
+    """In a program's folder, the manifest says whose the files are: a track whose cue sheet
+    was deleted is rebuilt whole, not refused."""
+    path = _program(tmp_path, weeks=1)
+    out = tmp_path / "out"
+    build_program(load_program(path), out, voice="system", jobs=1)
+    (out / "week-01-beginner-01min.json").unlink()
+    result = build_program(load_program(path), out, voice="system", jobs=1)
+    assert [t.status for t in result.tracks] == ["built"]
+    assert (out / "week-01-beginner-01min.json").is_file()
+
+
+# --- the format and the file name agree ------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["build", "render"])
+def test_a_format_the_file_name_contradicts_is_refused(tmp_path: Path, command: str) -> None:
+    """--format m4a -o f.mp3 would write M4A data named .mp3: exit 2, one line, no file."""
+    script = tmp_path / "s.yaml"
+    if command == "render":
+        made = _run("script", "--voice", "system", "--minutes", "1", "-o", str(script))
+        assert made.exit_code == 0, made.output
+        args = ["render", str(script)]
+    else:
+        args = ["build", *SESSION]
+    out = tmp_path / "out" / "f.mp3"
+    result = _run(*args, "--format", "m4a", "-o", str(out))
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stderr == (f"walkcoach: error: {out}: the name says mp3 but the format asked "
+                             "for is m4a: name it f.m4a, or leave out --format\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("name", "fmt", "refused"), [
+    ("f.mp3", "m4a", True), ("f.m4a", "wav", True), ("F.WAV", "mp3", True),
+    ("f.m4a", "m4a", False), ("F.MP3", "mp3", False), ("f", "m4a", False),
+    ("f.ogg", "mp3", False), ("f.mp3", None, False),
+])
+def test_only_a_known_audio_suffix_must_match_the_format(tmp_path: Path, name: str,
+                                                         fmt: str | None,
+                                                         refused: bool) -> None:
+    """An audio suffix names its format; any other suffix, or none, takes the one given."""
+    if refused:
+        with pytest.raises(InputError, match="the name says"):
+            session.check_output(tmp_path / name, fmt=fmt)
+    else:
+        session.check_output(tmp_path / name, fmt=fmt)

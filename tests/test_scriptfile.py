@@ -196,3 +196,38 @@ def test_every_time_cue_stays_on_its_moment(rendered: dict[str, object]) -> None
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z]+", text.lower()))
+
+
+@pytest.mark.parametrize("edit", ["move a time cue", "delete stop", "a second start"])
+def test_the_lines_that_mark_moments_stay_on_them(tmp_path: Path, edit: str) -> None:
+    """A time cue may be deleted, never moved; the start and the stop are there once."""
+    planned, lengths = _planned()
+    text = scriptfile.write_text(planned, OPTIONS)
+    if edit == "move a time cue":
+        cue = next(c for c in planned.cues if c.kind == "time")
+        at = scriptfile.clock(cue.start_ms - planned.walk_start_ms)
+        later = scriptfile.clock(cue.start_ms - planned.walk_start_ms + 3000)
+        text = text.replace(f"walk: '{at}'\n  kind: time", f"walk: '{later}'\n  kind: time")
+        says = "a time line stays on its moment"
+    elif edit == "delete stop":
+        text, count = re.subn(r"- walk: '[^']*'\n  kind: stop\n  say: [^\n]*\n  fixed: true\n",
+                              "", text)
+        assert count == 1
+        says = "exactly one stop line"
+    else:
+        text += "- walk: '0:01.000'\n  kind: start\n  say: Go now.\n"
+        lengths["Go now."] = 500
+        says = "exactly one start line"
+    path = _write(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        scriptfile.timeline(scriptfile.read(path), _spec(), lengths)
+    assert says in str(caught.value) and str(caught.value).startswith(f"{path}:")
+
+
+def test_a_recovery_file_is_kept_as_an_absolute_path(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = scriptfile.options_of(_spec(), {"recovery": "rec.yaml", "intervals": "2x30/30"})
+    assert options["recovery"] == str(tmp_path / "rec.yaml")
+    assert scriptfile.options_of(_spec(), {"recovery": "standing-rest",
+                                           "intervals": "2x30/30"})["recovery"] == "standing-rest"

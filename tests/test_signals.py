@@ -184,3 +184,39 @@ def test_held_signals_arrive_when_the_cleanup_is_done() -> None:
             finished.append("again")
     assert finished == ["cleanup", "again"]
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.parametrize(("signum", "delay"), [
+    (signal.SIGINT, 0.15), (signal.SIGINT, 0.3),
+    (signal.SIGTERM, 0.15),
+], ids=lambda value: value.name if isinstance(value, signal.Signals) else f"{value}s")
+def test_a_signal_while_walkcoach_starts_ends_it_quietly(tmp_path: Path,
+                                                         signum: signal.Signals,
+                                                         delay: float) -> None:
+    """Ctrl-C or SIGTERM in the first third of a second, while the modules import and the
+    command line is parsed: the usual status and one line, no traceback, no file."""
+    out = tmp_path / "out"
+    run = _start(["build", "--minutes", "1", "--voice", "system", "-o", str(out / "t.mp3")],
+                 tmp_path / "cache")
+    time.sleep(delay)
+    os.kill(run.pid, signum)
+    err = _finish(run, f"{signum.name} after {delay} s")
+    assert "Traceback" not in err
+    assert (run.returncode, err) == MESSAGES[signum]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_signal_while_a_finished_command_exits_is_ignored(signum: signal.Signals) -> None:
+    """A stop signal landing in an exit handler (as the system voice's, which collects its
+    engine) once the command has finished: ignored, so the run ends as it would have, with
+    status 0 and nothing on stderr (not "Exception ignored in atexit callback")."""
+    code = ("import atexit, os, signal, sys, time\n"
+            f"atexit.register(lambda: (os.kill(os.getpid(), {int(signum)}), time.sleep(0.2)))\n"
+            "sys.argv = ['walkcoach', 'exercises']\n"
+            "from walkcoach.cli import main\n"
+            "main()\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout

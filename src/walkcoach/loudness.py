@@ -118,6 +118,19 @@ class Meter:
         """The integrated loudness of everything added."""
         return _gated(self.segments, self.hop)
 
+    def add_chunked(self, samples: Audio, size: int = 10 * 22050) -> None:
+        """Add a long signal (mono, or each column of a stereo one) piece by piece, so its
+        K-weighting never needs the whole signal's FFT in memory."""
+        columns = samples.T if samples.ndim == 2 else (samples,)
+        for column in columns:
+            for at in range(0, column.shape[0], size):
+                self.add(at, np.ascontiguousarray(column[at:at + size]))
+
+
+def gated_lufs(segments: Energy, rate: int) -> float:
+    """BS.1770 integrated loudness of 100 ms segment energies (a :class:`Meter`'s)."""
+    return _gated(segments, int(round(0.1 * rate)))
+
 
 def _gated(segments: Energy, hop: int) -> float:
     if segments.size < 4:

@@ -218,33 +218,105 @@ def master(timeline: Timeline, clips: Mapping[str, Audio], *,
 
     Speech and chimes never overlap: their loudness comes from each distinct clip's
     K-weighted energy placed where the clip plays, so only the sound is filtered, never the
-    silence between. A bed or a ducked layer plays under them: the mix itself is then
-    measured, streamed chunk by chunk. Ducked layers are lowered under every cue and chime.
+    silence between; a ducked layer of clips (the metronome) is measured as it plays, streamed
+    chunk by chunk. The gain is what they need. A bed (music) is measured alone the same way,
+    and its level is then set around its nominal one so the whole track integrates to the
+    target: a sparse walk is mostly bed, and BS.1770 averages what it hears
+    (:func:`_bed_offset`). Ducked layers are lowered under every cue and chime.
     """
     layers = (speech_layer(timeline, clips), *extra)
     ducking = tuple(sorted([(c.start_ms, c.end_ms) for c in timeline.cues]
                            + [(s.start_ms, s.end_ms) for s in timeline.sounds]))
     total = ms_to_samples(timeline.duration_ms)
-    if any(layer.bed is not None or layer.duck_db for layer in layers):
-        meter = loudness.Meter(total, SAMPLE_RATE)
-        at = 0
-        for part in mix_chunks(layers, timeline.duration_ms, ducking=ducking):
-            for channel in (part.T if part.ndim == 2 else (part,)):
-                meter.add(at, channel)
-            at += part.shape[0]
-        measured = meter.lufs()
-    else:
-        measured = _placed_lufs(layers, total)
+
+    stereo = any(layer.channels == 2 for layer in layers)
+
+    def measure(which: Sequence[Layer]) -> loudness.Meter:
+        meter = _meter(which, timeline.duration_ms, ducking, total)
+        if stereo and all(layer.bed is None for layer in which):
+            meter.segments *= 2  # mono sound plays in both channels of a stereo track
+        return meter
+
+    meter = measure([layer for layer in layers if layer.bed is None])
+    measured = meter.lufs()
     bound = _peak_bound(layers)
     wanted = loudness.TARGET_LUFS - measured
     if math.isfinite(wanted) and bound + wanted > ceiling_dbtp:
-        # The ceiling holds the gain back (an M4A's, lower for AAC's overshoot): limit the
-        # few phrase peaks above it instead, so the track still reaches the target.
-        layers = (_limited(layers[0], ceiling_dbtp - wanted), *layers[1:])
+        # The ceiling holds the gain back (an M4A's, lower for AAC's overshoot; the ducked
+        # layers' share under speech): limit the few phrase peaks above what is left instead,
+        # so the track still reaches the target.
+        under = sum(10 ** ((layer.peak_dbtp + layer.gain_db + layer.duck_db) / 20)
+                    for layer in layers if layer.duck_db)
+        room = 10 ** ((ceiling_dbtp - wanted) / 20) - under
+        ceiling = 20 * math.log10(room) if room > 0 else ceiling_dbtp - wanted
+        layers = (_limited(layers[0], ceiling), *layers[1:])
         bound = _peak_bound(layers)
+        meter = measure([layer for layer in layers if layer.bed is None])
+        measured = meter.lufs()
     gain = loudness.gain_for(measured, bound, ceiling_dbtp=ceiling_dbtp)
+    loudness_lufs = measured + gain
+    if any(layer.bed is not None for layer in layers):
+        beds = measure([layer for layer in layers if layer.bed is not None])
+        offset, gain, loudness_lufs = _bed_offset(layers, meter.segments, beds.segments,
+                                                  gain, ceiling_dbtp)
+        layers = tuple(dataclasses.replace(layer, gain_db=layer.gain_db + offset)
+                       if layer.bed is not None else layer for layer in layers)
     return Mastered(layers=layers, duration_ms=timeline.duration_ms, gain_db=gain,
-                    loudness_lufs=measured + gain, ducking=ducking)
+                    loudness_lufs=loudness_lufs, ducking=ducking)
+
+
+BED_RANGE_DB = (-24.0, 7.0)
+"""How far a bed's level may move from its nominal one to bring a track to the target: up
+to 7 dB louder keeps it 11 LU under speech while ducked, and far quieter is still music."""
+
+
+def _bed_offset(layers: Sequence[Layer], fixed: loudness.Energy, bed: loudness.Energy,
+                gain_db: float, ceiling_dbtp: float) -> tuple[float, float, float]:
+    """The change to the bed's level (dB) that brings the track nearest the target (of
+    levels as near, the one nearest nominal), the master gain with it (lowered where a
+    louder bed's peak bound needs it), and the track's loudness.
+
+    Speech and bed add as powers (the bed does not correlate with speech), so each level is
+    tried on the measured 100 ms segments, not on the audio.
+    """
+    low, high = BED_RANGE_DB
+    tried = []
+    for step in range(int((high - low) * 4) + 1):
+        offset = low + step / 4
+        moved = [dataclasses.replace(layer, gain_db=layer.gain_db + offset)
+                 if layer.bed is not None else layer for layer in layers]
+        gain = min(gain_db, ceiling_dbtp - _peak_bound(moved))
+        lufs = loudness.gated_lufs((fixed + bed * 10 ** (offset / 10)) * 10 ** (gain / 10),
+                                   SAMPLE_RATE)
+        tried.append((abs(lufs - loudness.TARGET_LUFS), offset, gain, lufs))
+    _, offset, gain, lufs = min(tried, key=lambda item: (round(item[0], 1), abs(item[1])))
+    return offset, gain, lufs
+
+
+def _meter(layers: Sequence[Layer], duration_ms: int, ducking: Sequence[tuple[int, int]],
+           total: int) -> loudness.Meter:
+    """The 100 ms energies of ``layers``: clips that are not ducked from their own placed
+    energies (each distinct clip K-weighted once), beds and ducked layers streamed as they
+    play."""
+    meter = loudness.Meter(total, SAMPLE_RATE)
+    energies: dict[int, loudness.Energy] = {}
+    streamed = [layer for layer in layers if layer.duck_db or layer.bed is not None]
+    for layer in layers:
+        if layer.duck_db or layer.bed is not None:
+            continue
+        power = 10 ** (layer.gain_db / 10)
+        for placement in layer.placements:
+            key = id(placement.audio)
+            if key not in energies:
+                energies[key] = loudness.weighted_energy(placement.audio, SAMPLE_RATE)
+            meter.add_energy(ms_to_samples(placement.start_ms), energies[key], power)
+    if streamed:
+        at = 0
+        for part in mix_chunks(streamed, duration_ms, ducking=ducking):
+            for channel in (part.T if part.ndim == 2 else (part,)):
+                meter.add(at, np.ascontiguousarray(channel))
+            at += part.shape[0]
+    return meter
 
 
 def _limited(layer: Layer, ceiling_dbtp: float) -> Layer:
@@ -258,20 +330,6 @@ def _limited(layer: Layer, ceiling_dbtp: float) -> Layer:
                        for p in layer.placements)
     return dataclasses.replace(layer, placements=placements,
                                peak_dbtp=min(layer.peak_dbtp, ceiling_dbtp))
-
-
-def _placed_lufs(layers: Sequence[Layer], total: int) -> float:
-    """The loudness of clips that never overlap, from each distinct clip's energy."""
-    energies: dict[int, loudness.Energy] = {}
-    parts = []
-    for layer in layers:
-        power = 10 ** (layer.gain_db / 10)
-        for placement in layer.placements:
-            key = id(placement.audio)
-            if key not in energies:
-                energies[key] = loudness.weighted_energy(placement.audio, SAMPLE_RATE)
-            parts.append((ms_to_samples(placement.start_ms), energies[key], power))
-    return loudness.placed_lufs(parts, total, SAMPLE_RATE)
 
 
 def render(timeline: Timeline, clips: Mapping[str, Audio], *,

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
-from walkcoach.anchors import parts
+from walkcoach.anchors import anchors, parts
 from walkcoach.chimeplan import chime_sounds
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
@@ -141,14 +141,14 @@ def options_of(spec: SessionSpec, given: Mapping[str, Any]) -> dict[str, Any]:
     as ``given`` (minutes or intervals, warm-up, cool-down, recovery), the rest as ``spec``
     resolved them (a client profile's level, setting and sounds included), files as
     absolute paths, so the script renders from any folder."""
-    exercise = str(given.get("exercise") or spec.exercise.name)
-    if exercise.endswith((".yaml", ".yml")) or "/" in exercise or "\\" in exercise:
-        exercise = str(Path(exercise).expanduser().resolve())
-    options: dict[str, Any] = {"exercise": exercise, "level": spec.level,
-                               "setting": spec.setting}
+    options: dict[str, Any] = {"exercise": _file_or_name(given.get("exercise")
+                                                         or spec.exercise.name),
+                               "level": spec.level, "setting": spec.setting}
     for key in ("minutes", "intervals", "warmup", "cooldown", "recovery"):
         if given.get(key) is not None:
             options[key] = given[key]
+    if "recovery" in options:
+        options["recovery"] = _file_or_name(options["recovery"])
     if "minutes" not in options and "intervals" not in options:
         options["minutes"] = spec.walk_ms / 60_000 if not spec.blocks else None
         options = {key: value for key, value in options.items() if value is not None}
@@ -163,6 +163,15 @@ def options_of(spec: SessionSpec, given: Mapping[str, Any]) -> dict[str, Any]:
         if given.get(key) is not None:
             options[key] = given[key]
     return options
+
+
+def _file_or_name(value: Any) -> str:
+    """An exercise as a script keeps it: a shipped name as it is, a file as an absolute path
+    (so the script renders from any folder)."""
+    text = str(value)
+    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        return str(Path(text).expanduser().resolve())
+    return text
 
 
 def _options(node: Node) -> dict[str, Any]:
@@ -241,11 +250,14 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
         cursor, previous = end, line.phase
     walk_start = cursor + pauses.before_start
     walk_end = walk_start + script.walk_ms
+    if spec.walk_ms != script.walk_ms:
+        raise ContentError(f"the session no longer makes a walk of {clock(script.walk_ms)} "
+                           f"(it makes {clock(spec.walk_ms)}): write the script again",
+                           path=script.path, line=1, key="walk_ms")
     spans = tuple(part.span(spec, walk_start) for part in parts(spec))
-    if spans and spans[-1].end_ms != walk_end:
-        spans = ()  # the session no longer matches the script's walk: no parts to show
     walk = sorted((x for x in script.lines if x.walk_ms is not None),
                   key=lambda x: (cast(int, x.walk_ms), x.line))
+    _check_fixed(script, spec, walk)
     last_end = walk_end
     for before, after in zip(walk, walk[1:], strict=False):
         _fits(script, before, after, durations, pauses.min_gap)
@@ -270,6 +282,33 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
     return Timeline(duration_ms=cursor + pauses.tail, walk_start_ms=walk_start,
                     walk_end_ms=walk_end, cues=tuple(sorted(cues, key=lambda c: c.start_ms)),
                     blocks=spans, sounds=sounds)
+
+
+def _check_fixed(script: Script, spec: SessionSpec, walk: list[Line]) -> None:
+    """The lines that mark moments stay on them: one start at 0, one stop at the end, each
+    switch on a change of part, each time cue on a moment the session has (a time cue may be
+    deleted, never moved)."""
+    all_parts = parts(spec)
+    moments = {
+        "start": {0},
+        "switch": {part.start_ms for part in all_parts[1:]},
+        "time": {anchor.at_ms for anchor in anchors(spec, all_parts)},
+        "stop": {script.walk_ms},
+    }
+    for kind in ("start", "stop"):
+        found = [line for line in walk if line.kind == kind]
+        if len(found) != 1:
+            where = found[1] if found else None
+            raise ContentError(f"the script needs exactly one {kind} line (at "
+                               f"{clock(min(moments[kind]))}), not {len(found)}",
+                               path=script.path, line=where.line if where else 1,
+                               key=where.key if where else "lines")
+    for line in walk:
+        if line.kind in moments and cast(int, line.walk_ms) not in moments[line.kind]:
+            shown = ", ".join(clock(at) for at in sorted(moments[line.kind])[:6])
+            raise ContentError(f"a {line.kind} line stays on its moment ({shown or 'none'}), "
+                               f"not {clock(cast(int, line.walk_ms))}: move a technique line "
+                               "instead", path=script.path, line=line.line, key=line.key)
 
 
 def _fits(script: Script, before: Line, after: Line, durations: Mapping[str, int],
@@ -300,7 +339,7 @@ def render(path: Path, out: Path, *, voice: str | None = None, rate: float | Non
     rate = rate or options.pop("rate", None) or 1.0
     options.pop("voice", None)
     options.pop("rate", None)
-    session.check_output(out)
+    session.check_output(out, fmt=fmt)
     try:
         spec = session.make_spec(**options)
     except ContentError:

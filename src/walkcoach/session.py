@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -253,10 +254,57 @@ def sidecar_paths(path: Path) -> tuple[Path, ...]:
     return tuple(path.with_suffix(suffix) for suffix in SIDECARS)
 
 
-def check_output(out: Path) -> None:
-    """Refuse, before any work, a track path that would lose or hide a file: empty, named
-    like its own sidecar, or something other than a regular file (or a sidecar so)."""
+_AUDIO_SUFFIXES = {f".{fmt}": fmt for fmt in export.FORMATS}
+_SHEET_LIMIT = 4 << 20
+"""The most of a cue sheet read to tell whether it is walkcoach's (a 60-minute one is ~100 KB)."""
+
+
+def check_output(out: Path, *, fmt: str | None = None) -> None:
+    """Refuse, before any work, a track path that would lose or hide a file, or mislabel one.
+
+    Refused (InputError): an empty path, one named like its own sidecar, an audio suffix that
+    the format ``fmt`` contradicts (f.mp3 as m4a; another suffix, or none, takes any format),
+    anything other than a regular file at the track or a sidecar, and a file there that
+    walkcoach did not make. A track and its sidecars are walkcoach's when its cue sheet is
+    one, or when the manifest of the program folder they are in records them: then a build
+    replaces them.
+    """
+    named = _AUDIO_SUFFIXES.get(out.suffix.lower())
+    if fmt is not None and named is not None and fmt != named:
+        raise InputError(f"{out}: the name says {named} but the format asked for is {fmt}: "
+                         f"name it {out.with_suffix('.' + fmt).name}, or leave out --format")
     export.check_output(out, sidecars=SIDECARS)
+    there = [path for path in (out, *sidecar_paths(out)) if path.is_file()]
+    if there and not _is_cue_sheet(sidecar_paths(out)[0]) and not _in_manifest(out):
+        raise InputError(f"{there[0]} already exists and was not made by walkcoach (move it, "
+                         "or choose another name)")
+
+
+def _is_cue_sheet(path: Path) -> bool:
+    """Whether ``path`` is a cue sheet walkcoach wrote: a JSON object with its version, cues
+    and duration (read no further than _SHEET_LIMIT: a large file is not one)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(_SHEET_LIMIT + 1)
+        sheet = json.loads(data) if len(data) <= _SHEET_LIMIT else None
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(sheet, dict) and {"version", "cues", "duration_ms"} <= sheet.keys()
+
+
+def _in_manifest(out: Path) -> bool:
+    """Whether the manifest of a program folder records a file of this track (its cue sheet
+    may be gone: the program rebuilds the track whole)."""
+    from walkcoach.manifest import MANIFEST, Manifest  # it imports this module
+
+    if not (out.parent / MANIFEST).is_file():
+        return False
+    names = {path.name for path in (out, *sidecar_paths(out))}
+    for name, entry in Manifest(out.parent / MANIFEST, "").tracks.items():
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if name in names or (isinstance(files, dict) and names & set(files)):
+            return True
+    return False
 
 
 def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | None = None,
@@ -277,7 +325,7 @@ def build_track(spec: SessionSpec, speaker: Speaker, out: Path, *, fmt: str | No
     fmt = fmt or out.suffix.lstrip(".").lower() or "mp3"
     if fmt not in export.FORMATS:
         raise InputError(f"unknown format '{fmt}' (choose from {', '.join(export.FORMATS)})")
-    check_output(out)  # before minutes of synthesis, not after
+    check_output(out, fmt=fmt)  # before minutes of synthesis, not after
     with export.new_folders(out.parent):
         export.check_writable(out)
         export.remove_stale_temporaries(out.parent)

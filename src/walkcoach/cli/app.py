@@ -9,8 +9,10 @@ import functools
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
@@ -38,11 +40,12 @@ def _report_errors(func: F) -> F:
 
     Ctrl-C stops a command with exit status 130; SIGTERM is raised as
     walkcoach.interrupts.Terminated, so it unwinds through the same cleanups, and exits 143.
+    Run as the program (:func:`main`), both are ignored once the command has finished.
     """
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with interrupts.sigterm_raises():
+            with _stop_signals_raise():
                 return func(*args, **kwargs)
         except WalkcoachError as exc:
             click.echo(f"walkcoach: error: {exc}", err=True)
@@ -54,6 +57,35 @@ def _report_errors(func: F) -> F:
                        "no partial files were left", err=True)
             sys.exit(interrupts.Terminated.exit_status if terminated else 130)
     return wrapper  # type: ignore[return-value]
+
+
+_as_program = False
+"""Whether walkcoach runs as the program (set by :func:`main`), not called by a library user."""
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Iterator[None]:
+    """While the command runs, Ctrl-C raises KeyboardInterrupt and SIGTERM Terminated.
+
+    Run as the program, until now both ended the process at once (walkcoach.cli) and, when
+    the block ends, the process is leaving: from then on they are ignored, with no moment
+    between in which either would end it some other way.
+    """
+    if not _as_program or threading.current_thread() is not threading.main_thread():
+        with interrupts.sigterm_raises():
+            yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        _ignore_stop_signals()
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise interrupts.Terminated
 
 
 def _ignore_stop_signals() -> None:
@@ -246,5 +278,14 @@ def show_note(message: str) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="walkcoach")
+    """Console-script entry point.
+
+    Once the command has ended (click ends it with SystemExit), Ctrl-C and SIGTERM are
+    ignored: nothing may cut the exit short (an exit handler's traceback).
+    """
+    global _as_program
+    _as_program = True
+    try:
+        cli(prog_name="walkcoach")
+    finally:
+        _ignore_stop_signals()
