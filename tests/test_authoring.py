@@ -469,3 +469,27 @@ def test_mutations_of_the_shipped_files_never_cause_a_traceback(case: tuple[str,
     assert result.stderr == ""
     for line in result.stdout.splitlines():
         assert line.startswith((str(path), str(TEMPLATES_DIR))), line
+
+
+def test_a_session_script_is_validated_as_render_reads_it(tmp_path: Path) -> None:
+    """A script written by `walkcoach script -o` is told apart (not taken for a client
+    profile) and checked as `render` reads it: fine as written, refused where broken."""
+    from walkcoach import scriptfile
+
+    spec = session.make_spec(minutes=2, setting="floor")
+    planned = planner.plan(spec, dict.fromkeys(planner.candidate_phrases(spec), 900))
+    text = scriptfile.write_text(planned, {"minutes": 2.0, "setting": "floor"})
+    path = tmp_path / "session.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 0 and result.stdout == f"{path}: ok (session script)\n"
+    path.write_text(text.replace("walk: '2:00.000'", "walk: '2:30.000'"), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stdout.startswith(f"{path}:") and "after the walk's end" in result.stdout
+
+
+def test_init_into_a_folder_that_is_not_there_says_so(tmp_path: Path) -> None:
+    result = run("init", "client", "maria", "-o", f"{tmp_path / 'clients'}/")
+    assert result.exit_code == 2 and not (tmp_path / "clients").exists()
+    assert f"{tmp_path / 'clients'}: no such folder to write maria.yaml in" in result.stderr

@@ -123,9 +123,14 @@ def test_the_bed_is_audible_in_the_gaps_and_ducked_under_every_cue(pair: dict[st
     gap_levels = [_db(bed[_at(a):_at(b)]) for a, b in gaps]
     assert min(gap_levels) > -45  # audible: the music is there between the cues
     quiet = float(np.median(gap_levels))
+    plain = pair["plain"]
+    assert isinstance(plain, np.ndarray)
     for cue in walk:
         inside = bed[_at(cue.start_ms + 50):_at(cue.end_ms - 50)]
         assert quiet - _db(inside) >= 10, (cue.text, quiet, _db(inside))
+        # and the voice is more than 10 dB over the bed while it speaks
+        speech = plain[_at(cue.start_ms + 50):_at(cue.end_ms - 50)]
+        assert _db(speech) - _db(inside) >= 10, (cue.text, _db(speech), _db(inside))
 
 
 def test_the_bed_fades_in_and_is_silent_outside_the_walk(pair: dict[str, object]) -> None:

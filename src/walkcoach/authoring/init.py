@@ -59,23 +59,28 @@ def starting_text(kind: str, name: str, *, file: str | None = None) -> str:
     return text
 
 
-def init_file(kind: str, name: str, output: Path | None = None) -> Path:
+def init_file(kind: str, name: str, output: Path | str | None = None) -> Path:
     """Write the starting file of ``kind`` for ``name``: NAME.yaml in the current folder, or
-    ``output`` (a file, or a folder to put NAME.yaml in). Never overwrites anything.
+    ``output`` (a file, or a folder to put NAME.yaml in; text ending in "/" is a folder). Never
+    overwrites anything.
 
     An exercise's name is its file's name, so its file must be NAME.yaml wherever it goes.
     Raises InputError for an unknown kind, a name that is no safe file name, an output that
     exists, or a folder that does not.
     """
     text = starting_text(kind, name)  # the kind and the name are checked first
+    folder_meant = isinstance(output, str) and output.endswith(("/", os.sep))
+    output = Path(output) if output is not None else None
     out = output if output is not None else Path(f"{name}.yaml")
-    if output is not None and output.is_dir():
+    if output is not None and (output.is_dir() or folder_meant):
+        if not output.is_dir():
+            raise InputError(f"{output}: no such folder to write {name}.yaml in")
         out = output / f"{name}.yaml"
     if kind == "exercise" and out.stem != name:
         raise InputError(f"{out}: an exercise's file is named after it: write it to "
                          f"{name}.yaml (in any folder)")
     if out.suffix.lower() not in (".yaml", ".yml"):
-        raise InputError(f"{out}: the file must end in .yaml")
+        raise InputError(f"{out}: the file must end in .yaml (or name a folder that exists)")
     if os.path.lexists(out):
         raise InputError(f"{out} already exists: init never overwrites a file (choose "
                          "another name, or -o another file)")

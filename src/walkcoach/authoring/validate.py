@@ -30,7 +30,8 @@ from walkcoach.model import Exercise
 __all__ = ["KIND_NAMES", "Report", "detect_kind", "validate_file", "validate_files"]
 
 KIND_NAMES = {"exercise": "exercise", "program": "program", "client": "client profile",
-              "session": "session template", "lexicon": "lexicon"}
+              "session": "session template", "lexicon": "lexicon",
+              "script": "session script"}
 _LOADERS = {"exercise": content.load_exercise, "program": content.load_program,
             "client": content.load_client, "session": content.load_template,
             "lexicon": content.load_lexicon}
@@ -68,6 +69,8 @@ def validate_file(path: Path) -> Report:
         tree = read_tree(path)
     except ContentError as exc:
         return Report(path=path, kind=None, problems=(_from_error(exc, path),))
+    if "script" in tree.data and "lines" in tree.data:
+        return _script_report(path)
     kind = detect_kind(tree.data)
     if kind is None:
         return Report(path=path, kind=None, problems=(Problem(
@@ -86,6 +89,30 @@ def validate_file(path: Path) -> Report:
             problems.append(found)
     problems.sort(key=lambda p: (p.path != path, str(p.path), p.line or 0, p.key or ""))
     return Report(path=path, kind=kind, problems=tuple(problems))
+
+
+def _script_report(path: Path) -> Report:
+    """A session script (``walkcoach script -o``): read as ``walkcoach render`` reads it, and
+    its session made again (content and options), without speaking a line."""
+    from walkcoach import scriptfile, session
+
+    try:
+        script = scriptfile.read(path)
+        options = {key: value for key, value in script.session.items()
+                   if key not in ("voice", "rate")}
+        try:
+            spec = session.make_spec(**options)
+        except ContentError:
+            raise
+        except InputError as exc:
+            raise ContentError(f"the session cannot be made again: {exc}", path=path,
+                               line=1, key="session") from None
+        if spec.walk_ms != script.walk_ms:
+            raise ContentError("the session no longer makes the script's walk: write the "
+                               "script again", path=path, line=1, key="walk_ms")
+    except InputError as exc:
+        return Report(path=path, kind="script", problems=(_from_error(exc, path),))
+    return Report(path=path, kind="script", problems=())
 
 
 def detect_kind(data: dict[str, Any]) -> str | None:

@@ -57,10 +57,10 @@ def schema_command(kind: str) -> None:
 @cli.command("init")
 @click.argument("kind", metavar="KIND")
 @click.argument("name", metavar="NAME")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--output", "-o", type=click.Path(), default=None,
               help="The file to write (or a folder for NAME.yaml) [default: NAME.yaml here].")
 @_report_errors
-def init_command(kind: str, name: str, output: Path | None) -> None:
+def init_command(kind: str, name: str, output: str | None) -> None:
     """Write a commented starting file: KIND is exercise, program or client.
 
     The file validates and builds as it is, and never replaces an existing one; its first
