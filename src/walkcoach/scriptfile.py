@@ -47,8 +47,8 @@ from walkcoach.model import CUE_KINDS, Cue, CueKind, Phase, SessionSpec, Timelin
 if TYPE_CHECKING:
     from walkcoach.session import BuiltTrack, Progress
 
-__all__ = ["OPTIONS", "SCRIPT_VERSION", "Script", "options_of", "read", "render", "timeline",
-           "write_text"]
+__all__ = ["OPTIONS", "SCRIPT_VERSION", "Script", "options_of", "read", "render", "session_of",
+           "timeline", "write_text"]
 
 SCRIPT_VERSION = 1
 _BEFORE: tuple[Phase, ...] = ("intro", "safety", "setup")
@@ -327,6 +327,22 @@ def _fits(script: Script, before: Line, after: Line, durations: Mapping[str, int
                            line=before.line, key=before.key)
 
 
+def session_of(script: Script) -> SessionSpec:
+    """The session a script was planned from, made again from its options (the content as
+    it is now); an error about it names the script's ``session``."""
+    from walkcoach import session
+
+    options = {key: value for key, value in script.session.items()
+               if key not in ("voice", "rate")}
+    try:
+        return session.make_spec(**options)
+    except ContentError:
+        raise  # a content file's own fault names its own file and line
+    except InputError as exc:
+        raise ContentError(f"the session cannot be made again: {exc}", path=script.path,
+                           line=1, key="session") from None
+
+
 def render(path: Path, out: Path, *, voice: str | None = None, rate: float | None = None,
            fmt: str | None = None, progress: Progress | None = None) -> BuiltTrack:
     """Build the track of a script file: its session made again from its options, its lines
@@ -334,19 +350,10 @@ def render(path: Path, out: Path, *, voice: str | None = None, rate: float | Non
     from walkcoach import session  # the engines only when rendering
 
     script = read(path)
-    options = dict(script.session)
-    voice = voice or options.pop("voice", None) or "auto"
-    rate = rate or options.pop("rate", None) or 1.0
-    options.pop("voice", None)
-    options.pop("rate", None)
+    voice = voice or script.session.get("voice") or "auto"
+    rate = rate or script.session.get("rate") or 1.0
     session.check_output(out, fmt=fmt)
-    try:
-        spec = session.make_spec(**options)
-    except ContentError:
-        raise
-    except InputError as exc:
-        raise ContentError(f"the session cannot be made again: {exc}", path=path,
-                           line=1, key="session") from None
+    spec = session_of(script)
     speaker = session.make_speaker(voice, rate=rate)
     texts = tuple(dict.fromkeys(line.say for line in script.lines))
     report = (lambda done, total: progress("voice", done, total)) if progress else None

@@ -94,19 +94,11 @@ def validate_file(path: Path) -> Report:
 def _script_report(path: Path) -> Report:
     """A session script (``walkcoach script -o``): read as ``walkcoach render`` reads it, and
     its session made again (content and options), without speaking a line."""
-    from walkcoach import scriptfile, session
+    from walkcoach import scriptfile
 
     try:
         script = scriptfile.read(path)
-        options = {key: value for key, value in script.session.items()
-                   if key not in ("voice", "rate")}
-        try:
-            spec = session.make_spec(**options)
-        except ContentError:
-            raise
-        except InputError as exc:
-            raise ContentError(f"the session cannot be made again: {exc}", path=path,
-                               line=1, key="session") from None
+        spec = scriptfile.session_of(script)
         if spec.walk_ms != script.walk_ms:
             raise ContentError("the session no longer makes the script's walk: write the "
                                "script again", path=path, line=1, key="walk_ms")
