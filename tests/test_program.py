@@ -1004,3 +1004,36 @@ def test_another_program_by_the_same_file_name_is_refused(tmp_path: Path) -> Non
     with pytest.raises(InputError, match="this folder holds the program"):
         _build(other, tmp_path / "out", jobs=1)
     assert len(_build(copy, tmp_path / "out", jobs=1).skipped) == 1
+
+
+def test_a_week_that_cannot_be_laid_out_stops_the_batch_before_any_track(
+        tmp_path: Path) -> None:
+    """A part too short for what opens it (here a coach's long switch line) is found once
+    the phrases are made, before any week's track is built: one line with the file, line
+    and key of the part, and no track at all (not even the weeks that were fine)."""
+    shipped = (TEMPLATES_DIR / "exercises" / "walking-backwards.yaml").read_text("utf-8")
+    long_line = ("Take your time here, hold on to something steady, breathe out slowly, "
+                 "check the space behind you twice, and only then turn around carefully "
+                 "and start walking backwards with small smooth steps.")
+    text = edit(shipped, "name: walking-backwards", "name: long-turn")
+    text = edit(text, 'switch: "Turn around carefully, and walk backwards."',
+                f'switch: "{long_line}"')
+    (tmp_path / "long-turn.yaml").write_text(text, encoding="utf-8")
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        'program: "P"\ncoach: "C"\nexercise: long-turn.yaml\n'
+        'defaults: {setting: floor, level: beginner, focus: "Go."}\n'
+        "weeks:\n"
+        "  - {week: 1, minutes: 1}\n"
+        "  - week: 2\n"
+        "    blocks:\n"
+        "      - {time: 40}\n"
+        "      - {exercise: walking-forward, time: 10}\n"
+        "      - {time: 10}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(ContentError) as caught:
+        _build(program, out, jobs=1)
+    message = str(caught.value)
+    assert message.startswith(f"{program}:11: weeks[1].blocks[2]: a part of 10 s is too "
+                              "short"), message
+    assert not list(out.glob("*.mp3")) and not list(out.glob("*.json*"))

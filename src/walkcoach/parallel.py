@@ -46,6 +46,7 @@ from types import FrameType
 from walkcoach import cores, interrupts, planner, session
 from walkcoach.errors import RuntimeFailure, WalkcoachError
 from walkcoach.model import SessionSpec
+from walkcoach.pcm import samples_to_ms
 from walkcoach.session import Progress
 from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
 
@@ -90,6 +91,7 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
     if workers <= 1:
         cores.use_one_core()
         _make_phrases_here(speaker, missing, progress)
+        check_plans(jobs, speaker)
         _build_here(speaker, jobs, finished, progress)
         return len(missing)
     context = _start_method()
@@ -104,6 +106,7 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
             said.result()
             if progress:
                 progress("voice", done, len(spoken))
+        check_plans(jobs, speaker)
         _build_pooled(pool, jobs, workers, finished, progress, context)
         pool.shutdown(wait=True)  # every worker is idle: they take their sentinels and go
     except BaseException as exc:
@@ -113,6 +116,26 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
             raise RuntimeFailure(f"a worker process stopped unexpectedly ({exc})") from exc
         raise
     return len(missing)
+
+
+def check_plans(jobs: Sequence[TrackJob], speaker: Speaker) -> None:
+    """Lay out every track from the phrases made, before any track is built: a track that
+    cannot be laid out (a part too short for what opens it) stops the batch here, with the
+    file, line and key of the part, and no track of the batch is made.
+
+    Only cached phrases are read (a phrase that could not be made is left to its track to
+    report); the engines are not started here.
+    """
+    for job in jobs:
+        texts = planner.candidate_phrases(job.spec)
+        lengths = {}
+        for text in texts:
+            clip = speaker.cache.get(speaker.key(text))
+            if clip is None:
+                break
+            lengths[text] = samples_to_ms(clip.size)
+        else:
+            planner.plan(job.spec, lengths)
 
 
 _NOT_FORK_SAFE = ("onnxruntime", "piper", "pyttsx3")
