@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
 
-from walkcoach.pcm import Audio
+from walkcoach.pcm import CHUNK, Audio
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every phrase and of every finished track."""
@@ -118,13 +118,25 @@ class Meter:
         """The integrated loudness of everything added."""
         return _gated(self.segments, self.hop)
 
-    def add_chunked(self, samples: Audio, size: int = 10 * 22050) -> None:
+    def add_chunked(self, samples: Audio) -> None:
         """Add a long signal (mono, or each column of a stereo one) piece by piece, so its
         K-weighting never needs the whole signal's FFT in memory."""
-        columns = samples.T if samples.ndim == 2 else (samples,)
-        for column in columns:
-            for at in range(0, column.shape[0], size):
-                self.add(at, np.ascontiguousarray(column[at:at + size]))
+        for at, piece in _pieces(samples):
+            self.add(at, piece)
+
+
+def _pieces(samples: Audio) -> Iterator[tuple[int, Audio]]:
+    """Each channel of ``samples`` (mono, or the columns of a stereo array) in CHUNK-long
+    contiguous pieces, with where each starts."""
+    for column in (samples.T if samples.ndim == 2 else (samples,)):
+        for at in range(0, column.shape[0], CHUNK):
+            yield at, np.ascontiguousarray(column[at:at + CHUNK])
+
+
+def long_true_peak_dbtp(samples: Audio) -> float:
+    """:func:`true_peak_dbtp` of a long signal, mono or stereo, measured piece by piece (a
+    whole signal's four-times oversampling would take hundreds of megabytes)."""
+    return max((true_peak_dbtp(piece) for _, piece in _pieces(samples)), default=-math.inf)
 
 
 def gated_lufs(segments: Energy, rate: int) -> float:
@@ -247,8 +259,12 @@ def level(samples: Audio, rate: int, *, target_lufs: float = TARGET_LUFS,
         else:
             gain = low + min((target_lufs - got_low) / max(slope, 0.1), 12.0)
         out, got = attempt(gain)
-    # The limiter's moving gain can lift an inter-sample peak a hair (~0.02 dB) over the
-    # ceiling; the mixer counts on the ceiling as a bound, so close that last gap.
+    return _under_ceiling(out, ceiling)
+
+
+def _under_ceiling(out: Audio, ceiling: float) -> Audio:
+    """The limiter's moving gain can lift an inter-sample peak a hair (~0.02 dB) over the
+    ceiling (linear); the mixer counts on the ceiling as a bound, so close that last gap."""
     peak = float(_oversampled_peaks(out).max())
     if peak > ceiling:
         out = (out * np.float32(ceiling / peak * 0.9999)).astype(np.float32)
@@ -262,11 +278,7 @@ def limit_peaks(samples: Audio, rate: int, ceiling_dbtp: float) -> Audio:
     ceiling = 10 ** (ceiling_dbtp / 20)
     if float(peaks.max(initial=0.0)) <= ceiling:
         return samples
-    out = _limit(samples, peaks, rate, ceiling_dbtp)
-    peak = float(_oversampled_peaks(out).max())
-    if peak > ceiling:
-        out = (out * np.float32(ceiling / peak * 0.9999)).astype(np.float32)
-    return out
+    return _under_ceiling(_limit(samples, peaks, rate, ceiling_dbtp), ceiling)
 
 
 def _limit(samples: Audio, peaks: Audio, rate: int, ceiling_dbtp: float) -> Audio:

@@ -40,6 +40,7 @@ import yaml
 
 from walkcoach.anchors import anchors, parts
 from walkcoach.chimeplan import chime_sounds
+from walkcoach.content.files import names_a_file
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import CUE_KINDS, Cue, CueKind, Phase, SessionSpec, Timeline
@@ -169,9 +170,7 @@ def _file_or_name(value: Any) -> str:
     """An exercise as a script keeps it: a shipped name as it is, a file as an absolute path
     (so the script renders from any folder)."""
     text = str(value)
-    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
-        return str(Path(text).expanduser().resolve())
-    return text
+    return str(Path(text).expanduser().resolve()) if names_a_file(text) else text
 
 
 def _options(node: Node) -> dict[str, Any]:

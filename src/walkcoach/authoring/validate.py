@@ -23,6 +23,7 @@ from walkcoach import content
 from walkcoach.authoring.explain import Problem, did_you_mean, schema_problems
 from walkcoach.authoring.schemas import KINDS, schema
 from walkcoach.authoring.tree import JsonPath, Tree, read_tree
+from walkcoach.content.files import beside, names_a_file
 from walkcoach.content.loader import key_path
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import Exercise
@@ -170,10 +171,9 @@ def _name_problems(tree: Tree) -> Iterator[Problem]:
             return None
         if value not in exercises:
             text = value.strip()
-            file = text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text
             try:
                 exercises[value] = content.find_exercise(
-                    str(_beside(tree.path, text)) if file else text)
+                    str(beside(tree.path, text)) if names_a_file(text) else text)
             except InputError:  # the exercise's own problems are its own file's
                 exercises[value] = None
         return exercises[value]
@@ -211,15 +211,10 @@ def _strings(value: Any, keys: tuple[str, ...], path: JsonPath = ()
             yield from _strings(inner, keys, (*path, index))
 
 
-def _beside(path: Path, value: str) -> Path:
-    found = Path(value.strip()).expanduser()
-    return found if found.is_absolute() else path.parent / found
-
-
 def _exercise_problem(path: Path, value: str) -> str | None:
     """Why the exercise named ``value`` in the file at ``path`` cannot be found, or None."""
     text = value.strip()
-    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+    if names_a_file(text):
         return _file_problem(path, text, "exercise")
     names = content.exercise_names()
     if text in names:
@@ -231,7 +226,7 @@ def _exercise_problem(path: Path, value: str) -> str | None:
 
 def _file_problem(path: Path, value: str, what: str) -> str | None:
     try:
-        found = _beside(path, value)
+        found = beside(path, value.strip())
         if found.is_dir():
             return f"{found} is a folder, not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
         return None if found.is_file() else f"no {what} file at {found}"
@@ -247,7 +242,7 @@ def _music_problem(path: Path, value: str) -> str | None:
     from walkcoach.sounds.music import check  # ffmpeg only when there is music to check
 
     try:
-        check(_beside(path, value))
+        check(beside(path, value.strip()))
     except InputError as exc:
         return str(exc)
     return None

@@ -13,6 +13,7 @@ from walkcoach.content.client import (
     load_client,
 )
 from walkcoach.content.exercise import load_exercise, load_lexicon, load_template, unknown_name
+from walkcoach.content.files import names_a_file
 from walkcoach.content.parts import RECOVERY
 from walkcoach.content.program import load_program
 from walkcoach.errors import InputError, excerpt
@@ -32,7 +33,7 @@ def exercise_names() -> tuple[str, ...]:
 
 def find_exercise(name_or_path: str) -> Exercise:
     """Load a shipped exercise by name, or any exercise file by its path."""
-    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or "\\" in name_or_path:
+    if names_a_file(name_or_path):
         return load_exercise(Path(name_or_path))
     path = TEMPLATES_DIR / "exercises" / f"{name_or_path}.yaml"
     if not path.exists():

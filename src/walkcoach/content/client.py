@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TypedDict, cast
 
 from walkcoach.content.exercise import offered
+from walkcoach.content.files import beside, names_a_file
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import (
@@ -130,8 +131,7 @@ def _music(node: Node, path: Path) -> Path | None:
     text = node.text("music", required=False)
     if text is None:
         return None
-    music = Path(text).expanduser()
-    music = music if music.is_absolute() else path.parent / music
+    music = beside(path, text)
     if music.is_dir():
         raise node.error("music", f"{music} is a folder, not a music file")
     if not music.is_file():
@@ -143,7 +143,7 @@ def find_client(value: str, *, near: Iterable[Path] = ()) -> ClientSpec:
     """The client ``--client VALUE`` names: a profile file given by path, a profile found as
     ``clients/VALUE.yaml`` in one of the folders ``near``, or else a bare name."""
     text = value.strip()
-    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+    if names_a_file(text):
         path = Path(text).expanduser()
         if not _there(path):
             raise InputError(f"no client profile at {excerpt(text)}")

@@ -13,6 +13,19 @@ MAX_BYTES = 1_000_000
 file must not be read until memory runs out."""
 
 
+def names_a_file(value: str) -> bool:
+    """Whether ``value`` names a file (a ``.yaml`` name, or a path) rather than something
+    walkcoach ships by name (``walking-forward``)."""
+    return value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
+
+
+def beside(base: Path, value: str) -> Path:
+    """The file ``value`` names in the file ``base``: as written when absolute (``~``
+    expanded), else relative to ``base``'s folder."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base.parent / path
+
+
 def read_text(path: Path) -> str:
     """The text of a content file: a regular file of at most :data:`MAX_BYTES`, in UTF-8.
 

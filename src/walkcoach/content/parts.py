@@ -22,6 +22,7 @@ from walkcoach.blocks import (
     with_kinds,
 )
 from walkcoach.content.exercise import offered
+from walkcoach.content.files import beside, names_a_file
 from walkcoach.content.nodes import Node
 from walkcoach.errors import ContentError, InputError
 from walkcoach.model import Block, Exercise, Source
@@ -70,10 +71,8 @@ class Reader:
         """The exercise named at ``key``: a shipped name, or a YAML file (relative to the
         program's folder)."""
         value = cast(str, node.text(key))
-        if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
-            path = Path(value).expanduser()
-            if not path.is_absolute():
-                path = self.path.parent / path
+        if names_a_file(value):
+            path = beside(self.path, value)
             if not path.is_file():
                 raise node.error(key, f"no exercise file at {path}")
             value = str(path)

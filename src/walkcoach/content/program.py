@@ -54,6 +54,7 @@ from walkcoach.blocks import (
 )
 from walkcoach.content.client import SOUND_KEYS, client_from, sound_choices
 from walkcoach.content.exercise import offered
+from walkcoach.content.files import beside
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.parts import (
     AROUND,
@@ -184,8 +185,7 @@ def _cover(node: Node, program_path: Path) -> Path | None:
     value = node.text("cover", required=False)
     if value is None:
         return None
-    path = Path(value).expanduser()
-    path = path if path.is_absolute() else program_path.parent / path
+    path = beside(program_path, value)
     if not path.is_file():
         raise node.error("cover", f"no image file at {path}")
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):

@@ -105,11 +105,8 @@ def _decoded(name: str, mtime_ns: int, size: int) -> Music:
     lufs = meter.lufs()
     if not math.isfinite(lufs):
         raise InputError(f"music file {path}: is silent")
-    columns = samples.T if samples.ndim == 2 else (samples,)
-    step = 10 * SAMPLE_RATE
-    peak = max(loudness.true_peak_dbtp(np.ascontiguousarray(c[at:at + step]))
-               for c in columns for at in range(0, c.shape[0], step))
-    return Music(path=path, samples=samples, loudness_lufs=lufs, peak_dbtp=peak)
+    return Music(path=path, samples=samples, loudness_lufs=lufs,
+                 peak_dbtp=loudness.long_true_peak_dbtp(samples))
 
 
 class _Loop:
