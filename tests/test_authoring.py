@@ -487,6 +487,15 @@ def test_a_session_script_is_validated_as_render_reads_it(tmp_path: Path) -> Non
     result = run("validate", str(path))
     assert result.exit_code == 2
     assert result.stdout.startswith(f"{path}:") and "after the walk's end" in result.stdout
+    # What render refuses without speaking, validate refuses too: a time cue moved off its
+    # moment.
+    time_at = re.search(r"walk: '([0-9:.]+)'\n  kind: time", text)
+    assert time_at
+    moved = text.replace(f"walk: '{time_at[1]}'\n  kind: time",
+                         f"walk: '{time_at[1][:-3]}500'\n  kind: time")
+    path.write_text(moved, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 2 and "a time line stays on its moment" in result.stdout
 
 
 def test_init_into_a_folder_that_is_not_there_says_so(tmp_path: Path) -> None:

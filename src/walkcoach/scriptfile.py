@@ -48,8 +48,8 @@ from walkcoach.model import CUE_KINDS, Cue, CueKind, Phase, SessionSpec, Timelin
 if TYPE_CHECKING:
     from walkcoach.session import BuiltTrack, Progress
 
-__all__ = ["OPTIONS", "SCRIPT_VERSION", "Script", "options_of", "read", "render", "session_of",
-           "timeline", "write_text"]
+__all__ = ["OPTIONS", "SCRIPT_VERSION", "Script", "check", "options_of", "read", "render",
+           "session_of", "timeline", "write_text"]
 
 SCRIPT_VERSION = 1
 _BEFORE: tuple[Phase, ...] = ("intro", "safety", "setup")
@@ -249,14 +249,8 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
         cursor, previous = end, line.phase
     walk_start = cursor + pauses.before_start
     walk_end = walk_start + script.walk_ms
-    if spec.walk_ms != script.walk_ms:
-        raise ContentError(f"the session no longer makes a walk of {clock(script.walk_ms)} "
-                           f"(it makes {clock(spec.walk_ms)}): write the script again",
-                           path=script.path, line=1, key="walk_ms")
+    walk = check(script, spec)
     spans = tuple(part.span(spec, walk_start) for part in parts(spec))
-    walk = sorted((x for x in script.lines if x.walk_ms is not None),
-                  key=lambda x: (cast(int, x.walk_ms), x.line))
-    _check_fixed(script, spec, walk)
     last_end = walk_end
     for before, after in zip(walk, walk[1:], strict=False):
         _fits(script, before, after, durations, pauses.min_gap)
@@ -281,6 +275,20 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
     return Timeline(duration_ms=cursor + pauses.tail, walk_start_ms=walk_start,
                     walk_end_ms=walk_end, cues=tuple(sorted(cues, key=lambda c: c.start_ms)),
                     blocks=spans, sounds=sounds)
+
+
+def check(script: Script, spec: SessionSpec) -> list[Line]:
+    """What can be checked of a script without its phrase lengths (``render`` and
+    ``validate`` both run it): its session still makes its walk, and the lines that mark
+    moments are on them. Returns the walk's lines in time order."""
+    if spec.walk_ms != script.walk_ms:
+        raise ContentError(f"the session no longer makes a walk of {clock(script.walk_ms)} "
+                           f"(it makes {clock(spec.walk_ms)}): write the script again",
+                           path=script.path, line=1, key="walk_ms")
+    walk = sorted((x for x in script.lines if x.walk_ms is not None),
+                  key=lambda x: (cast(int, x.walk_ms), x.line))
+    _check_fixed(script, spec, walk)
+    return walk
 
 
 def _check_fixed(script: Script, spec: SessionSpec, walk: list[Line]) -> None:

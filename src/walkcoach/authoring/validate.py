@@ -99,10 +99,7 @@ def _script_report(path: Path) -> Report:
 
     try:
         script = scriptfile.read(path)
-        spec = scriptfile.session_of(script)
-        if spec.walk_ms != script.walk_ms:
-            raise ContentError("the session no longer makes the script's walk: write the "
-                               "script again", path=path, line=1, key="walk_ms")
+        scriptfile.check(script, scriptfile.session_of(script))
     except InputError as exc:
         return Report(path=path, kind="script", problems=(_from_error(exc, path),))
     return Report(path=path, kind="script", problems=())
