@@ -1,0 +1,27 @@
+"""The coach's workspace, and what the studio's forms ask of the library: the studio is one
+face of the library and keeps none of its logic (walkcoach.studio)."""
+
+from walkcoach.workspace.edits import (
+    CLIENT_FIELDS,
+    MAX_UPLOAD,
+    client_form,
+    edit_script,
+    save_client,
+    save_music,
+    script_problems,
+)
+from walkcoach.workspace.folders import KINDS, NAME, OUTPUTS, Workspace, check_name, default_root
+from walkcoach.workspace.forms import (
+    TRACK_FIELDS,
+    VOICES,
+    FormError,
+    TrackRequest,
+    exercise_choices,
+    exercise_ref,
+    track_request,
+)
+
+__all__ = ["CLIENT_FIELDS", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS", "TRACK_FIELDS", "VOICES",
+           "FormError", "TrackRequest", "Workspace", "check_name", "client_form",
+           "default_root", "edit_script", "exercise_choices", "exercise_ref", "save_client",
+           "save_music", "script_problems", "track_request"]

@@ -1,0 +1,157 @@
+"""The coach's workspace: one folder holding their exercises, programs, clients and outputs.
+
+The layout::
+
+    WORKSPACE/
+      exercises/NAME.yaml   the coach's own exercises (the shipped ones are offered too)
+      programs/NAME.yaml    weekly programs (the shipped ones are copied in at first start)
+      clients/NAME.yaml     client profiles
+      scripts/NAME.yaml     edited session scripts (``walkcoach script -o``)
+      music/NAME.EXT        music beds
+      tracks/               single tracks, with their cue sheets and captions
+      weeks/PROGRAM/        each program's weekly tracks
+      share/PROGRAM/        each program's client bundles
+
+Every name that reaches a path here is checked against :data:`NAME` first: letters, digits,
+``-`` and ``_``, starting with a letter or digit. No name can hold a separator, a dot
+segment or a drive, so no path made from one leaves its folder; a file served from the
+outputs is also resolved and must stay inside (:meth:`Workspace.output_file`).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from walkcoach.errors import InputError, excerpt
+
+__all__ = ["KINDS", "NAME", "OUTPUTS", "Kind", "Workspace", "check_name", "default_root"]
+
+Kind = Literal["exercises", "programs", "clients", "scripts", "music"]
+KINDS: tuple[Kind, ...] = ("exercises", "programs", "clients", "scripts", "music")
+OUTPUTS = ("tracks", "weeks", "share")
+"""The folders of what walkcoach makes: the only ones whose files are served."""
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""A name the workspace accepts for one of its files (without the extension)."""
+_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+"""One part of a path under the outputs (file names walkcoach makes: tracks, bundles)."""
+MUSIC_TYPES = (".mp3", ".wav", ".m4a", ".ogg", ".flac", ".opus", ".aac")
+"""The file endings a music bed may have."""
+
+
+def default_root() -> Path:
+    """Where a coach's workspace lives unless they say: a walkcoach folder among their
+    documents (where they can find it without a terminal)."""
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "walkcoach"
+
+
+def check_name(name: str, what: str = "name") -> str:
+    """``name`` if the workspace accepts it for a file, else an InputError saying what is
+    allowed."""
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        raise InputError(f"a {what} is 1 to 64 letters, digits, - or _, starting with a "
+                         f"letter or digit, not {excerpt(str(name))}")
+    return name
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A coach's workspace folder (see the module's docstring for its layout)."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        """The workspace at ``root``, made (with its folders) if it is not there yet; the
+        shipped programs are copied in when it has none, as examples to build and edit."""
+        root = root.expanduser()
+        if root.exists() and not root.is_dir():
+            raise InputError(f"{root}: the workspace must be a folder, and this is a file")
+        try:
+            for kind in (*KINDS, *OUTPUTS):
+                (root / kind).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{root}: cannot make the workspace here: "
+                             f"{exc.strerror or exc}") from None
+        space = cls(root.resolve())
+        space._seed()
+        return space
+
+    def _seed(self) -> None:
+        from walkcoach.content import TEMPLATES_DIR
+
+        programs = self.root / "programs"
+        if any(programs.glob("*.yaml")):
+            return
+        for shipped in sorted((TEMPLATES_DIR / "programs").glob("*.yaml")):
+            shutil.copyfile(shipped, programs / shipped.name)
+
+    def names(self, kind: Kind) -> tuple[str, ...]:
+        """The names of the workspace's files of one kind, sorted (files with names the
+        workspace would not make are left out)."""
+        folder = self.root / kind
+        return tuple(sorted(path.stem if kind != "music" else path.name
+                            for path in self._files(folder, kind)))
+
+    def _files(self, folder: Path, kind: Kind) -> Iterator[Path]:
+        if not folder.is_dir():
+            return
+        for path in folder.iterdir():
+            if not path.is_file() or path.is_symlink():
+                continue
+            if kind == "music":
+                if NAME.fullmatch(path.stem) and path.suffix.lower() in MUSIC_TYPES:
+                    yield path
+            elif path.suffix == ".yaml" and NAME.fullmatch(path.stem):
+                yield path
+
+    def path(self, kind: Kind, name: str) -> Path:
+        """The file of ``name`` (checked) in the folder of ``kind``; it may not exist yet.
+        A music name keeps its extension, which must be one of :data:`MUSIC_TYPES`."""
+        if kind == "music":
+            stem, dot, suffix = name.rpartition(".")
+            check_name(stem, "music file name")
+            if f".{suffix.lower()}" not in MUSIC_TYPES or not dot:
+                raise InputError(f"a music file ends in {', '.join(MUSIC_TYPES)}, not "
+                                 f"{excerpt(name)}")
+            return self.root / kind / name
+        return self.root / kind / f"{check_name(name)}.yaml"
+
+    def existing(self, kind: Kind, name: str) -> Path:
+        """The file of ``name`` in the folder of ``kind``, which must be there."""
+        path = self.path(kind, name)
+        if not path.is_file() or path.is_symlink():
+            raise InputError(f"there is no {kind.rstrip('s')} named {excerpt(name)} in "
+                             f"{self.root / kind}")
+        return path
+
+    def output_dir(self, area: str, name: str | None = None) -> Path:
+        """An output folder (tracks, weeks or share), or a program's folder inside it."""
+        if area not in OUTPUTS:
+            raise InputError(f"no output folder {excerpt(area)}")
+        folder = self.root / area
+        return folder if name is None else folder / check_name(name)
+
+    def output_file(self, relative: str) -> Path:
+        """A file walkcoach made, by its path under the workspace (``tracks/x.mp3``): each
+        part a plain file name, the first an output folder, the whole inside it once
+        resolved (a link pointing out is refused). InputError when it is not such a file."""
+        parts = relative.split("/")
+        if len(parts) < 2 or parts[0] not in OUTPUTS \
+                or not all(_PART.fullmatch(part) for part in parts[1:]):
+            raise InputError(f"not a file of the workspace's outputs: {excerpt(relative)}")
+        area = (self.root / parts[0]).resolve()
+        path = area.joinpath(*parts[1:]).resolve()
+        if not path.is_relative_to(area) or not path.is_file():
+            raise InputError(f"not a file of the workspace's outputs: {excerpt(relative)}")
+        return path
+
+    def relative(self, path: Path) -> str:
+        """``path`` (inside the workspace) as the workspace names it: ``tracks/x.mp3``."""
+        return path.resolve().relative_to(self.root).as_posix()
