@@ -199,9 +199,10 @@ def routes(studio: Studio) -> list[Route]:
         if problems:
             return studio.page(request, "_problems.html", problems=problems)
         out = space.output_dir("share", name)
+        voice = form.get("voice") or "auto"
         job = studio.jobs.submit(kind="share", title=f"Share: {name} for {client or 'client'}",
                                  work=lambda progress: _share(space, path, out, client,
-                                                              base_url, progress))
+                                                              base_url, voice, progress))
         return studio.page(request, "_job.html", job=job)
 
     return [Route("/track", track), Route("/track/fields", fields),
@@ -244,12 +245,13 @@ def _program(space: Workspace, path: Any, out: Any, voice: str,
 
 
 def _share(space: Workspace, path: Any, out: Any, client: str, base_url: str | None,
-           progress: Progress) -> dict[str, Any]:
+           voice: str, progress: Progress) -> dict[str, Any]:
     from walkcoach import content, share
 
     who = content.load_client(space.existing("clients", client)) if client else None
     result = share.build_share(content.load_program(path), out, client=who,
-                               base_url=base_url, make_zip=True, progress=progress)
+                               base_url=base_url, make_zip=True, voice=voice,
+                               progress=progress)
     return {"page": space.relative(result.page),
             "zip": space.relative(result.archive) if result.archive else "",
             "feed": result.url and f"{result.url}feed.xml",

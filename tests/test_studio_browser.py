@@ -1,0 +1,255 @@
+"""The studio end to end: the real `walkcoach serve`, driven in a real Chromium.
+
+One server for the module, in its own workspace; each test walks one of a coach's flows
+through the pages, as a coach would click it, and measures what was made: the audio the
+page plays against its cue sheet, the script after an edit, the zip a client gets.
+Screenshots of each step go to tests/artifacts/ (studio-*.png).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import screenshot
+
+pytestmark = pytest.mark.e2e
+
+SHORT_PROGRAM = """\
+program: "Two short weeks"
+coach: "Coach Ana"
+exercise: walking-backwards
+weeks:
+  - {week: 1, level: beginner, setting: floor, minutes: 1, focus: "Small steps first."}
+  - {week: 2, level: beginner, setting: floor, intervals: 2x0:30/0:15,
+     focus: "Two short turns."}
+"""
+_READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:\d+/)")
+_TIMEOUT_MS = 240_000  # a cold phrase cache makes a track's phrases first
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`walkcoach serve` on a free port, its address and its workspace."""
+    space = tmp_path_factory.mktemp("studio")
+    (space / "programs").mkdir()
+    (space / "programs" / "two-weeks.yaml").write_text(SHORT_PROGRAM, encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "walkcoach", "serve", "--no-browser", "--port", "0",
+         "--workspace", str(space)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    found = _READY.search(line)
+    if not found:
+        server.kill()
+        pytest.fail(f"the studio did not start: {line!r} {server.stderr.read()!r}")
+    try:
+        yield found[1], space
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            pytest.fail("the studio did not stop within 15 s of Ctrl-C")
+        errors = server.stderr.read() if server.stderr else ""
+        assert "Traceback" not in errors, errors
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors  # no script error on any page
+
+
+def _duration_s(page: Any, selector: str) -> float:
+    return float(page.eval_on_selector(selector, """audio => new Promise((done, fail) => {
+        if (audio.readyState >= 1) { done(audio.duration); return; }
+        audio.addEventListener('loadedmetadata', () => done(audio.duration));
+        audio.addEventListener('error', () => fail('the audio did not load'));
+    })"""))
+
+
+def test_make_a_track_from_the_script_to_the_download(studio: tuple[str, Path],
+                                                      page: Any, tmp_path: Path) -> None:
+    address, space = studio
+    page.goto(address)
+    assert page.title() == "walkcoach studio"
+    screenshot(page, "studio-1-home")
+    page.click("text=Make a track")
+    page.select_option("select[name=level]", "beginner")
+    page.select_option("select[name=setting]", "floor")
+    page.select_option("select[name=voice]", "system")
+    page.fill("input[name=minutes]", "abc")
+    page.click("text=Preview the script")
+    error = page.wait_for_selector("#minutes-error")
+    assert "minutes must be a number from 1 to 60, not 'abc'" in error.inner_text()
+    screenshot(page, "studio-2-a-field-refused")
+
+    page.fill("input[name=minutes]", "1.5")
+    page.click("text=Preview the script")
+    script = page.wait_for_selector(".job[data-state=done] [data-script]", timeout=_TIMEOUT_MS)
+    text = script.inner_text()
+    assert "Now start stepping backwards." in text and "total 0" in text
+    assert not list((space / "tracks").glob("*.mp3")), "a preview makes no track"
+    screenshot(page, "studio-3-script")
+
+    page.click("text=Build the track")
+    page.wait_for_selector(".job[data-state=running], .job[data-state=queued], "
+                           ".job[data-state=done] audio", timeout=_TIMEOUT_MS)
+    page.wait_for_selector(".job[data-state=done] audio", timeout=_TIMEOUT_MS)
+    screenshot(page, "studio-4-built")
+    source = page.get_attribute(".job audio", "src")
+    assert source is not None and source.startswith("/files/tracks/")
+    track = space / source.removeprefix("/files/")
+    sheet = json.loads(track.with_suffix(".json").read_text(encoding="utf-8"))
+    played = _duration_s(page, ".job audio")
+    assert abs(played - sheet["duration_ms"] / 1000) < 0.06, (played, sheet["duration_ms"])
+
+    # The captions follow the audio: the first cue's words appear under the player.
+    first = sheet["cues"][0]
+    page.eval_on_selector(".job audio", "audio => { audio.muted = true; audio.play(); }")
+    page.wait_for_function(
+        "text => document.querySelector('.job .caption').textContent === text",
+        arg=first["text"], timeout=15_000)
+    screenshot(page, "studio-5-captions")
+
+    with page.expect_download() as download:
+        page.click(".job a.download")
+    saved = tmp_path / "download.mp3"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == track.read_bytes()
+
+
+def test_edit_a_line_and_hear_it_in_the_rebuilt_script(studio: tuple[str, Path],
+                                                       page: Any) -> None:
+    address, space = studio
+    page.goto(f"{address}track")
+    page.select_option("select[name=level]", "beginner")
+    page.select_option("select[name=setting]", "floor")
+    page.select_option("select[name=voice]", "system")
+    page.fill("input[name=minutes]", "2")
+    page.click("text=Preview the script")
+    page.wait_for_selector(".job[data-state=done] [data-script]", timeout=_TIMEOUT_MS)
+    page.click("text=Edit these words")
+    page.wait_for_selector("#script-form")
+    assert page.url.startswith(f"{address}scripts/")
+    name = page.url.rsplit("/", 1)[1]
+    rows = page.query_selector_all("table.lines tr")[1:]
+    row = next(row for row in rows if row.query_selector_all("td")[1].inner_text() == "technique")
+    walk_time = row.query_selector_all("td")[0].inner_text()
+    row.query_selector("input[type=text]").fill("Lift your chest and smile.")
+    screenshot(page, "studio-6-edit")
+    page.click("text=Save and build")
+    script = page.wait_for_selector(".job[data-state=done] [data-script]", timeout=_TIMEOUT_MS)
+    lines = [line for line in script.inner_text().splitlines()
+             if "Lift your chest and smile." in line]
+    minutes, seconds = walk_time.split(":")
+    assert len(lines) == 1 and f"walk {int(minutes):02d}:{seconds[:2]}" in lines[0], \
+        (lines, walk_time)
+    screenshot(page, "studio-7-rebuilt")
+    saved = (space / "scripts" / f"{name}.yaml").read_text(encoding="utf-8")
+    assert "say: Lift your chest and smile." in saved  # the YAML the command line reads
+    built = space / "tracks" / f"{name}.mp3"
+    assert built.is_file() and built.with_suffix(".vtt").is_file()
+    assert "Lift your chest and smile." in built.with_suffix(".vtt").read_text(encoding="utf-8")
+
+    # A line too long for its gap is refused, with the file, line and key.
+    rows = page.query_selector_all("table.lines tr")[1:]
+    kinds = [row.query_selector_all("td")[1].inner_text() for row in rows]
+    before_time = next(i for i, kind in enumerate(kinds)
+                       if kind == "technique" and kinds[i + 1] == "time")
+    long_line = " ".join(["Keep stepping back slowly and carefully."] * 11)  # ~27 s of speech
+    rows[before_time].query_selector("input[type=text]").fill(long_line)
+    page.click("text=Save and build")
+    error = page.wait_for_selector(".job[data-state=failed] .error", timeout=_TIMEOUT_MS)
+    assert f"{name}.yaml:" in error.inner_text()
+    assert f"lines[{before_time}].say: too long for its gap" in error.inner_text()
+    screenshot(page, "studio-8-too-long")
+
+
+def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], page: Any,
+                                                    browser: Any, tmp_path: Path) -> None:
+    address, space = studio
+    page.goto(f"{address}clients")
+    page.fill("input[name=name]", "Maria Lopez")
+    page.fill("input[name=level]", "beginner")
+    page.fill("textarea[name=spoken_notes]", "Use the wall for balance today.")
+    page.click("#client-form button[type=submit]")
+    page.wait_for_url(f"{address}clients/maria-lopez")
+    assert (space / "clients" / "maria-lopez.yaml").is_file()
+    screenshot(page, "studio-9-client")
+
+    page.goto(f"{address}programs/two-weeks")
+    assert len(page.query_selector_all("table.weeks tr")) == 3  # a header and two weeks
+    page.select_option("form[hx-post$='/build'] select[name=voice]", "system")
+    page.click("text=Build all weeks")
+    page.wait_for_selector("#program-job .job")
+    page.close()  # a closed tab does not stop the job
+
+    other = browser.new_page()
+    other.goto(f"{address}jobs")
+    other.wait_for_selector(".job[data-state=done] table", timeout=_TIMEOUT_MS)
+    other.goto(f"{address}programs/two-weeks")
+    assert len(other.query_selector_all("audio")) == 2
+    screenshot(other, "studio-10-program")
+    for audio in other.query_selector_all("audio"):
+        source = audio.get_attribute("src") or ""
+        sheet = json.loads((space / source.removeprefix("/files/")).with_suffix(".json")
+                           .read_text(encoding="utf-8"))
+        assert abs(float(other.evaluate("""src => new Promise(done => {
+            const audio = new Audio(src);
+            audio.addEventListener('loadedmetadata', () => done(audio.duration));
+        })""", source)) - sheet["duration_ms"] / 1000) < 0.06
+
+    other.select_option("form[hx-post$='/share'] select[name=client]", "maria-lopez")
+    other.select_option("form[hx-post$='/share'] select[name=voice]", "system")
+    other.click("text=Make the share bundle")
+    other.wait_for_selector("#share-job .job[data-state=done]", timeout=_TIMEOUT_MS)
+    frame = other.frame_locator("iframe.preview")
+    assert "Maria Lopez" in frame.locator("body").inner_text(timeout=10_000)
+    screenshot(other, "studio-11-share")
+    with other.expect_download() as download:
+        other.click("#share-job a.download")
+    saved = tmp_path / "bundle.zip"
+    download.value.save_as(saved)
+    names = zipfile.ZipFile(io.BytesIO(saved.read_bytes())).namelist()
+    assert any(name.endswith("index.html") for name in names)
+    assert sum(name.endswith(".mp3") for name in names) == 2
+
+    other.goto(f"{address}clients/maria-lopez")
+    link = other.get_attribute("a[href$='index.html']", "href")
+    assert link is not None and "/share/two-weeks/maria-lopez-" in link
+    screenshot(other, "studio-12-client-links")
+    other.close()
+
+
+def test_the_studio_reads_on_a_phone(studio: tuple[str, Path], browser: Any) -> None:
+    address, _ = studio
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                device_scale_factor=2)
+    page = phone.new_page()
+    page.goto(f"{address}track")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    screenshot(page, "studio-13-phone")
+    phone.close()
