@@ -20,6 +20,7 @@ demo: install
 	$(BIN)/walkcoach build --minutes 10 --level advanced --setting treadmill -o output/advanced-treadmill-10min.mp3
 	$(BIN)/walkcoach share audio_templates/programs/walking-backwards-6-weeks.yaml --client Maria \
 	    -o output/share --base-url https://example.com/walks --zip
+	@echo "The studio in your browser: $(BIN)/walkcoach serve   (Ctrl-C to stop it)"
 
 lint: install
 	$(BIN)/ruff check src tests scripts

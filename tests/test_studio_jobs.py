@@ -1,0 +1,164 @@
+"""The studio's job queue and its command: jobs take turns, failures are one line, and
+`walkcoach serve` refuses what it cannot do in one line."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from walkcoach import session
+from walkcoach.errors import ContentError
+from walkcoach.studio.app import create_app
+from walkcoach.studio.jobs import Job, Jobs
+from walkcoach.workspace import Workspace
+
+Progress = Callable[[str, int, int], None]
+
+
+def _wait(job: Job, timeout: float = 120.0) -> Job:
+    deadline = time.monotonic() + timeout
+    while not job.ended:
+        assert time.monotonic() < deadline, f"job {job.title} did not end"
+        time.sleep(0.01)
+    return job
+
+
+def test_two_jobs_take_turns() -> None:
+    jobs = Jobs()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first(progress: Progress) -> dict[str, Any]:
+        order.append("first")
+        progress("voice", 3, 10)
+        release.wait(10)
+        return {"n": 1}
+
+    def second(progress: Progress) -> dict[str, Any]:
+        order.append("second")
+        return {"n": 2}
+
+    one = jobs.submit(kind="track", title="one", work=first)
+    two = jobs.submit(kind="track", title="two", work=second)
+    deadline = time.monotonic() + 5
+    while one.state != "running" or one.stage != "voice":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.2)  # were the second free to start, it would have by now
+    assert two.state == "queued" and order == ["first"]
+    assert one.percent == 30 and one.stage_label == "Speaking new phrases"
+    assert not jobs.idle()
+    release.set()
+    assert _wait(two).result == {"n": 2} and one.result == {"n": 1}
+    assert order == ["first", "second"] and one.percent == 100 and jobs.idle()
+    assert [job.title for job in jobs.all()] == ["two", "one"]  # newest first
+    jobs.close()
+
+
+def test_a_failed_job_says_why_in_one_line_and_the_next_one_runs() -> None:
+    jobs = Jobs()
+
+    def bad_input(progress: Progress) -> dict[str, Any]:
+        raise ContentError("must be a number", path="programs/x.yaml", line=4, key="weeks[0]")
+
+    def bug(progress: Progress) -> dict[str, Any]:
+        raise ValueError("line one\nline two")
+
+    refused = jobs.submit(kind="track", title="refused", work=bad_input)
+    broken = jobs.submit(kind="track", title="broken", work=bug)
+    fine = jobs.submit(kind="track", title="fine", work=lambda progress: {"ok": True})
+    assert _wait(fine).state == "done"
+    assert refused.state == "failed"
+    assert refused.error == "programs/x.yaml:4: weeks[0]: must be a number"
+    assert broken.state == "failed" and broken.error is not None
+    assert broken.error.startswith("walkcoach failed unexpectedly") and "\n" not in broken.error
+    jobs.close()
+
+
+def test_old_jobs_are_forgotten_but_not_the_running_ones() -> None:
+    jobs = Jobs(keep=3)
+    made = [jobs.submit(kind="t", title=str(n), work=lambda progress: {}) for n in range(6)]
+    _wait(made[-1])
+    jobs.submit(kind="t", title="last", work=lambda progress: {})
+    assert len(jobs.all()) <= 4 and jobs.get(made[0].id) is None
+    jobs.close()
+
+
+def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> None:
+    """The studio is a face, not a second implementation: its track is the library's."""
+    space = Workspace.open(tmp_path / "space")
+    app, studio = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t")
+    form = {"exercise": "walking-backwards", "level": "intermediate", "setting": "treadmill",
+            "length": "minutes", "minutes": "1", "voice": "system", "rate": "1.0",
+            "intro": "short", "chimes": "on", "seed": "3"}
+
+    async def post() -> str:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport,
+                                     base_url="http://127.0.0.1:8765") as client:
+            answer = await client.post("/track/build", data=form,
+                                       headers={"X-CSRF-Token": "t"})
+            assert answer.status_code == 200
+            return answer.text
+
+    import asyncio
+
+    found = re.search(r'id="job-(\d+)"', asyncio.run(post()))
+    assert found
+    job = _wait(studio.jobs.get(found[1]) or pytest.fail("no job"))
+    assert job.state == "done", job.error
+    built = space.root / job.result["file"]
+    spec = session.make_spec(level="intermediate", setting="treadmill", minutes=1, seed=3,
+                             intro="short", chimes=True)
+    mine = session.build_track(spec, session.make_speaker("system"), tmp_path / "lib.mp3")
+    theirs = json.loads(built.with_suffix(".json").read_text(encoding="utf-8"))
+    ours = json.loads(mine.cue_sheet.read_text(encoding="utf-8"))
+    assert [(c["start_ms"], c["text"]) for c in theirs["cues"]] == \
+        [(c["start_ms"], c["text"]) for c in ours["cues"]]
+    assert theirs["duration_ms"] == ours["duration_ms"]
+    studio.jobs.close()
+
+
+def _serve(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "walkcoach", "serve", "--no-browser", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_serve_refuses_a_taken_port_in_one_line(tmp_path: Path) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        done = _serve("--port", str(taken.getsockname()[1]), "--workspace", str(tmp_path / "w"))
+    finally:
+        taken.close()
+    assert done.returncode == 2
+    assert done.stderr.startswith("walkcoach: error: cannot listen on 127.0.0.1:")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_workspace_that_is_a_file(tmp_path: Path) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x", encoding="utf-8")
+    done = _serve("--port", "0", "--workspace", str(afile))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "is a file" in done.stderr and afile.read_text(encoding="utf-8") == "x"
+
+
+def test_serve_help_names_its_options() -> None:
+    done = subprocess.run([sys.executable, "-m", "walkcoach", "serve", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for option in ("--port", "--workspace", "--no-browser", "127.0.0.1"):
+        assert option in done.stdout
