@@ -221,6 +221,25 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
             audio.addEventListener('loadedmetadata', () => done(audio.duration));
         })""", source)) - sheet["duration_ms"] / 1000) < 0.06
 
+    # The coach's own cover: a text file is refused next to the field, a square PNG is kept
+    # and named in the program file.
+    fake = tmp_path / "cover.png"
+    fake.write_text("not an image", encoding="utf-8")
+    other.set_input_files("#cover input[type=file]", str(fake))
+    other.click("#cover button[type=submit]")
+    assert "not a JPEG or PNG image" in other.wait_for_selector("#cover-error").inner_text()
+    assert not (space / "covers" / "two-weeks.png").exists()
+    from PIL import Image
+
+    art = tmp_path / "art.png"
+    Image.new("RGB", (640, 640), (200, 80, 40)).save(art)
+    other.set_input_files("#cover input[type=file]", str(art))
+    other.click("#cover button[type=submit]")
+    other.wait_for_selector("#cover img.cover")
+    assert (space / "covers" / "two-weeks.png").read_bytes() == art.read_bytes()
+    assert 'cover: "../covers/two-weeks.png"' in \
+        (space / "programs" / "two-weeks.yaml").read_text(encoding="utf-8")
+
     other.select_option("form[hx-post$='/share'] select[name=client]", "maria-lopez")
     other.select_option("form[hx-post$='/share'] select[name=voice]", "system")
     other.click("text=Make the share bundle")
@@ -232,8 +251,11 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
         other.click("#share-job a.download")
     saved = tmp_path / "bundle.zip"
     download.value.save_as(saved)
-    names = zipfile.ZipFile(io.BytesIO(saved.read_bytes())).namelist()
+    bundle = zipfile.ZipFile(io.BytesIO(saved.read_bytes()))
+    names = bundle.namelist()
     assert any(name.endswith("index.html") for name in names)
+    cover = next(name for name in names if name.endswith("cover.png"))
+    assert bundle.read(cover) == art.read_bytes()  # the coach's own cover went to the client
     assert sum(name.endswith(".mp3") for name in names) == 2
 
     other.goto(f"{address}clients/maria-lopez")

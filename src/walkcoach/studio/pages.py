@@ -23,6 +23,7 @@ from walkcoach.workspace import (
     client_form,
     exercise_choices,
     save_client,
+    save_cover,
     save_music,
 )
 
@@ -118,7 +119,8 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "program.html", name=name, program=loaded, weeks=weeks,
                            problem=problem, text=path.read_text(encoding="utf-8"),
                            tracks=_tracks_in(space, space.output_dir("weeks", name)),
-                           bundles=_bundles(space, name), clients=space.names("clients"))
+                           bundles=_bundles(space, name), clients=space.names("clients"),
+                           cover=_cover_of(space, name), problems={})
 
     async def clients(request: Request) -> Response:
         return studio.page(request, "clients.html", clients=space.names("clients"),
@@ -164,22 +166,25 @@ def routes(studio: Studio) -> list[Route]:
 
     async def music(request: Request) -> Response:
         problems: dict[str, str] = {}
-        size = request.headers.get("content-length", "")
-        if not size.isdigit() or int(size) > MAX_UPLOAD + 2 ** 16:
-            problems["file"] = (f"a music file is at most {MAX_UPLOAD // 2 ** 20} MB (and the "
-                                "upload must say its size)")
-        else:
-            form = await request.form(max_files=1, max_fields=5, max_part_size=2 ** 16)
-            upload = form.get("file")
-            if isinstance(upload, UploadFile) and upload.filename:
-                data = await upload.read(MAX_UPLOAD + 1)
-                try:
-                    save_music(space, Path(upload.filename).name, data)
-                except InputError as exc:
-                    problems["file"] = str(exc)
-            else:
-                problems["file"] = "choose a music file to upload"
+        try:
+            filename, data = await upload(request, MAX_UPLOAD, "a music file")
+            save_music(space, filename, data)
+        except InputError as exc:
+            problems["file"] = str(exc)
         return studio.page(request, "_music.html", problems=problems)
+
+    async def cover(request: Request) -> Response:
+        from walkcoach.cover import MAX_BYTES
+
+        name = _name(request)
+        problems: dict[str, str] = {}
+        try:
+            filename, data = await upload(request, MAX_BYTES, "a cover image")
+            save_cover(space, name, filename, data)
+        except InputError as exc:
+            problems["cover"] = str(exc)
+        return studio.page(request, "_cover.html", name=name, problems=problems,
+                           cover=_cover_of(space, name))
 
     async def jobs(request: Request) -> Response:
         return studio.page(request, "jobs.html", jobs=studio.jobs.all())
@@ -196,8 +201,35 @@ def routes(studio: Studio) -> list[Route]:
             Route("/clients/{name}", client), Route("/clients/{name}", edit_client,
                                                     methods=["POST"]),
             Route("/files/{path:path}", output), Route("/music", music, methods=["POST"]),
+            Route("/programs/{name}/cover", cover, methods=["POST"]),
             Route("/jobs", jobs),
             Route("/jobs/{job}", job)]
+
+
+async def upload(request: Request, limit: int, what: str) -> tuple[str, bytes]:
+    """The file of a posted form's ``file`` field: its name and bytes, at most ``limit``
+    bytes (refused from the request's declared size, before reading it)."""
+    size = request.headers.get("content-length", "")
+    if not size.isdigit() or int(size) > limit + 2 ** 16:
+        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB (and the upload must say "
+                         "its size)")
+    form = await request.form(max_files=1, max_fields=5, max_part_size=2 ** 16)
+    sent = form.get("file")
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        raise InputError(f"choose {what} to upload")
+    data = await sent.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB")
+    return Path(sent.filename).name, data
+
+
+def _cover_of(space: Workspace, program: str) -> str:
+    """The program's own cover under the workspace's covers folder, if it has one there."""
+    for suffix in (".png", ".jpg"):
+        path = space.root / "covers" / f"{program}{suffix}"
+        if path.is_file():
+            return space.relative(path)
+    return ""
 
 
 def _client_links(space: Workspace, name: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The coach's workspace, and what the studio's forms ask of the library: the studio is one
 face of the library and keeps none of its logic (walkcoach.studio)."""
 
+from walkcoach.workspace.covers import COVER_TYPES, save_cover
 from walkcoach.workspace.edits import (
     CLIENT_FIELDS,
     MAX_UPLOAD,
@@ -21,7 +22,7 @@ from walkcoach.workspace.forms import (
     track_request,
 )
 
-__all__ = ["CLIENT_FIELDS", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS", "TRACK_FIELDS", "VOICES",
-           "FormError", "TrackRequest", "Workspace", "check_name", "client_form",
-           "default_root", "edit_script", "exercise_choices", "exercise_ref", "save_client",
-           "save_music", "script_problems", "track_request"]
+__all__ = ["CLIENT_FIELDS", "COVER_TYPES", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
+           "TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "Workspace", "check_name",
+           "client_form", "default_root", "edit_script", "exercise_choices", "exercise_ref",
+           "save_client", "save_cover", "save_music", "script_problems", "track_request"]

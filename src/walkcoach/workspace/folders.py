@@ -8,6 +8,7 @@ The layout::
       clients/NAME.yaml     client profiles
       scripts/NAME.yaml     edited session scripts (``walkcoach script -o``)
       music/NAME.EXT        music beds
+      covers/PROGRAM.png    programs' own cover images (or .jpg)
       tracks/               single tracks, with their cue sheets and captions
       weeks/PROGRAM/        each program's weekly tracks
       share/PROGRAM/        each program's client bundles
@@ -33,8 +34,8 @@ __all__ = ["KINDS", "NAME", "OUTPUTS", "Kind", "Workspace", "check_name", "defau
 
 Kind = Literal["exercises", "programs", "clients", "scripts", "music"]
 KINDS: tuple[Kind, ...] = ("exercises", "programs", "clients", "scripts", "music")
-OUTPUTS = ("tracks", "weeks", "share")
-"""The folders of what walkcoach makes: the only ones whose files are served."""
+OUTPUTS = ("tracks", "weeks", "share", "covers")
+"""The folders whose files are served: what walkcoach makes, and the programs' covers."""
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 """A name the workspace accepts for one of its files (without the extension)."""
 _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")

@@ -1,0 +1,58 @@
+"""A program's own cover image, uploaded in the studio: kept in the workspace's covers
+folder and named by the program file's ``cover:`` key, as a coach would write it."""
+
+from __future__ import annotations
+
+import re
+
+from walkcoach.errors import InputError, excerpt
+from walkcoach.export import write_bytes, write_text
+from walkcoach.workspace.folders import Workspace, check_name
+
+__all__ = ["COVER_TYPES", "save_cover"]
+
+COVER_TYPES = (".png", ".jpg", ".jpeg")
+_TOP_COVER = re.compile(r"^cover:.*$", re.MULTILINE)
+_AFTER = re.compile(r"^exercise:.*$", re.MULTILINE)
+
+
+def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> str:
+    """Keep ``data`` as the cover of ``program`` (checked as a build checks a cover: JPEG or
+    PNG, square, 600 to 3000 pixels, at most 2 MB) and point the program file's ``cover:``
+    at it; returns the cover's path under the workspace. InputError, keeping nothing new,
+    when the image is not such a cover or the program file has no top-level ``exercise:``
+    line to put the key beside."""
+    from walkcoach.cover import MAX_BYTES, load_cover
+
+    path = space.existing("programs", check_name(program))
+    suffix = "." + filename.rpartition(".")[2].lower()
+    if suffix not in COVER_TYPES:
+        raise InputError(f"{excerpt(filename)}: a cover is a PNG or JPEG image "
+                         f"({', '.join(COVER_TYPES)})")
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{excerpt(filename)}: the cover image is {len(data) // 1000} kB; at "
+                         f"most {MAX_BYTES // 1000} kB")
+    text = path.read_text(encoding="utf-8")
+    if not _TOP_COVER.search(text) and not _AFTER.search(text):
+        raise InputError(f"{path}: no top-level exercise: line to put the cover beside; "
+                         "add cover: to the file by hand")
+    folder = space.root / "covers"
+    folder.mkdir(exist_ok=True)
+    cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
+    kept = cover.read_bytes() if cover.is_file() else None
+    write_bytes(cover, data)
+    try:
+        load_cover(cover)
+    except InputError:
+        if kept is None:
+            cover.unlink(missing_ok=True)
+        else:
+            write_bytes(cover, kept)
+        raise
+    line = f'cover: "../covers/{cover.name}"'
+    if _TOP_COVER.search(text):
+        text = _TOP_COVER.sub(line, text, count=1)
+    else:
+        text = _AFTER.sub(lambda found: f"{found[0]}\n{line}", text, count=1)
+    write_text(path, text)
+    return space.relative(cover)
