@@ -169,7 +169,7 @@ def test_edit_a_line_and_hear_it_in_the_rebuilt_script(studio: tuple[str, Path],
     screenshot(page, "studio-7-rebuilt")
     saved = (space / "scripts" / f"{name}.yaml").read_text(encoding="utf-8")
     assert "say: Lift your chest and smile." in saved  # the YAML the command line reads
-    built = space / "tracks" / f"{name}.mp3"
+    built = space / "tracks" / f"{name}-edited.mp3"
     assert built.is_file() and built.with_suffix(".vtt").is_file()
     assert "Lift your chest and smile." in built.with_suffix(".vtt").read_text(encoding="utf-8")
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from walkcoach import session
 from walkcoach.errors import ContentError
@@ -103,18 +103,12 @@ def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> 
             "length": "minutes", "minutes": "1", "voice": "system", "rate": "1.0",
             "intro": "short", "chimes": "on", "seed": "3"}
 
-    async def post() -> str:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport,
-                                     base_url="http://127.0.0.1:8765") as client:
-            answer = await client.post("/track/build", data=form,
-                                       headers={"X-CSRF-Token": "t"})
-            assert answer.status_code == 200
-            return answer.text
-
-    import asyncio
-
-    found = re.search(r'id="job-(\d+)"', asyncio.run(post()))
+    # TestClient runs the app on a loop of its own (the page tests' Playwright holds this
+    # thread's).
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        answer = client.post("/track/build", data=form, headers={"X-CSRF-Token": "t"})
+    assert answer.status_code == 200
+    found = re.search(r'id="job-(\d+)"', answer.text)
     assert found
     job = _wait(studio.jobs.get(found[1]) or pytest.fail("no job"))
     assert job.state == "done", job.error

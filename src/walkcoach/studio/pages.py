@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -108,7 +109,7 @@ def routes(studio: Studio) -> list[Route]:
         problem = None
         loaded = None
         try:
-            loaded = content.load_program(path)
+            loaded = await run_in_threadpool(content.load_program, path)
         except InputError as exc:
             problem = str(exc)
         if loaded is not None:
@@ -130,7 +131,7 @@ def routes(studio: Studio) -> list[Route]:
     async def new_client(request: Request) -> Response:
         form = await form_of(request)
         try:
-            name = save_client(space, form)
+            name = await run_in_threadpool(save_client, space, form)
         except FormError as exc:
             return studio.page(request, "_client_form.html", form=form, problems=exc.problems,
                                action="/clients", music=space.names("music"))
@@ -148,7 +149,7 @@ def routes(studio: Studio) -> list[Route]:
         form = await form_of(request)
         problems: dict[str, str] = {}
         try:
-            save_client(space, form, name=name)
+            await run_in_threadpool(lambda: save_client(space, form, name=name))
         except FormError as exc:
             problems = exc.problems
         return studio.page(request, "_client_form.html", form=form, problems=problems,
@@ -168,7 +169,7 @@ def routes(studio: Studio) -> list[Route]:
         problems: dict[str, str] = {}
         try:
             filename, data = await upload(request, MAX_UPLOAD, "a music file")
-            save_music(space, filename, data)
+            await run_in_threadpool(save_music, space, filename, data)
         except InputError as exc:
             problems["file"] = str(exc)
         return studio.page(request, "_music.html", problems=problems)
@@ -180,7 +181,7 @@ def routes(studio: Studio) -> list[Route]:
         problems: dict[str, str] = {}
         try:
             filename, data = await upload(request, MAX_BYTES, "a cover image")
-            save_cover(space, name, filename, data)
+            await run_in_threadpool(save_cover, space, name, filename, data)
         except InputError as exc:
             problems["cover"] = str(exc)
         return studio.page(request, "_cover.html", name=name, problems=problems,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -101,7 +102,7 @@ def routes(studio: Studio) -> list[Route]:
         form = await form_of(request)
         action = request.path_params["action"]
         try:
-            asked = track_request(space, form)
+            asked = await run_in_threadpool(track_request, space, form)
         except FormError as exc:
             return form_page(request, form, exc.problems, whole=False)
         if action == "script":
@@ -129,24 +130,25 @@ def routes(studio: Studio) -> list[Route]:
         write_text(path, job.result["yaml"])
         return go(f"/scripts/{path.stem}")
 
-    def script_page(request: Request, name: str, *, problems: Mapping[Any, str] | None = None,
-                    job: Any = None, whole: bool = True) -> Response:
+    async def script_page(request: Request, name: str, *,
+                          problems: Mapping[Any, str] | None = None, job: Any = None,
+                          whole: bool = True) -> Response:
         from walkcoach import scriptfile
 
         path = space.existing("scripts", name)
-        if problems is None:
-            problems = script_problems(path)
+        found: Mapping[Any, str] = problems if problems is not None else \
+            await run_in_threadpool(script_problems, path)
         lines: list[Any] = []
         try:
             lines = list(scriptfile.read(path).lines)
         except InputError as exc:
-            problems = {"form": str(exc), **problems}
+            found = {"form": str(exc), **found}
         return studio.page(request, "script.html" if whole else "_script_form.html",
-                           name=name, lines=lines, problems=problems, job=job,
+                           name=name, lines=lines, problems=found, job=job,
                            clock=scriptfile.clock)
 
     async def script(request: Request) -> Response:
-        return script_page(request, _name(request))
+        return await script_page(request, _name(request))
 
     async def save_script(request: Request) -> Response:
         name = _name(request)
@@ -158,13 +160,13 @@ def routes(studio: Studio) -> list[Route]:
                            if key.startswith("delete-") and key[7:].isdigit())
         add = (form.get("add_walk", ""), form.get("add_say", ""))
         edit_script(path, says, delete=delete, add=add if add[1].strip() else None)
-        problems = script_problems(path)
+        problems = await run_in_threadpool(script_problems, path)
         job = None
         if not problems and form.get("then") == "build":
-            out = space.output_dir("tracks") / f"{name}.mp3"
+            out = space.output_dir("tracks") / f"{name}-edited.mp3"
             job = studio.jobs.submit(kind="render", title=f"Track of script: {name}",
                                      work=lambda progress: _render(space, path, out, progress))
-        return script_page(request, name, problems=problems, job=job, whole=False)
+        return await script_page(request, name, problems=problems, job=job, whole=False)
 
     async def build_program(request: Request) -> Response:
         name = _name(request)
