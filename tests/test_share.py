@@ -385,3 +385,14 @@ def test_the_programs_own_cover_is_the_bundles(program_file: Path, tmp_path: Pat
                        encoding="utf-8")
     result = _share(program, tmp_path / "out", "Sam", base_url=BASE)
     assert (result.folder / "cover.png").read_bytes() == image.getvalue()
+
+
+@pytest.mark.parametrize("token", ["-" * 22, "a-b-c-d-e-f-g-h-i-j-k-", "A" * 22, "_x-" * 7 + "y"])
+def test_a_bundle_folder_names_its_client_whatever_its_token(token: str) -> None:
+    from walkcoach.share import bundle_slug
+
+    assert len(token) == 22
+    assert bundle_slug(f"maria-lopez-{token}") == "maria-lopez"
+    assert bundle_slug(f"maria-{token}") == "maria"
+    assert bundle_slug(token) is None and bundle_slug(f"-{token}") is None
+    assert bundle_slug("maria-lopez") is None

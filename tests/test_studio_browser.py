@@ -275,3 +275,35 @@ def test_the_studio_reads_on_a_phone(studio: tuple[str, Path], browser: Any) -> 
     assert overflow <= 0, f"the page is {overflow}px wider than a phone"
     screenshot(page, "studio-13-phone")
     phone.close()
+
+
+def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], page: Any) -> None:
+    address, space = studio
+    page.goto(f"{address}exercises/walking-backwards")
+    page.click("text=Make my own copy")
+    page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
+    text = page.input_value("#source-text")
+    assert "name: my-walking-backwards" in text
+    said = "Walking backwards trains your balance and your coordination."
+    mine = "Stepping back wakes up your balance, one careful step at a time."
+    page.fill("#source-text", text.replace(said, mine).replace("\nlevels:", "\nlevls:"))
+    page.click("#source-form button[type=submit]")
+    page.wait_for_selector("#source-form .error[role=alert]")
+    errors = [error.inner_text() for error in
+              page.query_selector_all("#source-form .error[role=alert]")]
+    assert all("my-walking-backwards.yaml:" in error for error in errors)
+    assert any("levls" in error and "did you mean 'levels'" in error for error in errors), errors
+    screenshot(page, "studio-14-exercise-refused")
+    page.fill("#source-text", page.input_value("#source-text").replace("\nlevls:", "\nlevels:"))
+    page.click("#source-form button[type=submit]")
+    page.wait_for_selector("#source-form .saved")
+    saved = (space / "exercises" / "my-walking-backwards.yaml").read_text(encoding="utf-8")
+    assert mine in saved and said not in saved
+
+    page.goto(f"{address}track?exercise=my-walking-backwards")
+    page.select_option("select[name=voice]", "system")
+    page.fill("input[name=minutes]", "1")
+    page.click("text=Preview the script")
+    script = page.wait_for_selector(".job[data-state=done] [data-script]", timeout=_TIMEOUT_MS)
+    assert mine in script.inner_text() and said not in script.inner_text()
+    screenshot(page, "studio-15-exercise-words")

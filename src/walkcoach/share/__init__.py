@@ -1,5 +1,13 @@
 """The client bundle: a page, a private podcast feed and the tracks, in one folder."""
 
-from walkcoach.share.bundle import TOKENS, ShareResult, build_share, check_base_url, tokens_path
+from walkcoach.share.bundle import (
+    TOKENS,
+    ShareResult,
+    build_share,
+    bundle_slug,
+    check_base_url,
+    tokens_path,
+)
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "check_base_url", "tokens_path"]
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_slug", "check_base_url",
+           "tokens_path"]

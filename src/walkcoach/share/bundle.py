@@ -38,12 +38,16 @@ from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "check_base_url", "tokens_path"]
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_slug", "check_base_url",
+           "tokens_path"]
 
 TOKENS = "share-tokens.json"
 """The file of each client's private token, in the user's walkcoach data folder."""
 DATA_ENV = "WALKCOACH_DATA_DIR"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
+TOKEN_BYTES = 16
+TOKEN_LENGTH = 22
+"""A client's token: 16 random bytes, 22 characters of URL-safe base64."""
 _URL_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
 _PRIVATE = frozenset({batch.MANIFEST, batch.LOCK})  # the coach's files, not the client's
 _MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "wav": "audio/wav"}
@@ -160,6 +164,14 @@ def tokens_path() -> Path:
     return base / TOKENS
 
 
+def bundle_slug(folder: str) -> str | None:
+    """The client's slug of a bundle folder's name (``maria-lopez-<token>``), or None when
+    the name is not one of a bundle."""
+    slug, dash, token = folder[:-TOKEN_LENGTH - 1], folder[-TOKEN_LENGTH - 1:-TOKEN_LENGTH], \
+        folder[-TOKEN_LENGTH:]
+    return slug if slug and dash == "-" and _TOKEN.fullmatch(token) else None
+
+
 def _client_key(client: str | ClientSpec | None, name: str, program: Program) -> str:
     """Who a token is for: a profile by its file (two clients may share a first name), a
     program's own client by the program, a bare name by itself."""
@@ -193,7 +205,7 @@ def _token(out_dir: Path, client: str, program: Program) -> str:
             token = tokens.get(key)
             if isinstance(token, str) and _TOKEN.fullmatch(token):
                 return token
-            token = secrets.token_urlsafe(16)
+            token = secrets.token_urlsafe(TOKEN_BYTES)
             tokens[key] = token
             export.write_text(path, json.dumps({"version": 2, "tokens": tokens}, indent=2,
                                                sort_keys=True) + "\n")

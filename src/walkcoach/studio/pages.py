@@ -4,7 +4,7 @@ builds and share bundles), clients, the files walkcoach made, and the jobs."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -13,20 +13,25 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from walkcoach.authoring import validate_file
 from walkcoach.errors import InputError
 from walkcoach.studio.app import Studio
 from walkcoach.workspace import (
     CLIENT_FIELDS,
+    EDITABLE,
     MAX_UPLOAD,
     FormError,
     Workspace,
     check_name,
     client_form,
+    copy_exercise,
     exercise_choices,
     save_client,
     save_cover,
     save_music,
+    save_source,
 )
+from walkcoach.workspace.sources import Editable
 
 __all__ = ["form_of", "go", "routes"]
 
@@ -45,6 +50,13 @@ def _name(request: Request) -> str:
         return check_name(name)
     except InputError:
         raise HTTPException(404, "No such page.") from None
+
+
+def _kind(request: Request) -> Editable:
+    kind = request.path_params["kind"]
+    if kind not in EDITABLE:
+        raise HTTPException(404, "No such page.")
+    return cast(Editable, kind)
 
 
 def _tracks_in(space: Workspace, folder: Path) -> list[dict[str, str]]:
@@ -66,9 +78,11 @@ def _bundles(space: Workspace, program: str, client: str | None = None) -> list[
     if not folder.is_dir():
         return []
     found = []
+    from walkcoach.share.bundle import bundle_slug
+
     for page in sorted(folder.glob("*/index.html")):
-        slug = page.parent.name.rsplit("-", 1)[0]
-        if client is not None and slug != client:
+        slug = bundle_slug(page.parent.name)
+        if slug is None or client is not None and slug != client:
             continue
         archive = page.parent.with_suffix(".zip")
         found.append({"client": slug, "page": space.relative(page),
@@ -187,6 +201,25 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "_cover.html", name=name, problems=problems,
                            cover=_cover_of(space, name))
 
+    async def source(request: Request) -> Response:
+        kind, name = _kind(request), _name(request)
+        path = space.existing(kind, name)
+        report = await run_in_threadpool(validate_file, path)
+        return studio.page(request, "source.html", kind=kind, name=name,
+                           text=path.read_text(encoding="utf-8", errors="replace"),
+                           problems=() if report.ok else report.lines(), saved=False)
+
+    async def save(request: Request) -> Response:
+        kind, name = _kind(request), _name(request)
+        text = (await form_of(request)).get("text", "")
+        problems = await run_in_threadpool(save_source, space, kind, name, text)
+        return studio.page(request, "_source_form.html", kind=kind, name=name, text=text,
+                           problems=problems, saved=True)
+
+    async def copy(request: Request) -> Response:
+        name = await run_in_threadpool(copy_exercise, space, _name(request))
+        return go(f"/edit/exercises/{name}")
+
     async def jobs(request: Request) -> Response:
         return studio.page(request, "jobs.html", jobs=studio.jobs.all())
 
@@ -203,6 +236,9 @@ def routes(studio: Studio) -> list[Route]:
                                                     methods=["POST"]),
             Route("/files/{path:path}", output), Route("/music", music, methods=["POST"]),
             Route("/programs/{name}/cover", cover, methods=["POST"]),
+            Route("/edit/{kind}/{name}", source),
+            Route("/edit/{kind}/{name}", save, methods=["POST"]),
+            Route("/exercises/{name}/copy", copy, methods=["POST"]),
             Route("/jobs", jobs),
             Route("/jobs/{job}", job)]
 

@@ -21,8 +21,10 @@ from walkcoach.workspace.forms import (
     exercise_ref,
     track_request,
 )
+from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 
-__all__ = ["CLIENT_FIELDS", "COVER_TYPES", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
+__all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
            "TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "Workspace", "check_name",
-           "client_form", "default_root", "edit_script", "exercise_choices", "exercise_ref",
-           "save_client", "save_cover", "save_music", "script_problems", "track_request"]
+           "client_form", "copy_exercise", "default_root", "edit_script", "exercise_choices",
+           "exercise_ref", "save_client", "save_cover", "save_music", "save_source",
+           "script_problems", "track_request"]

@@ -8,13 +8,14 @@ field they are about (:class:`walkcoach.workspace.forms.FormError`).
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from walkcoach.errors import ContentError, InputError, excerpt
+from walkcoach.errors import ContentError, ExportError, InputError, excerpt
 from walkcoach.export import write_bytes, write_text
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name
 from walkcoach.workspace.forms import FormError
@@ -64,7 +65,9 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
     """Write a client profile from its form (a new one named after the client unless
     ``name`` names the file to replace), then check it as ``--client`` would read it.
     Returns the file's name; FormError, with every problem by field, when it is not valid
-    (the file is written all the same, as it would be from an editor)."""
+    (a changed profile is written all the same, as it would be from an editor; a new one is
+    not kept, so that its form can be sent again). The music must be one of the workspace's
+    own: a profile never points outside it."""
     from walkcoach import content
     from walkcoach.names import slug
 
@@ -77,28 +80,41 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
             raise FormError({"name": f"there is already a client file {name}.yaml: open it "
                                      "to change it, or give this client another name"})
     path = space.path("clients", check_name(name))
+    new = not path.exists()
+    music = (form.get("music") or "").strip()
+    if music:
+        try:
+            space.existing("music", music)
+        except InputError as exc:
+            raise FormError({"music": str(exc)}) from None
     data: dict[str, Any] = {"name": who}
     for key in ("level", "setting", "notes", "cadence"):
         value = (form.get(key) or "").strip()
         if value:
-            data[key] = int(value) if key == "cadence" and value.isdigit() else value
+            data[key] = int(value) if key == "cadence" and _digits(value) else value
     notes = [line.strip() for line in (form.get("spoken_notes") or "").splitlines()
              if line.strip()]
     if notes:
         data["spoken_notes"] = notes
     if form.get("chimes") in ("on", "off"):
         data["chimes"] = form.get("chimes") == "on"
-    if (form.get("music") or "").strip():
-        data["music"] = f"../music/{(form.get('music') or '').strip()}"
+    if music:
+        data["music"] = f"../music/{music}"
     header = "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n"
     write_text(path, header + _dump(data))
     try:
         content.load_client(path)
-    except ContentError as exc:
-        raise FormError({_client_field(exc.key): str(exc)}) from None
     except InputError as exc:
-        raise FormError({"form": str(exc)}) from None
+        if new:
+            path.unlink(missing_ok=True)
+        where = exc.key if isinstance(exc, ContentError) else None
+        raise FormError({_client_field(where): str(exc)}) from None
     return name
+
+
+def _digits(text: str) -> bool:
+    """Whether ``text`` is a whole number int() takes (str.isdigit is true of "²" too)."""
+    return text.isascii() and text.isdigit()
 
 
 def _client_field(key: str | None) -> str:
@@ -125,19 +141,35 @@ def save_music(space: Workspace, filename: str, data: bytes) -> str:
                          "not those of MP3, WAV, FLAC, OGG or M4A)")
     name = f"{slug(stem, fallback='music')}{suffix}"
     path = space.path("music", name)
-    write_bytes(path, data)
+    # Checked under a name the workspace does not list, so that a refused upload leaves a
+    # music file of the same name as it was.
+    trial = path.with_name(f".{secrets.token_hex(8)}.upload{suffix}")
     try:
-        check(path)  # decodes it: a file that only starts like audio is refused here
-    except InputError:
-        path.unlink(missing_ok=True)
-        raise
+        write_bytes(trial, data)
+        try:
+            check(trial)  # decodes it: a file that only starts like audio is refused here
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(trial), name)) from None
+        try:
+            trial.replace(path)
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        trial.unlink(missing_ok=True)
     return name
 
 
 def edit_script(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
                 add: tuple[str, str] | None = None) -> None:
     """Change the words of a script's lines (by index), delete lines, or add one to the walk
-    (its walk time m:ss.mmm and its words); the file keeps its comments at the top."""
+    (its walk time m:ss.mmm and its words); the file keeps its comments at the top.
+
+    InputError, with ``walkcoach render``'s words, for a script it cannot read, and for an
+    edit that would leave it unreadable (no lines left, words that cannot be spoken, a walk
+    time that is not one): that edit is not kept, so the script can still be edited here."""
+    from walkcoach import scriptfile
+
+    scriptfile.read(path)
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True)[:20]
                      if line.startswith("#"))
@@ -154,6 +186,11 @@ def edit_script(path: Path, says: Mapping[int, str], *, delete: frozenset[int] =
         kept.sort(key=_order)
     data["lines"] = kept
     write_text(path, header + _dump(data))
+    try:
+        scriptfile.read(path)
+    except InputError:
+        write_text(path, text)
+        raise
 
 
 def _order(line: Any) -> tuple[int, str]:
