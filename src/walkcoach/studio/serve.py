@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -23,7 +24,9 @@ def bind(port: int) -> socket.socket:
     """A listening socket on HOST:``port`` (0: any free port). InputError when it is taken."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        if port:  # a just-stopped studio's port can be taken again at once (not on Windows)
+        # A just-stopped studio's port can be taken again at once. Not on Windows, where the
+        # option would let two programs share a port.
+        if port and os.name != "nt":
             with contextlib.suppress(OSError, AttributeError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((HOST, port))
