@@ -7,6 +7,7 @@ with a traceback; the schemas describe the shipped files; init's files validate 
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -502,3 +503,25 @@ def test_init_into_a_folder_that_is_not_there_says_so(tmp_path: Path) -> None:
     result = run("init", "client", "maria", "-o", f"{tmp_path / 'clients'}/")
     assert result.exit_code == 2 and not (tmp_path / "clients").exists()
     assert f"{tmp_path / 'clients'}: no such folder to write maria.yaml in" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_music_that_is_a_pipe_is_not_a_regular_file(tmp_path: Path) -> None:
+    """A FIFO (or a device) named as the music is said to be what it is, not missing; and
+    nothing tries to read it (which would wait forever)."""
+    os.mkfifo(tmp_path / "calm.mp3")
+    path = tmp_path / "maria.yaml"
+    path.write_text("name: Maria\nmusic: calm.mp3\n", encoding="utf-8")
+    expected = (f"{path}:2: music: {tmp_path / 'calm.mp3'} is not a regular file (a pipe), so "
+                "not a music file")
+    with pytest.raises(ContentError) as info:
+        load_client(path)
+    assert str(info.value) == expected
+    result = run("validate", str(path))
+    _no_traceback(result)
+    assert result.exit_code == 2 and result.stdout == f"{expected}\n"
+    device = Path("/dev/null")
+    if device.exists():
+        path.write_text(f"name: Maria\nmusic: {device}\n", encoding="utf-8")
+        assert "/dev/null is not a regular file (a device)" in run("validate",
+                                                                    str(path)).stdout

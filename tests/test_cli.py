@@ -151,7 +151,8 @@ def test_build_writes_the_track_and_its_sidecars(built: tuple[Result, Path]) -> 
     assert sheet["voice"] == "system:gmw/en-us" and sheet["format"] == "mp3"
     assert sheet["walk_minutes"] == 1
     # One continuous walk: one part, no shape, and no part names in the captions.
-    assert sheet["version"] == 3 and sheet["shape"] is None
+    assert sheet["version"] == 4 and sheet["shape"] is None
+    assert sheet["track"] == "walk.mp3"  # the sidecars are this track's
     assert [(b["kind"], b["start_ms"], b["end_ms"]) for b in sheet["blocks"]] == [
         ("work", sheet["walk_start_ms"], sheet["walk_end_ms"])]
     # The summary line: path, duration, cue count and the sidecars.
@@ -173,7 +174,9 @@ def test_script_json_matches_the_built_cue_sheet(built: tuple[Result, Path]) -> 
     assert planned["cues"] == sheet["cues"]  # same words, same start and end times
     for key in ("duration_ms", "walk_start_ms", "walk_end_ms", "chapters", "dropped", "voice"):
         assert planned[key] == sheet[key], key
-    assert {k: v for k, v in sheet.items() if k != "format"} == planned
+    # What only a sheet written beside its track says: the format and the track's name.
+    assert {k: v for k, v in sheet.items() if k not in ("format", "track")} == planned
+    assert sheet["track"] == out.name and "track" not in planned
 
 
 def test_script_text_is_the_same_timeline(built: tuple[Result, Path]) -> None:
@@ -256,8 +259,11 @@ def test_script_rejects_bad_options(args: list[str]) -> None:
 def test_a_cadence_out_of_range_is_one_line(out_dir: Path, value: str) -> None:
     for command in (["build", "-o", str(out_dir / "t.mp3")], ["script"]):
         line = _one_error_line(run(*command, "--voice", "system", "--cadence", value))
-        assert line == (f"walkcoach: error: cadence must be 30 to 200 steps a minute, or auto, "
-                        f"not '{value}'")
+        # One reader (walkcoach.cadence) for the option, the YAML files and the library:
+        # a usage error naming the option, said as the files and make_spec say it.
+        assert line == (f"walkcoach: error: Invalid value for '--cadence': must be 30 to 200 "
+                        f"steps a minute, or auto, not '{value}' (see walkcoach "
+                        f"{command[0]} --help)")
     assert list(out_dir.iterdir()) == []
 
 

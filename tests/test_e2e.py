@@ -78,9 +78,11 @@ def track(request: pytest.FixtureRequest) -> ac.Track:
 @pytest.fixture(scope="module")
 def system_formats(system_track: ac.Track, tmp_path_factory: pytest.TempPathFactory
                    ) -> dict[str, ac.Track]:
-    """The system-voice walk as WAV and M4A too (phrases come from the cache)."""
+    """The system-voice walk as WAV and M4A too (phrases come from the cache), each in a
+    folder of its own: walk.json beside walk.wav is the WAV's, not for an M4A to replace."""
     folder = tmp_path_factory.mktemp("e2e-formats")
-    built = {fmt: ac.load_track(_build(folder / f"walk.{fmt}", *WALK, "--voice", "system"))
+    built = {fmt: ac.load_track(_build(folder / fmt / f"walk.{fmt}", *WALK, "--voice",
+                                       "system"))
              for fmt in ("wav", "m4a")}
     return {**built, "mp3": system_track}
 

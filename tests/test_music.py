@@ -85,8 +85,10 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with_music = session.make_spec(minutes=1, setting="floor", chimes=False, music=bed)
     session.build_track(plain, speaker, folder / "plain.wav")
     built = session.build_track(with_music, speaker, folder / "music.wav")
-    session.build_track(with_music, speaker, folder / "music.mp3")
-    session.build_track(with_music, speaker, folder / "music.m4a")
+    # Each format in a folder of its own: music.json beside music.wav is that track's
+    # cue sheet, which a build of music.mp3 beside it must not replace.
+    session.build_track(with_music, speaker, folder / "mp3" / "music.mp3")
+    session.build_track(with_music, speaker, folder / "m4a" / "music.m4a")
     return {"folder": folder, "timeline": built.timeline,
             "plain": _decode_stereo(folder / "plain.wav"),
             "music": _decode_stereo(folder / "music.wav")}
@@ -178,7 +180,7 @@ def test_the_loop_is_seamless() -> None:
 def test_the_track_is_stereo_when_the_music_is(pair: dict[str, object]) -> None:
     bed = _bed(pair)
     assert _db(bed[:, 0] - bed[:, 1]) > -45  # the two channels carry different notes
-    mp3 = pair["folder"] / "music.mp3"  # type: ignore[operator]
+    mp3 = pair["folder"] / "mp3" / "music.mp3"  # type: ignore[operator]
     probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(mp3)],
                            capture_output=True, text=True).stderr
     assert "stereo" in probe and "128 kb/s" in probe
@@ -187,7 +189,7 @@ def test_the_track_is_stereo_when_the_music_is(pair: dict[str, object]) -> None:
 @pytest.mark.parametrize("suffix", [".mp3", ".m4a"])
 def test_with_music_the_planned_length_loudness_and_peak(pair: dict[str, object],
                                                         suffix: str) -> None:
-    path = pair["folder"] / f"music{suffix}"  # type: ignore[operator]
+    path = pair["folder"] / suffix[1:] / f"music{suffix}"  # type: ignore[operator]
     decoded = _decode_stereo(path)
     planned = pair["timeline"].duration_ms  # type: ignore[attr-defined]
     assert abs(decoded.shape[0] * 1000 / RATE - planned) <= 50
@@ -199,7 +201,7 @@ def test_with_music_the_planned_length_loudness_and_peak(pair: dict[str, object]
 def test_the_stereo_mp3_keeps_walkcoach_tags_and_chapters(pair: dict[str, object]) -> None:
     import mutagen.mp3
 
-    mp3 = pair["folder"] / "music.mp3"  # type: ignore[operator]
+    mp3 = pair["folder"] / "mp3" / "music.mp3"  # type: ignore[operator]
     tags = mutagen.mp3.MP3(mp3).tags
     assert tags is not None and tags.version[:2] == (2, 3)
     assert str(tags["TIT2"]).startswith("Walking backwards") and tags.getall("APIC")

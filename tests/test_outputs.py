@@ -377,18 +377,97 @@ def test_a_cue_sheet_too_large_to_be_walkcoachs_is_not_trusted(tmp_path: Path) -
 @pytest.mark.e2e
 def test_a_rebuild_over_walkcoachs_own_track_replaces_it(tmp_path: Path) -> None:
     """The track, cue sheet, captions and transcript of an earlier build are walkcoach's: a
-    rebuild replaces them (and a build as WAV beside them too, its cue sheet being one)."""
+    rebuild of the same track replaces them. A build as WAV (or with no suffix) beside them
+    would replace the MP3's sidecars, which its cue sheet says are the MP3's: refused, with
+    nothing changed."""
     out = tmp_path / "zoe.mp3"
     first = _run("build", *SESSION, "-o", str(out))
     assert first.exit_code == 0, first.output
     sheet = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sheet["track"] == "zoe.mp3"
     again = _run("build", *SESSION, "--seed", "4", "-o", str(out))
     assert again.exit_code == 0, again.output
     assert json.loads(out.with_suffix(".json").read_text(encoding="utf-8")) != sheet
-    wav = _run("build", *SESSION, "-o", str(out.with_suffix(".wav")))
-    assert wav.exit_code == 0, wav.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "zoe.json", "zoe.mp3", "zoe.txt", "zoe.vtt", "zoe.wav"]
+    before = _contents(tmp_path)
+    for other in ("zoe.wav", "zoe"):
+        refused = _run("build", *SESSION, "-o", str(tmp_path / other))
+        assert refused.exit_code == 2, refused.output
+        assert refused.stderr == (
+            f"walkcoach: error: {out.with_suffix('.json')} is the cue sheet of 'zoe.mp3', "
+            f"which is still there: a build of {other} would replace its cue sheet, captions "
+            "and transcript (choose another name)\n")
+        assert _contents(tmp_path) == before
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (not below it), byte for byte."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def _sheet(folder: Path, stem: str, **about: Any) -> None:
+    """A cue sheet walkcoach wrote, ``stem``.json (``track``: the track it was written
+    beside, from version 4 on), with the captions and transcript beside it."""
+    (folder / f"{stem}.json").write_text(json.dumps(
+        {"version": 4, **about, "duration_ms": 60_000, "cues": []}), encoding="utf-8")
+    (folder / f"{stem}.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (folder / f"{stem}.txt").write_text("0:00  Hello.\n", encoding="utf-8")
+
+
+# (the track there, what its cue sheet names, the build asked for, the start of the one line)
+ANOTHER_TRACKS = [
+    ("f.MP3", "f.MP3", "f.wav", "{folder}/f.json is the cue sheet of 'f.MP3', which is still "
+     "there: a build of f.wav would replace its cue sheet, captions and transcript"),
+    ("f.mp3", "f.mp3", "f", "{folder}/f.json is the cue sheet of 'f.mp3', which is still "
+     "there: a build of f would replace"),
+    # A track the user put beside walkcoach's own sidecars of another track: not ours.
+    ("x.mp3", "x.wav", "x.mp3", "{folder}/x.mp3 already exists and was not made by walkcoach: "
+     "x.json beside it is the cue sheet of 'x.wav'"),
+    ("x.mp3", "../x.mp3", "x.m4a", "{folder}/x.json is the cue sheet of '../x.mp3', not of "
+     "x.m4a"),
+]
+
+
+@pytest.mark.parametrize(("there", "named", "build", "message"), ANOTHER_TRACKS)
+def test_sidecars_of_another_track_are_never_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there: str, named: str, build: str,
+        message: str) -> None:
+    """The cue sheet says whose the sidecars are: a build of another name beside them, or
+    over a track that is not the one the sheet names, exits 2 with one line naming the file
+    and why, before any work, and changes nothing on disk."""
+    monkeypatch.setenv("WALKCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / there).write_bytes(b"ID3" + os.urandom(2048))
+    _sheet(folder, Path(there).stem, track=named)
+    before = _listing(tmp_path), _contents(folder)
+    with pytest.raises(InputError) as info:
+        session.check_output(folder / build)
+    assert str(info.value).startswith(message.format(folder=folder)), str(info.value)
+    result = _run("build", "--voice", "system", "--minutes", "1", "-o", str(folder / build))
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stderr == f"walkcoach: error: {info.value}\n"
+    assert (_listing(tmp_path), _contents(folder)) == before
+
+
+def test_the_same_track_or_an_older_sheet_is_rebuilt_in_place(tmp_path: Path) -> None:
+    """Rebuilding the track the sheet names is allowed; so is a track beside a sheet before
+    version 4 (which names none: it is read as it always was), and a build beside the
+    sidecars of a track that is gone (they are left over, and replaced)."""
+    (tmp_path / "f.mp3").write_bytes(b"ID3")
+    _sheet(tmp_path, "f", track="f.mp3")
+    session.check_output(tmp_path / "f.mp3")
+    (tmp_path / "f.json").write_text(json.dumps({"version": 3, "duration_ms": 1, "cues": []}),
+                                     encoding="utf-8")
+    session.check_output(tmp_path / "f.mp3")
+    _sheet(tmp_path, "g", track="g.wav")  # and no g.wav
+    session.check_output(tmp_path / "g.mp3")
+    session.check_output(tmp_path / "g")
+
+
+def test_a_sheet_whose_track_is_not_a_name_is_not_walkcoachs(tmp_path: Path) -> None:
+    _sheet(tmp_path, "f", track=["f.mp3"])
+    with pytest.raises(InputError, match=r"f\.json already exists and was not made by"):
+        session.check_output(tmp_path / "f.mp3")
 
 
 @pytest.mark.e2e

@@ -231,3 +231,58 @@ def test_a_recovery_file_is_kept_as_an_absolute_path(tmp_path: Path,
     assert options["recovery"] == str(tmp_path / "rec.yaml")
     assert scriptfile.options_of(_spec(), {"recovery": "standing-rest",
                                            "intervals": "2x30/30"})["recovery"] == "standing-rest"
+
+
+# --- the session's exercise: at its own line of the script --------------------------------
+
+@pytest.mark.parametrize(("exercise", "says"), [
+    ("walking-backwrds", "the session cannot be made again: unknown exercise "
+                         "'walking-backwrds' (available: "),
+    ("/no/such/folder/mine.yaml", "the session cannot be made again: no exercise file at "
+                                  "/no/such/folder/mine.yaml"),
+    ("gone.yaml", "the session cannot be made again: no exercise file at gone.yaml"),
+])
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_an_exercise_the_session_cannot_find_is_at_its_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exercise: str, says: str,
+        command: str) -> None:
+    """An edited ``session: {exercise: ...}`` naming no exercise (a misspelt name, a file
+    that is not there) is reported at the line of its ``exercise:`` key, with the script's
+    path and key session.exercise, by validate and by render alike (before any work)."""
+    monkeypatch.chdir(tmp_path)
+    planned, _ = _planned()
+    text = scriptfile.write_text(planned, {"exercise": "walking-backwards", **OPTIONS})
+    text = text.replace("exercise: walking-backwards", f"exercise: {exercise}")
+    path = _write(tmp_path, text)
+    line = _line_of(text, f"exercise: {exercise}")
+    before = sorted(tmp_path.iterdir())
+    args = [str(path)] if command == "validate" else [str(path), "-o", "t.mp3"]
+    result = CliRunner().invoke(cli, [command, *args], prog_name="walkcoach")
+    assert result.exit_code == 2, (result.output, result.exception)
+    printed = result.stdout if command == "validate" else result.stderr
+    prefix = "" if command == "validate" else "walkcoach: error: "
+    assert printed.startswith(f"{prefix}{path}:{line}: session.exercise: {says}"), printed
+    assert printed.count("\n") == 1 and printed.endswith(")\n" if "available" in says
+                                                            else f"{says}\n")
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_every_bad_line_of_a_script_is_reported(tmp_path: Path) -> None:
+    """Two lines of the walk after its end, and one that cannot be spoken: all three, each
+    at its line (each line of a script is read past a problem in another)."""
+    planned, _ = _planned()
+    text = scriptfile.write_text(planned, OPTIONS)
+    walk = [c for c in planned.cues if c.kind == "technique"]
+    first, second, third = walk[0], walk[1], walk[2]
+    for cue in (first, second):
+        at = scriptfile.clock(cue.start_ms - planned.walk_start_ms)
+        text = text.replace(f"walk: '{at}'", "walk: '9:00.000'", 1)
+    text = text.replace(third.text, "'...'", 1)
+    path = _write(tmp_path, text)
+    result = CliRunner().invoke(cli, ["validate", str(path)], prog_name="walkcoach")
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, lines
+    assert sum("is after the walk's end" in line for line in lines) == 2
+    assert sum("cannot be spoken" in line for line in lines) == 1
+    assert all(re.match(rf"{re.escape(str(path))}:\d+: lines\[\d+\]\.", line) for line in lines)

@@ -283,7 +283,7 @@ def _parts(cues: tuple[Cue, ...] = _CUES, blocks: tuple[BlockSpan, ...] = _PARTS
 
 def test_cue_sheet_lists_the_parts_and_each_walk_cue_names_its_part() -> None:
     sheet = sheets.cue_sheet(_parts())
-    assert sheet["version"] == 3
+    assert sheet["version"] == 4 and "track" not in sheet  # written only beside a track
     assert sheet["blocks"] == [
         {"kind": "warmup", "exercise": "walking-forward", "title": "Walking forward",
          "label": "Warm-up: Walking forward", "round": None, "rounds": None,

@@ -30,9 +30,10 @@ line that runs into the next one, two lines at once, a line outside the walk.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -40,10 +41,12 @@ import yaml
 
 from walkcoach.anchors import anchors, parts
 from walkcoach.chimeplan import chime_sounds
-from walkcoach.content.files import names_a_file
+from walkcoach.content import find_exercise
+from walkcoach.content.files import names_a_file, not_a_file
 from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, InputError, excerpt
-from walkcoach.model import CUE_KINDS, Cue, CueKind, Phase, SessionSpec, Timeline
+from walkcoach.model import CUE_KINDS, Cue, CueKind, Exercise, Phase, SessionSpec, Source, Timeline
 
 if TYPE_CHECKING:
     from walkcoach.session import BuiltTrack, Progress
@@ -86,6 +89,8 @@ class Script:
     walk_ms: int
     lines: tuple[Line, ...]
     path: Path
+    places: Mapping[str, Source] = field(default_factory=dict)
+    """Where each of the session's options is written (``session.exercise``: its line)."""
 
 
 def clock(ms: int) -> str:
@@ -121,13 +126,16 @@ def read(path: Path) -> Script:
     node.only("script", "session", "walk_ms", "lines")
     version = node.number("script", low=SCRIPT_VERSION, high=SCRIPT_VERSION, integer=True)
     assert version is not None
-    options = _options(cast(Node, node.mapping("session")))
+    session = cast(Node, node.mapping("session"))
+    options = _options(session)
     walk_ms = int(cast(float, node.number("walk_ms", low=10_000, high=3_600_000,
                                           integer=True)))
-    lines = []
-    for item in node.mappings("lines"):
-        lines.append(_line(item, walk_ms))
-    return Script(session=options, walk_ms=walk_ms, lines=tuple(lines), path=path)
+    problems = Problems()  # every line's problems, together
+    lines = [problems.get(functools.partial(_line, item, walk_ms))
+             for item in node.mappings("lines")]
+    problems.raise_any()
+    return Script(session=options, walk_ms=walk_ms, lines=tuple(cast(list[Line], lines)),
+                  path=path, places={key: session.source_of(key) for key in session.keys()})
 
 
 _TEXT_OPTIONS = ("exercise", "level", "setting", "intervals", "warmup", "cooldown", "recovery",
@@ -341,6 +349,9 @@ def session_of(script: Script) -> SessionSpec:
 
     options = {key: value for key, value in script.session.items()
                if key not in ("voice", "rate")}
+    for key in ("exercise", "recovery"):
+        if isinstance(options.get(key), str):
+            options[key] = _exercise(script, key, options[key])
     try:
         return session.make_spec(**options)
     except ContentError:
@@ -348,6 +359,28 @@ def session_of(script: Script) -> SessionSpec:
     except InputError as exc:
         raise ContentError(f"the session cannot be made again: {exc}", path=script.path,
                            line=1, key="session") from None
+
+
+def _exercise(script: Script, key: str, value: str) -> Exercise:
+    """The exercise the session's ``key`` (exercise or recovery) names; one that is not there
+    is refused at that key's line of the script (a file that is there but wrong, at its own
+    file and line)."""
+    where = script.places.get(key, Source(path=script.path, line=1, key="session"))
+    problem = None
+    if names_a_file(value):  # as make_spec reads it: relative to the current folder
+        try:
+            problem = not_a_file(Path(value).expanduser(), "exercise")
+        except RuntimeError:  # ~user/... with no such user
+            problem = f"no exercise file at {excerpt(value)}"
+    if problem is None:
+        try:
+            return find_exercise(value)
+        except ContentError:
+            raise  # the exercise file itself is wrong: its own file and line say where
+        except InputError as exc:
+            problem = str(exc)
+    raise ContentError(f"the session cannot be made again: {problem}", path=script.path,
+                       line=where.line, key=where.key)
 
 
 def render(path: Path, out: Path, *, voice: str | None = None, rate: float | None = None,

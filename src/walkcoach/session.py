@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import json
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from walkcoach import blocks as parts
 from walkcoach import export, labels, loudness, mixer, planner, sheets, sounds
+from walkcoach.cadence import parse_cadence
 from walkcoach.content import (
     TEMPLATES_DIR,
     check_client,
@@ -25,8 +27,6 @@ from walkcoach.errors import InputError, UnknownName, excerpt
 from walkcoach.labels import track_tags
 from walkcoach.model import (
     INTROS,
-    MAX_CADENCE,
-    MIN_CADENCE,
     Block,
     ClientSpec,
     Exercise,
@@ -79,7 +79,8 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
     writes them, ``intervals``, ``warmup``, ``cooldown`` and ``recovery``: see
     :func:`session_blocks`.
     ``chimes`` plays a chime before time cues, at "begin", at each change and at "stop";
-    ``cadence`` (steps a minute, 30 to 200, or "auto" for each part's level default) adds a
+    ``cadence`` (steps a minute, 30 to 200, or "auto" for each part's level default, as
+    walkcoach.cadence.parse_cadence reads it: an int or text) adds a
     step metronome in walking parts; ``music`` (any file ffmpeg decodes) plays under the walk,
     checked here, before any synthesis.
     """
@@ -113,11 +114,11 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         blocks = session_blocks(ex, minutes=None if intervals is not None else minutes,
                                 intervals=intervals, warmup=warmup, cooldown=cooldown,
                                 recovery=recovery)
-    if cadence is not None and cadence != "auto" and not (
-            isinstance(cadence, int) and not isinstance(cadence, bool)
-            and MIN_CADENCE <= cadence <= MAX_CADENCE):
-        raise InputError(f"cadence must be {MIN_CADENCE} to {MAX_CADENCE} steps a minute, or "
-                         f"auto, not {excerpt(str(cadence))}")
+    if cadence is not None:
+        try:
+            cadence = parse_cadence(cadence)
+        except InputError as exc:
+            raise InputError(f"cadence {exc}") from None
     if music is not None:
         from walkcoach.sounds.music import check  # ffmpeg only when there is music
 
@@ -134,9 +135,7 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         client=name, client_notes=who.spoken_notes if who else (), focus=focus,
         speed_mph=speed_mph, incline_percent=incline_percent, extra_cues=extra_cues,
         seed=seed, intro="short" if intro == "short" else "full", blocks=blocks,
-        chimes=bool(chimes), cadence="auto" if cadence == "auto" else (
-            None if cadence is None else int(cadence)),
-        music=music)
+        chimes=bool(chimes), cadence=cadence, music=music)
 
 
 def session_blocks(exercise: str | Exercise, *, minutes: float | None = None,
@@ -265,9 +264,12 @@ def check_output(out: Path, *, fmt: str | None = None) -> None:
     Refused (InputError): an empty path, one named like its own sidecar, an audio suffix that
     the format ``fmt`` contradicts (f.mp3 as m4a; another suffix, or none, takes any format),
     anything other than a regular file at the track or a sidecar, and a file there that
-    walkcoach did not make. A track and its sidecars are walkcoach's when its cue sheet is
-    one, or when the manifest of the program folder they are in records them: then a build
-    replaces them.
+    walkcoach did not make for this track. A track and its sidecars are walkcoach's when the
+    manifest of the program folder they are in records them, or when its cue sheet is one:
+    then a build replaces them, if the sheet names this track (a sheet before version 4
+    names none). A sheet that names another track (f.json of f.mp3, for a build of f.wav or
+    f) is that track's while it is there, and a file at ``out`` beside a sheet of another
+    track is not walkcoach's: both are refused.
     """
     named = _AUDIO_SUFFIXES.get(out.suffix.lower())
     if fmt is not None and named is not None and fmt != named:
@@ -275,21 +277,51 @@ def check_output(out: Path, *, fmt: str | None = None) -> None:
                          f"name it {out.with_suffix('.' + fmt).name}, or leave out --format")
     export.check_output(out, sidecars=SIDECARS)
     there = [path for path in (out, *sidecar_paths(out)) if path.is_file()]
-    if there and not _is_cue_sheet(sidecar_paths(out)[0]) and not _in_manifest(out):
+    if not there or _in_manifest(out):
+        return
+    path = sidecar_paths(out)[0]
+    sheet = _cue_sheet(path)
+    track = sheet.get("track", out.name) if sheet is not None else None
+    if not isinstance(track, str):
         raise InputError(f"{there[0]} already exists and was not made by walkcoach (move it, "
                          "or choose another name)")
+    if track == out.name:
+        return
+    other = out.parent / track if track and Path(track).name == track else None
+    if out.is_file() and not (other is not None and _same_file(other, out)):
+        raise InputError(f"{out} already exists and was not made by walkcoach: {path.name} "
+                         f"beside it is the cue sheet of {excerpt(track)} (move it, or choose "
+                         "another name)")
+    if other is None:
+        raise InputError(f"{path} is the cue sheet of {excerpt(track)}, not of {out.name} "
+                         "(move it, or choose another name)")
+    if os.path.lexists(other):
+        raise InputError(f"{path} is the cue sheet of {excerpt(track)}, which is still there: "
+                         f"a build of {out.name} would replace its cue sheet, captions and "
+                         "transcript (choose another name)")
+    # The track it names is gone: its sidecars are left over, and replaced.
 
 
-def _is_cue_sheet(path: Path) -> bool:
-    """Whether ``path`` is a cue sheet walkcoach wrote: a JSON object with its version, cues
-    and duration (read no further than _SHEET_LIMIT: a large file is not one)."""
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two names are one file (f.MP3 and f.mp3 on a case-insensitive disk)."""
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
+
+
+def _cue_sheet(path: Path) -> dict[str, Any] | None:
+    """The cue sheet at ``path`` if walkcoach wrote it: a JSON object with its version, cues
+    and duration (read no further than _SHEET_LIMIT: a large file is not one); else None."""
     try:
         with path.open("rb") as file:
             data = file.read(_SHEET_LIMIT + 1)
         sheet = json.loads(data) if len(data) <= _SHEET_LIMIT else None
     except (OSError, ValueError, RecursionError):
-        return False
-    return isinstance(sheet, dict) and {"version", "cues", "duration_ms"} <= sheet.keys()
+        return None
+    if isinstance(sheet, dict) and {"version", "cues", "duration_ms"} <= sheet.keys():
+        return sheet
+    return None
 
 
 def _in_manifest(out: Path) -> bool:
@@ -354,7 +386,7 @@ def _build(spec: SessionSpec, speaker: Speaker, out: Path, fmt: str, tags: dict[
                       chapters=timeline.chapters())
         written.append(out)
         export.write_text(sheet_path, sheets.cue_sheet_json(
-            timeline, about={**describe(spec, speaker), "format": fmt}))
+            timeline, about={**describe(spec, speaker), "format": fmt}, track=out.name))
         written.append(sheet_path)
         export.write_text(vtt_path, sheets.captions(timeline))
         written.append(vtt_path)

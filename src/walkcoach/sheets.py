@@ -20,10 +20,12 @@ from typing import Any
 
 from walkcoach.model import BlockSpan, Cue, Sound, Timeline
 
-SHEET_VERSION = 3
+SHEET_VERSION = 4
 """1: times, chapters, cues, dropped cues. 2: also the walk's parts (``blocks``) and each
 walk cue's part (``block``, an index into them). 3: also the chimes (``sounds``: the kind
-of cue each announces, its start and end). A reader of an earlier version finds everything
+of cue each announces, its start and end). 4: also, in a sheet written beside its track,
+the track's file name (``track``): the sidecars are that track's, and no other build's to
+replace (walkcoach.session.check_output). A reader of an earlier version finds everything
 it knew."""
 
 # Control characters (C0, DEL, C1: NUL, newlines, CR, form feed, NEL...) and the Unicode line
@@ -56,10 +58,13 @@ def tag_text(text: str) -> str:
     return one_line(text).strip()
 
 
-def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The timeline as a JSON-ready dict: what is said, when, and why."""
+def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None,
+              track: str | None = None) -> dict[str, Any]:
+    """The timeline as a JSON-ready dict: what is said, when, and why; ``track`` is the file
+    name of the track it is written beside."""
     return {
         "version": SHEET_VERSION,
+        **({"track": track} if track is not None else {}),
         **(about or {}),
         "duration_ms": timeline.duration_ms,
         "walk_start_ms": timeline.walk_start_ms,
@@ -87,9 +92,11 @@ def cue_sheet(timeline: Timeline, *, about: dict[str, Any] | None = None) -> dic
     }
 
 
-def cue_sheet_json(timeline: Timeline, *, about: dict[str, Any] | None = None) -> str:
+def cue_sheet_json(timeline: Timeline, *, about: dict[str, Any] | None = None,
+                   track: str | None = None) -> str:
     """The cue sheet as indented JSON text."""
-    return json.dumps(cue_sheet(timeline, about=about), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(cue_sheet(timeline, about=about, track=track), indent=2,
+                      ensure_ascii=False) + "\n"
 
 
 def vtt_time(ms: int) -> str:

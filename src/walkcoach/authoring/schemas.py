@@ -125,7 +125,7 @@ _INCLINE = _number("a treadmill's incline in percent, 0 to 30", 0, 30)
 _CADENCE = {"description": f"the step metronome: steps a minute ({MIN_CADENCE} to "
                            f"{MAX_CADENCE}), or auto for each exercise's level default",
             "type": ["integer", "string"], "minimum": MIN_CADENCE, "maximum": MAX_CADENCE,
-            "pattern": r"^\s*(auto|\d{1,4})\s*$"}
+            "pattern": r"^\s*([Aa][Uu][Tt][Oo]|[+-]?[0-9]{1,9})\s*$"}
 _SOUNDS: Schema = {
     "chimes": {"description": "true for a chime before the cues that mark a moment, false "
                               "for none", "type": "boolean"},

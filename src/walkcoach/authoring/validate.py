@@ -8,8 +8,10 @@ file are one problem each), its kind is told from its keys, and then three check
 2. the files it names: exercises (by name, with "did you mean", or by path), music (that it
    is there and is audio) and a cover image;
 3. the content reader of the kind, for what only it checks (placeholders, names that must
-   match, parts that must add up): it stops at its first problem, which is reported unless
-   a check above already reported a problem at that line.
+   match, parts that must add up): it reads each independent entry (each level, setting,
+   week, block, spoken line) on past a problem in another, and raises all it found
+   (walkcoach.content.problems); each is reported unless a check above already reported a
+   problem at its line or key.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from walkcoach import content
 from walkcoach.authoring.explain import Problem, did_you_mean, schema_problems
 from walkcoach.authoring.schemas import KINDS, schema
 from walkcoach.authoring.tree import JsonPath, Tree, read_tree
-from walkcoach.content.files import beside, names_a_file
+from walkcoach.content.files import beside, names_a_file, not_a_file
 from walkcoach.content.loader import key_path
+from walkcoach.content.problems import problems_of
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import Exercise
 
@@ -85,9 +88,9 @@ def validate_file(path: Path) -> Report:
     try:
         _LOADERS[kind](path)
     except InputError as exc:
-        found = _from_error(exc, path)
-        if not any(_same_place(found, problem) for problem in problems):
-            problems.append(found)
+        checked = list(problems)
+        problems += [found for found in _from_errors(exc, path)
+                     if not any(_same_place(found, problem) for problem in checked)]
     problems.sort(key=lambda p: (p.path != path, str(p.path), p.line or 0, p.key or ""))
     return Report(path=path, kind=kind, problems=tuple(problems))
 
@@ -101,7 +104,7 @@ def _script_report(path: Path) -> Report:
         script = scriptfile.read(path)
         scriptfile.check(script, scriptfile.session_of(script))
     except InputError as exc:
-        return Report(path=path, kind="script", problems=(_from_error(exc, path),))
+        return Report(path=path, kind="script", problems=tuple(_from_errors(exc, path)))
     return Report(path=path, kind="script", problems=())
 
 
@@ -127,6 +130,13 @@ def _same_place(found: Problem, problem: Problem) -> bool:
     """Whether the reader's problem is one a check before it already reported."""
     return found.path == problem.path and (
         found.line == problem.line or (found.key is not None and found.key == problem.key))
+
+
+def _from_errors(exc: InputError, path: Path) -> list[Problem]:
+    """Each problem an error stands for (a reader's ContentErrors holds all it found)."""
+    if isinstance(exc, ContentError):
+        return [_from_error(one, path) for one in problems_of(exc)]
+    return [_from_error(exc, path)]
 
 
 def _from_error(exc: InputError, path: Path) -> Problem:
@@ -223,10 +233,7 @@ def _exercise_problem(path: Path, value: str) -> str | None:
 
 def _file_problem(path: Path, value: str, what: str) -> str | None:
     try:
-        found = beside(path, value.strip())
-        if found.is_dir():
-            return f"{found} is a folder, not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
-        return None if found.is_file() else f"no {what} file at {found}"
+        return not_a_file(beside(path, value.strip()), what)
     except (OSError, ValueError, RuntimeError):  # a NUL, a name too long, no home folder
         return f"no {what} file at {excerpt(value)}"
 

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import click
 
 from walkcoach import __version__, content, interrupts, notes, session, sheets
-from walkcoach.errors import RuntimeFailure, UnknownName, WalkcoachError, one_line
+from walkcoach.cadence import parse_cadence
+from walkcoach.errors import InputError, RuntimeFailure, UnknownName, WalkcoachError, one_line
 from walkcoach.model import (
     INTROS,
     LEVELS,
@@ -178,20 +179,18 @@ def _session_options(func: F) -> F:
 
 
 class _Cadence(click.ParamType[int | str]):
-    """Steps a minute (a whole number) or auto; make_spec checks the range."""
+    """Steps a minute (a whole number, 30 to 200) or auto, read as the YAML files and the
+    library read it (walkcoach.cadence.parse_cadence)."""
 
     name = "N|auto"
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int | str:
         """The option's text as a number of steps, or "auto"."""
-        text = str(value).strip().lower()
-        if text == "auto":
-            return text
         try:
-            return int(text)
-        except ValueError:
-            self.fail(f"{value!r} is neither a number of steps a minute nor auto", param, ctx)
+            return parse_cadence(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 _CADENCE = _Cadence()

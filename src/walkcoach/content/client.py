@@ -21,19 +21,19 @@ program file); a path to a YAML file works too, and any other value is a bare na
 
 from __future__ import annotations
 
+import functools
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict, cast
 
+from walkcoach.cadence import parse_cadence
 from walkcoach.content.exercise import offered
-from walkcoach.content.files import beside, names_a_file
+from walkcoach.content.files import beside, names_a_file, not_a_file
 from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.model import (
-    MAX_CADENCE,
-    MIN_CADENCE,
     Cadence,
     ClientSpec,
     Exercise,
@@ -73,20 +73,31 @@ def client_from(node: Node, path: Path, *, exercise: Exercise | None = None) -> 
     The level and setting are checked against ``exercise`` when it is known (a program's
     own client); a profile is checked when it is used (:func:`check_client`).
     """
-    node.only(*CLIENT_KEYS)
+    problems = Problems()
+    with problems.each():
+        node.only(*CLIENT_KEYS)
+    values = problems.read_all({
+        "name": lambda: _name(node),
+        **{key: functools.partial(offered, node, key, exercise, key) if exercise is not None
+           else functools.partial(node.text, key, required=False)
+           for key in ("level", "setting")},
+        "spoken_notes": lambda: node.texts("spoken_notes", required=False, spoken=True),
+        "notes": lambda: node.text("notes", required=False),
+    })
+    sounds = problems.get(lambda: sound_choices(node, path))
+    problems.raise_any()
+    sources = tuple((key, node.source_of(key)) for key in ("level", "setting")
+                    if values[key] is not None)
+    return ClientSpec(**values, sources=sources, **cast(SoundChoices, sounds),
+                      source=Source(path=path, line=node.line))
+
+
+def _name(node: Node) -> str:
     name = cast(str, node.text("name"))
     problem = name_problem(name)  # the same rule as a name given with --client
     if problem:
         raise node.error("name", problem)
-    chosen = {key: offered(node, key, exercise, key) if exercise is not None
-              else node.text(key, required=False) for key in ("level", "setting")}
-    sources = tuple((key, node.source_of(key)) for key, value in chosen.items()
-                    if value is not None)
-    return ClientSpec(name=name, level=chosen["level"], setting=chosen["setting"],
-                      sources=sources,
-                      spoken_notes=node.texts("spoken_notes", required=False, spoken=True),
-                      notes=node.text("notes", required=False),
-                      **sound_choices(node, path), source=Source(path=path, line=node.line))
+    return name
 
 
 def check_client(client: ClientSpec, exercise: Exercise) -> None:
@@ -111,20 +122,25 @@ class SoundChoices(TypedDict):
 
 def sound_choices(node: Node, path: Path) -> SoundChoices:
     """The :data:`SOUND_KEYS` of a mapping in the file at ``path``: ``chimes`` true or
-    false, ``cadence`` steps a minute (MIN_CADENCE to MAX_CADENCE) or auto, ``music`` a file
+    false, ``cadence`` steps a minute or auto (walkcoach.cadence.parse_cadence), ``music`` a file
     (relative to ``path``'s folder) that must be there; ffmpeg checks it is audio later."""
-    return SoundChoices(chimes=node.flag("chimes", required=False),
-                        cadence=_cadence(node), music=_music(node, path))
+    problems = Problems()
+    values = problems.read_all({"chimes": lambda: node.flag("chimes", required=False),
+                                "cadence": lambda: _cadence(node),
+                                "music": lambda: _music(node, path)})
+    problems.raise_any()
+    return SoundChoices(chimes=values["chimes"], cadence=values["cadence"],
+                        music=values["music"])
 
 
 def _cadence(node: Node) -> Cadence | None:
     text = node.text("cadence", required=False)
-    if text is None or text == "auto":
-        return "auto" if text else None
-    if not (re.fullmatch(r"\d{1,4}", text) and MIN_CADENCE <= int(text) <= MAX_CADENCE):
-        raise node.error("cadence", f"must be {MIN_CADENCE} to {MAX_CADENCE} steps a minute, "
-                                    f"or auto, not {excerpt(text)}")
-    return int(text)
+    if text is None:
+        return None
+    try:
+        return parse_cadence(text)
+    except InputError as exc:
+        raise node.error("cadence", str(exc)) from None
 
 
 def _music(node: Node, path: Path) -> Path | None:
@@ -132,10 +148,9 @@ def _music(node: Node, path: Path) -> Path | None:
     if text is None:
         return None
     music = beside(path, text)
-    if music.is_dir():
-        raise node.error("music", f"{music} is a folder, not a music file")
-    if not music.is_file():
-        raise node.error("music", f"no music file at {music}")
+    problem = not_a_file(music, "music")
+    if problem:
+        raise node.error("music", problem)
     return music
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from walkcoach.content.nodes import Node, load_yaml
+from walkcoach.content.problems import Problems
 from walkcoach.errors import excerpt
 from walkcoach.model import (
     MAX_CADENCE,
@@ -22,7 +25,6 @@ from walkcoach.model import (
     Level,
     LevelSpec,
     Pauses,
-    Role,
     SessionTemplate,
     Setting,
     SettingSpec,
@@ -45,6 +47,7 @@ DEFAULT_CADENCE: dict[Level, int] = {"beginner": 80, "intermediate": 90, "advanc
 for beginners (older walkers step more slowly, and backwards no faster than forwards); a
 level of another name, OTHER_CADENCE."""
 OTHER_CADENCE = 90
+T = TypeVar("T")
 
 
 def load_exercise(path: Path) -> Exercise:
@@ -61,77 +64,122 @@ def load_exercise(path: Path) -> Exercise:
     ``belt: true`` has a moving belt (a treadmill): its speed and incline are said and used.
     """
     node = load_yaml(path)
-    node.only("name", "title", "summary", "role", "purpose", "muscles", "safety",
-              "safety_reminder", "setup", "start", "switch", "technique", "settings", "levels",
-              "cooldown")
+    problems = Problems()
+    with problems.each():
+        node.only("name", "title", "summary", "role", "purpose", "muscles", "safety",
+                  "safety_reminder", "setup", "start", "switch", "technique", "settings",
+                  "levels", "cooldown")
+    name = problems.get(lambda: _file_name(node, path))
+    settings: dict[Setting, SettingSpec] = _named(node, "settings", "setting", _setting,
+                                                  problems)
+    levels: dict[Level, LevelSpec] = _named(node, "levels", "level", _level, problems)
+    values = problems.read_all({
+        "title": lambda: node.text("title", spoken=True),  # said in the welcome
+        "summary": lambda: _text(node, "summary"),
+        "purpose": lambda: _filled(node, "purpose"),
+        "muscles": lambda: node.texts("muscles", required=False),
+        "safety": lambda: _filled(node, "safety"),
+        "safety_reminder": lambda: _filled_text(node, "safety_reminder"),
+        "setup": lambda: _filled(node, "setup"),
+        "start": lambda: node.text("start", required=False, spoken=True),
+        "technique": lambda: _groups(node, "technique", required=True),
+        "cooldown": lambda: node.texts("cooldown", spoken=True),
+        "role": lambda: node.choice("role", ROLES, required=False) or "work",
+        "switch": lambda: _switch(node),
+    })
+    problems.raise_any()
+    values["safety_reminder"] = values["safety_reminder"] or values["safety"][0]
+    return Exercise(name=cast(str, name), settings=settings, levels=levels,
+                    source=Source(path=path, line=1), **values)
+
+
+def _file_name(node: Node, path: Path) -> str:
+    """The exercise's ``name``: its file's name, without ``.yaml``."""
     name = _text(node, "name")
     if name != path.stem:
         raise node.error("name", f"must match the file name {excerpt(path.stem)}, not "
                                  f"{excerpt(name)}")
-    settings_node = _mapping(node, "settings")
-    settings: dict[Setting, SettingSpec] = {}
-    for setting in read_names(settings_node, "setting"):
-        sub = _mapping(settings_node, setting)
+    return name
+
+
+def _named(node: Node, key: str, what: str, read: Callable[[Node, str], T],
+           problems: Problems) -> dict[str, T]:
+    """The exercise's ``levels`` or ``settings`` (``what``: level or setting), each read
+    by ``read`` from its mapping; every name's and every entry's problems are kept."""
+    found: dict[str, T] = {}
+    names_node = problems.get(lambda: _mapping(node, key))
+    if names_node is None:
+        return found
+    for name in read_names(names_node, what, problems):
+        with problems.each():
+            found[name] = read(_mapping(names_node, name), name)
+    return found
+
+
+def _setting(sub: Node, setting: str) -> SettingSpec:
+    problems = Problems()
+    with problems.each():
         sub.only("safety", "setup", "technique", "cooldown", "switch", "belt")
-        settings[setting] = SettingSpec(
-            belt=bool(sub.flag("belt", required=False)),
-            safety=_filled(sub, "safety", required=False),
-            setup=_filled(sub, "setup", required=False),
-            technique=_groups(sub, "technique", required=False),
-            cooldown=sub.texts("cooldown", required=False, spoken=True),
-            switch=_switch(sub))
-    levels_node = _mapping(node, "levels")
-    levels: dict[Level, LevelSpec] = {}
-    for level in read_names(levels_node, "level"):
-        sub = _mapping(levels_node, level)
+    values = problems.read_all({
+        "belt": lambda: bool(sub.flag("belt", required=False)),
+        "safety": lambda: _filled(sub, "safety", required=False),
+        "setup": lambda: _filled(sub, "setup", required=False),
+        "technique": lambda: _groups(sub, "technique", required=False),
+        "cooldown": lambda: sub.texts("cooldown", required=False, spoken=True),
+        "switch": lambda: _switch(sub),
+    })
+    problems.raise_any()
+    return SettingSpec(**values)
+
+
+def _level(sub: Node, level: str) -> LevelSpec:
+    problems = Problems()
+    with problems.each():
         sub.only("cue_interval_s", "speed_mph", "incline_percent", "cadence", "intro",
                  "technique")
-        cadence = sub.number("cadence", low=MIN_CADENCE, high=MAX_CADENCE, integer=True,
-                             required=False)
-        levels[level] = LevelSpec(
-            cue_interval_s=_number(sub, "cue_interval_s", 5, 600),
-            speed_mph=_number(sub, "speed_mph", 0.1, 15),
-            incline_percent=_number(sub, "incline_percent", 0, 30),
-            intro=_filled(sub, "intro", required=False),
-            technique=_groups(sub, "technique", required=False),
-            cadence=int(cadence) if cadence is not None
-            else DEFAULT_CADENCE.get(level, OTHER_CADENCE),
-        )
-    return Exercise(
-        name=name,
-        title=cast(str, node.text("title", spoken=True)),  # said in the welcome
-        summary=_text(node, "summary"),
-        purpose=_filled(node, "purpose"),
-        muscles=node.texts("muscles", required=False),
-        safety=(safety := _filled(node, "safety")),
-        safety_reminder=_filled_text(node, "safety_reminder") or safety[0],
-        setup=_filled(node, "setup"),
-        start=node.text("start", required=False, spoken=True),
-        technique=_groups(node, "technique", required=True),
-        settings=settings,
-        levels=levels,
-        cooldown=node.texts("cooldown", spoken=True),
-        source=Source(path=path, line=1),
-        role=cast(Role, node.choice("role", ROLES, required=False) or "work"),
-        switch=_switch(node),
-    )
+    values = problems.read_all({
+        "cadence": lambda: sub.number("cadence", low=MIN_CADENCE, high=MAX_CADENCE,
+                                      integer=True, required=False),
+        "cue_interval_s": lambda: _number(sub, "cue_interval_s", 5, 600),
+        "speed_mph": lambda: _number(sub, "speed_mph", 0.1, 15),
+        "incline_percent": lambda: _number(sub, "incline_percent", 0, 30),
+        "intro": lambda: _filled(sub, "intro", required=False),
+        "technique": lambda: _groups(sub, "technique", required=False),
+    })
+    problems.raise_any()
+    cadence = values.pop("cadence")
+    return LevelSpec(cadence=int(cadence) if cadence is not None
+                     else DEFAULT_CADENCE.get(level, OTHER_CADENCE), **values)
 
 
-def read_names(node: Node, what: str) -> tuple[str, ...]:
+def read_names(node: Node, what: str, problems: Problems | None = None) -> tuple[str, ...]:
     """The names of an exercise's ``levels`` or ``settings`` (``what``: level or setting):
-    1 to MAX_NAMES, each short lowercase words joined by hyphens (NAME_PATTERN)."""
-    names = node.names()
-    if not names:
-        raise node.error(None, f"needs at least one {what}")
+    1 to MAX_NAMES, each short lowercase words joined by hyphens (NAME_PATTERN).
+
+    With ``problems``, every bad name is kept there and the good ones are returned; without,
+    they are raised together.
+    """
+    own = Problems()
+    names = own.get(node.names) or ()
+    if not names and not own:
+        own.add(node.error(None, f"needs at least one {what}"))
+    good = []
     for index, name in enumerate(names):
         if index == MAX_NAMES:
-            raise node.error(name, f"an exercise has at most {MAX_NAMES} {what}s, not "
-                                   f"{len(names)}")
+            own.add(node.error(name, f"an exercise has at most {MAX_NAMES} {what}s, not "
+                                     f"{len(names)}"))
+            break
         if len(name) > MAX_NAME_LENGTH or not re.fullmatch(NAME_PATTERN, name):
-            raise node.error(name, f"a {what}'s name is lowercase words joined by hyphens "
-                                   f"(at most {MAX_NAME_LENGTH} characters, such as "
-                                   f"'hallway' or 'rail-hall'), not {excerpt(name)}")
-    return names
+            own.add(node.error(name, f"a {what}'s name is lowercase words joined by hyphens "
+                                     f"(at most {MAX_NAME_LENGTH} characters, such as "
+                                     f"'hallway' or 'rail-hall'), not {excerpt(name)}"))
+        else:
+            good.append(name)
+    if problems is None:
+        own.raise_any()
+    else:
+        problems.found += own.found
+    return tuple(good)
 
 
 def offered(node: Node, key: str, exercise: Exercise, what: str) -> str | None:
@@ -154,64 +202,87 @@ def _names(exercise: Exercise, what: str) -> tuple[str, ...]:
 
 
 def load_template(path: Path) -> SessionTemplate:
-    """Read and validate the session template (phases' lead lines and time-cue wording)."""
+    """Read and validate the session template (phases' lead lines and time-cue wording);
+    every line's problems are reported together."""
     node = load_yaml(path)
-    node.only("greeting", "welcome", "safety_lead", "setup_lead", "treadmill_speed",
-              "treadmill_incline", "ready", "start", "time", "blocks", "cooldown_lead",
-              "finish", "pauses_ms")
-    time = _mapping(node, "time")
-    time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds", "countdown", "stop")
-    countdown = time.texts("countdown", spoken=True)
-    if len(countdown) > 10:
-        raise time.error("countdown", "may count down from ten at the most")
-    blocks = _mapping(node, "blocks")
-    blocks.only("heads_up", "heads_up_s", "countdown", "keep_going", "round", "last_round",
-                "time_left", "halfway", "minutes_left", "one_minute_left", "speed", "incline")
-    switch_countdown = blocks.texts("countdown", spoken=True)
-    if len(switch_countdown) > 5:
-        raise blocks.error("countdown", "may count down from five at the most")
+    problems = Problems()
+    with problems.each():
+        node.only("greeting", "welcome", "safety_lead", "setup_lead", "treadmill_speed",
+                  "treadmill_incline", "ready", "start", "time", "blocks", "cooldown_lead",
+                  "finish", "pauses_ms")
+    time = problems.get(lambda: _mapping(node, "time"))
+    counts: dict[str, Any] = {}
+    if time is not None:
+        with problems.each():
+            time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds",
+                      "countdown", "stop")
+        counts |= problems.read_all({"countdown": lambda: _countdown(time, 10, "ten")})
+    blocks = problems.get(lambda: _mapping(node, "blocks"))
+    if blocks is not None:
+        with problems.each():
+            blocks.only("heads_up", "heads_up_s", "countdown", "keep_going", "round",
+                        "last_round", "time_left", "halfway", "minutes_left",
+                        "one_minute_left", "speed", "incline")
+        counts |= problems.read_all({"switch": lambda: _countdown(blocks, 5, "five")})
+    pauses = problems.get(lambda: _pauses(node))
+    values = problems.read_all({
+        "greeting": lambda: _line(node, "greeting", named=True),  # said to a named client
+        **{key: functools.partial(_line, node, key) for key in (
+            "welcome", "safety_lead", "setup_lead", "treadmill_speed", "treadmill_incline",
+            "ready")},
+        "start": lambda: _line(node, "start", _AS_WRITTEN),
+    })
+    time_words = problems.read_all({key: functools.partial(_line, time, key, allowed)
+                                    for key, allowed in _TIME_LINES.items()}) if time else {}
+    block_words = problems.read_all({
+        key: functools.partial(_line, blocks, key, allowed) if allowed is not None
+        else functools.partial(_heads_up_s, blocks)
+        for key, allowed in _BLOCK_LINES.items()}) if blocks else {}
+    values |= problems.read_all({
+        "cooldown_lead": lambda: _line(node, "cooldown_lead", _AS_WRITTEN),
+        "finish": lambda: node.texts("finish", spoken=True),
+    })
+    problems.raise_any()
+    return SessionTemplate(
+        time=TimeWords(countdown=counts["countdown"], **time_words),
+        blocks=BlockWords(countdown=counts["switch"], **block_words),
+        pauses=cast(Pauses, pauses), source=Source(path=path, line=1), **values)
+
+
+_TIME_LINES = {"halfway": _AS_WRITTEN, "minutes_left": _COUNT,
+               "one_minute_left": _AS_WRITTEN, "thirty_seconds": _AS_WRITTEN,
+               "stop": _AS_WRITTEN}
+"""The lines of the template's ``time``, and the placeholders each is filled with."""
+_BLOCK_LINES: dict[str, frozenset[str] | None] = {
+    "heads_up": _AS_WRITTEN, "heads_up_s": None, "keep_going": _AS_WRITTEN, "round": _ROUND,
+    "last_round": _AS_WRITTEN, "time_left": frozenset({"duration"}), "halfway": _AS_WRITTEN,
+    "minutes_left": _COUNT, "one_minute_left": _AS_WRITTEN,
+    "speed": frozenset({"speed_mph"}), "incline": frozenset({"incline_percent"})}
+"""The lines of the template's ``blocks`` and their placeholders (None: not a line)."""
+
+
+def _countdown(node: Node, most: int, spelled: str) -> tuple[str, ...]:
+    countdown = node.texts("countdown", spoken=True)
+    if len(countdown) > most:
+        raise node.error("countdown", f"may count down from {spelled} at the most")
+    return countdown
+
+
+def _heads_up_s(node: Node) -> int:
+    return int(_number(node, "heads_up_s", 5, 30, integer=True))
+
+
+def _pauses(node: Node) -> Pauses:
     pauses = _mapping(node, "pauses_ms")
     keys = ("lead_in", "between_lines", "between_phases", "before_start", "after_stop", "tail",
             "min_gap")
-    pauses.only(*keys)
-    values = {key: int(_number(pauses, key, 0, 60_000, integer=True)) for key in keys}
-    template = SessionTemplate(
-        greeting=_line(node, "greeting", named=True),  # said only to a named client
-        welcome=_line(node, "welcome"),
-        safety_lead=_line(node, "safety_lead"),
-        setup_lead=_line(node, "setup_lead"),
-        treadmill_speed=_line(node, "treadmill_speed"),
-        treadmill_incline=_line(node, "treadmill_incline"),
-        ready=_line(node, "ready"),
-        start=_line(node, "start", _AS_WRITTEN),
-        time=TimeWords(
-            halfway=_line(time, "halfway", _AS_WRITTEN),
-            minutes_left=_line(time, "minutes_left", _COUNT),
-            one_minute_left=_line(time, "one_minute_left", _AS_WRITTEN),
-            thirty_seconds=_line(time, "thirty_seconds", _AS_WRITTEN),
-            countdown=countdown,
-            stop=_line(time, "stop", _AS_WRITTEN),
-        ),
-        blocks=BlockWords(
-            heads_up=_line(blocks, "heads_up", _AS_WRITTEN),
-            heads_up_s=int(_number(blocks, "heads_up_s", 5, 30, integer=True)),
-            countdown=switch_countdown,
-            keep_going=_line(blocks, "keep_going", _AS_WRITTEN),
-            round=_line(blocks, "round", _ROUND),
-            last_round=_line(blocks, "last_round", _AS_WRITTEN),
-            time_left=_line(blocks, "time_left", frozenset({"duration"})),
-            halfway=_line(blocks, "halfway", _AS_WRITTEN),
-            minutes_left=_line(blocks, "minutes_left", _COUNT),
-            one_minute_left=_line(blocks, "one_minute_left", _AS_WRITTEN),
-            speed=_line(blocks, "speed", frozenset({"speed_mph"})),
-            incline=_line(blocks, "incline", frozenset({"incline_percent"})),
-        ),
-        cooldown_lead=_line(node, "cooldown_lead", _AS_WRITTEN),
-        finish=node.texts("finish", spoken=True),
-        pauses=Pauses(**values),
-        source=Source(path=path, line=1),
-    )
-    return template
+    problems = Problems()
+    with problems.each():
+        pauses.only(*keys)
+    values = problems.read_all({key: functools.partial(_number, pauses, key, 0, 60_000, True)
+                                for key in keys})
+    problems.raise_any()
+    return Pauses(**{key: int(value) for key, value in values.items()})
 
 
 def load_lexicon(path: Path) -> dict[str, str]:
@@ -222,7 +293,11 @@ def load_lexicon(path: Path) -> dict[str, str]:
     if words is None:
         return {}
     # A respelling is what the voice says instead of the word: it must be speakable itself.
-    return {key: cast(str, words.text(key, spoken=True)) for key in words.names()}
+    problems = Problems()
+    found = problems.read_all({key: functools.partial(words.text, key, spoken=True)
+                               for key in words.names()})
+    problems.raise_any()
+    return found
 
 
 def _switch(node: Node) -> str | None:
@@ -237,8 +312,11 @@ def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:
     sub = node.mapping(key, required=required)
     if sub is None:
         return ()
-    groups = tuple(CueGroup(name=name, lines=sub.texts(name, spoken=True))
-                   for name in sub.names())
+    problems = Problems()
+    lines = problems.read_all({name: functools.partial(sub.texts, name, spoken=True)
+                               for name in sub.names()})
+    problems.raise_any()
+    groups = tuple(CueGroup(name=name, lines=texts) for name, texts in lines.items())
     if required and not groups:
         raise node.error(key, "needs at least one group of cues")
     return groups
@@ -257,10 +335,13 @@ def _line(node: Node, key: str, allowed: frozenset[str] = _FILLED, *,
 def _filled(node: Node, key: str, *, required: bool = True) -> tuple[str, ...]:
     """Exercise lines the planner fills in like template lines (said before the walk)."""
     values = node.texts(key, required=required)
+    problems = Problems()
     for index, value in enumerate(values):
         where, line = f"{key}[{index}]", node.item_line(key, index)
-        _check_placeholders(node, where, value, _FILLED, line=line)
-        _check_spoken(node, where, value, _FILLED, line=line)
+        with problems.each():
+            _check_placeholders(node, where, value, _FILLED, line=line)
+            _check_spoken(node, where, value, _FILLED, line=line)
+    problems.raise_any()
     return values
 
 

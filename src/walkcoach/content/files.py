@@ -26,6 +26,22 @@ def beside(base: Path, value: str) -> Path:
     return path if path.is_absolute() else base.parent / path
 
 
+def not_a_file(path: Path, what: str) -> str | None:
+    """Why ``path``, a ``what`` file (music, image, exercise) a content file names, cannot be
+    read as one, or None: nothing there, a folder, or another thing that is not a regular
+    file (a pipe, a device: reading it could block or never end)."""
+    article = "an" if what[0] in "aeiou" else "a"
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # not there, a name too long, a NUL in it
+        return f"no {what} file at {path}"
+    if stat.S_ISDIR(mode):
+        return f"{path} is a folder, not {article} {what} file"
+    if not stat.S_ISREG(mode):
+        return f"{path} is not a regular file ({_file_kind(mode)}), so not {article} {what} file"
+    return None
+
+
 def read_text(path: Path) -> str:
     """The text of a content file: a regular file of at most :data:`MAX_BYTES`, in UTF-8.
 

@@ -15,6 +15,7 @@ import yaml
 
 from walkcoach.content.files import read_text
 from walkcoach.content.loader import LINE, LINES, SPELLED, Item, LineLoader, Problem, key_path, kind
+from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, excerpt
 from walkcoach.model import Source
 from walkcoach.text import speakable
@@ -96,11 +97,14 @@ class Node:
         Each must be text: YAML reads ``1:`` as a number and ``yes:`` as true/false, and a
         name that is not what it looks like would only be missed later, under another name.
         """
+        problems = Problems()
         for key in self._data:
             if not isinstance(key, str):
-                raise ContentError(f"a name here must be text, not {kind(key)} (put it in "
-                                   "quotes)", path=self.path, line=self._lines.get(key, self.line),
-                                   key=self._full(self._spelling(key)))
+                problems.add(ContentError(
+                    f"a name here must be text, not {kind(key)} (put it in quotes)",
+                    path=self.path, line=self._lines.get(key, self.line),
+                    key=self._full(self._spelling(key))))
+        problems.raise_any()
         return tuple(self._data)
 
     def _spelling(self, key: Any) -> str:
@@ -111,13 +115,16 @@ class Node:
         return key in self._data
 
     def only(self, *allowed: str) -> None:
-        """Reject any key not in ``allowed``: a typo must not be silently ignored."""
+        """Reject any key not in ``allowed``: a typo must not be silently ignored. Every
+        unknown key is reported, together."""
+        problems = Problems()
         for key in self._data:
             if key not in allowed:
                 choices = ", ".join(allowed)
-                raise ContentError(f"unknown key (expected one of: {choices})", path=self.path,
-                                   line=self._lines.get(key, self.line),
-                                   key=self._full(self._spelling(key)))
+                problems.add(ContentError(f"unknown key (expected one of: {choices})",
+                                          path=self.path, line=self._lines.get(key, self.line),
+                                          key=self._full(self._spelling(key))))
+        problems.raise_any()
 
     # typed reads --------------------------------------------------------------------------
     def _get(self, key: str, required: bool) -> Any:
@@ -179,7 +186,8 @@ class Node:
 
     def texts(self, key: str, *, required: bool = True, spoken: bool = False) -> tuple[str, ...]:
         """A list of non-empty strings (a single string counts as a list of one); with
-        ``spoken``, each one a line every voice can say (see ``speakable``)."""
+        ``spoken``, each one a line every voice can say (see ``speakable``). Every line that
+        is not is reported, together."""
         raw = self._get(key, required)
         if raw is None:
             return ()
@@ -190,18 +198,22 @@ class Node:
         if required and not raw:
             raise self.error(key, "must not be an empty list")
         out = []
+        problems = Problems()
         for index, item in enumerate(raw):
             value = _unwrap(item)
             line = item.line if isinstance(item, Item) else None
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) \
                     or not str(value).strip():
-                raise self.error(f"{key}[{index}]", "must be a non-empty line of text",
-                                 line=line)
+                problems.add(self.error(f"{key}[{index}]", "must be a non-empty line of text",
+                                        line=line))
+                continue
             text = str(value).strip()
             problem = speakable(text) if spoken else None
             if problem:
-                raise self.error(f"{key}[{index}]", f"cannot be spoken: {problem}", line=line)
+                problems.add(self.error(f"{key}[{index}]", f"cannot be spoken: {problem}",
+                                        line=line))
             out.append(text)
+        problems.raise_any()
         return tuple(out)
 
     def mapping(self, key: str, *, required: bool = True) -> Node | None:

@@ -22,8 +22,9 @@ from walkcoach.blocks import (
     with_kinds,
 )
 from walkcoach.content.exercise import offered
-from walkcoach.content.files import beside, names_a_file
+from walkcoach.content.files import beside, names_a_file, not_a_file
 from walkcoach.content.nodes import Node
+from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, InputError
 from walkcoach.model import Block, Exercise, Source
 
@@ -73,8 +74,9 @@ class Reader:
         value = cast(str, node.text(key))
         if names_a_file(value):
             path = beside(self.path, value)
-            if not path.is_file():
-                raise node.error(key, f"no exercise file at {path}")
+            problem = not_a_file(path, "exercise")
+            if problem:
+                raise node.error(key, problem)
             value = str(path)
         return self.find(value, lambda message: node.error(key, message))
 
@@ -181,29 +183,41 @@ def read_blocks(node: Node, reader: Reader) -> tuple[Block, ...]:
 
 
 def _block_list(node: Node, key: str, reader: Reader, *, in_repeat: bool) -> list[Block]:
+    """The parts of a ``blocks:`` list; each block is checked on past a problem in another,
+    and all the problems found are raised together."""
     parts: list[Block] = []
+    problems = Problems()
     for item in node.mappings(key):
-        if "rounds" in item or "blocks" in item:
-            if in_repeat:
-                raise item.error("rounds" if "rounds" in item else "blocks",
-                                 "a repeat cannot hold another repeat (write its blocks out "
-                                 "in this one)")
-            item.only(*_REPEAT_KEYS)
-            rounds = int(cast(float, item.number("rounds", low=1, high=MAX_ROUNDS,
-                                                 integer=True)))
-            inner = _block_list(item, "blocks", reader, in_repeat=True)
-            if len(parts) + rounds * len(inner) > MAX_BLOCKS:
-                raise item.error("rounds", f"{rounds} rounds of {len(inner)} blocks make "
-                                           f"{len(parts) + rounds * len(inner)} parts with "
-                                           f"those before; a session has at most "
-                                           f"{MAX_BLOCKS}")
-            parts += [dataclasses.replace(block, round=number, rounds=rounds)
-                      for number in range(1, rounds + 1) for block in inner]
-        else:
-            parts.append(_block(item, reader))
+        with problems.each():
+            parts += _repeat(item, reader, len(parts), in_repeat=in_repeat) \
+                if "rounds" in item or "blocks" in item else [_block(item, reader)]
             if len(parts) > MAX_BLOCKS:
                 raise item.error(None, f"a session has at most {MAX_BLOCKS} parts")
+    problems.raise_any()
     return parts
+
+
+def _repeat(item: Node, reader: Reader, before: int, *, in_repeat: bool) -> list[Block]:
+    """The parts of a repeat, ``{rounds: N, blocks: [...]}`` (``before``: the parts before
+    it), spelt out."""
+    if in_repeat:
+        raise item.error("rounds" if "rounds" in item else "blocks",
+                         "a repeat cannot hold another repeat (write its blocks out "
+                         "in this one)")
+    item.only(*_REPEAT_KEYS)
+    problems = Problems()
+    rounds = problems.get(lambda: int(cast(float, item.number("rounds", low=1, high=MAX_ROUNDS,
+                                                              integer=True))))
+    inner = problems.get(lambda: _block_list(item, "blocks", reader, in_repeat=True))
+    problems.raise_any()
+    rounds, inner = cast(int, rounds), cast(list[Block], inner)
+    if before + rounds * len(inner) > MAX_BLOCKS:
+        raise item.error("rounds", f"{rounds} rounds of {len(inner)} blocks make "
+                                   f"{before + rounds * len(inner)} parts with "
+                                   f"those before; a session has at most "
+                                   f"{MAX_BLOCKS}")
+    return [dataclasses.replace(block, round=number, rounds=rounds)
+            for number in range(1, rounds + 1) for block in inner]
 
 
 def _block(node: Node, reader: Reader) -> Block:

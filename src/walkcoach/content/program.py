@@ -54,7 +54,7 @@ from walkcoach.blocks import (
 )
 from walkcoach.content.client import SOUND_KEYS, client_from, sound_choices
 from walkcoach.content.exercise import offered
-from walkcoach.content.files import beside
+from walkcoach.content.files import beside, not_a_file
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.parts import (
     AROUND,
@@ -66,6 +66,7 @@ from walkcoach.content.parts import (
     read_intervals,
     week_walk,
 )
+from walkcoach.content.problems import Problems
 from walkcoach.cover import load_cover
 from walkcoach.errors import InputError
 from walkcoach.model import (
@@ -90,58 +91,104 @@ MAX_WEEK = 99  # two digits keep the track files in week order when sorted by na
 
 
 def load_program(path: Path) -> Program:
-    """Read and validate a program file; a relative exercise path is taken from its folder."""
+    """Read and validate a program file; a relative exercise path is taken from its folder.
+
+    Each week is checked on past a problem in another (and each key of a week, and of the
+    defaults, past one in another): all the problems found are raised together
+    (walkcoach.content.problems). What needs the program's exercise (the weeks, the
+    defaults, the client) is checked only when it could be read.
+    """
     node = load_yaml(path)
-    node.only(*_TOP_KEYS)
-    name = _label(node, "program")
-    coach = _label(node, "coach")
+    problems = Problems()
+    with problems.each():
+        node.only(*_TOP_KEYS)
+    top = problems.read_all({"name": lambda: _label(node, "program"),
+                             "coach": lambda: _label(node, "coach")})
     reader = Reader(path)
-    exercise = reader.program_exercise = reader.exercise(node, "exercise")
-    per_week = node.number("sessions_per_week", low=1, high=14, integer=True, required=False)
-    defaults: dict[str, Any] = {}
-    defaults_node = node.mapping("defaults", required=False)
-    if defaults_node is not None:
-        defaults_node.only(*_DEFAULT_KEYS)
-        defaults = _week_values(defaults_node, reader)
+    exercise = reader.program_exercise = problems.get(lambda: reader.exercise(node, "exercise"))
+    per_week = problems.get(lambda: node.number("sessions_per_week", low=1, high=14,
+                                                integer=True, required=False))
     weeks: list[WeekSpec] = []
-    seen: dict[int, int] = {}
-    for week_node in node.mappings("weeks"):
-        week_node.only(*_WEEK_KEYS)
-        number = int(cast(float, week_node.number("week", low=1, high=MAX_WEEK, integer=True)))
-        line = week_node.line_of("week")
-        if number in seen:
-            raise week_node.error("week", f"week {number} is already at line {seen[number]}")
-        if weeks and number < weeks[-1].week:
-            raise week_node.error("week", f"weeks must be in order: week {number} comes after "
-                                          f"week {weeks[-1].week}")
-        seen[number] = line
-        values = _merged(defaults, _week_values(week_node, reader))
-        for key in _REQUIRED:
-            if key not in values:
-                raise week_node.error(key, f"missing required key '{key}' (set it on the week "
-                                           "or under defaults)")
-        minutes, blocks = week_walk(values, week_node, reader)
-        weeks.append(WeekSpec(
-            week=number, level=cast(Level, values["level"]),
-            setting=cast(Setting, values["setting"]), minutes=minutes,
-            focus=values["focus"], speed_mph=values.get("speed_mph"),
-            incline_percent=values.get("incline_percent"), cues=values.get("cues", ()),
-            intro=values.get("intro"), blocks=blocks,
-            source=Source(path=path, line=week_node.line)))
-    return Program(name=name, coach=coach, exercise=exercise, weeks=tuple(weeks),
+    if exercise is not None:
+        defaults: dict[str, Any] = {}
+        failed: set[str] = set()  # the keys of the defaults that could not be read
+        defaults_node = problems.get(lambda: node.mapping("defaults", required=False))
+        if defaults_node is not None:
+            with problems.each():
+                defaults_node.only(*_DEFAULT_KEYS)
+            defaults, failed = _week_values(defaults_node, reader, problems)
+        numbers: dict[int, int] = {}  # each week's number, and its line
+        for week_node in problems.get(lambda: node.mappings("weeks")) or ():
+            week = _week(week_node, reader, defaults, failed, numbers, problems)
+            if week is not None:
+                weeks.append(week)
+        top["client"] = problems.get(lambda: _client(node, path, exercise))
+    top |= problems.read_all({"cover": lambda: _cover(node, path),
+                              "sounds": lambda: sound_choices(node, path)})
+    problems.raise_any()
+    return Program(exercise=cast(Exercise, exercise), weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
-                   client=_client(node, path, exercise), cover=_cover(node, path),
-                   **sound_choices(node, path), source=Source(path=path, line=1))
+                   name=top["name"], coach=top["coach"], client=top["client"],
+                   cover=top["cover"], **top["sounds"], source=Source(path=path, line=1))
 
 
-def _week_values(node: Node, reader: Reader) -> dict[str, Any]:
-    """The week keys present in ``node``, each checked; absent keys are left out. The walk's
-    keys (FORMS, AROUND) come as :class:`At`, to say where they were written."""
+def _week(node: Node, reader: Reader, defaults: dict[str, Any], failed: set[str],
+          numbers: dict[int, int], problems: Problems) -> WeekSpec | None:
+    """One week of a program, or None when it has a problem (kept in ``problems``).
+
+    ``defaults`` are the values read under ``defaults`` and ``failed`` the keys there that
+    could not be read; ``numbers`` the weeks read so far (number: line), this one added.
+    What depends on a key that could not be read (here or in the defaults) is not checked.
+    """
+    found = len(problems)
+    with problems.each():
+        node.only(*_WEEK_KEYS)
+    number = problems.get(lambda: int(cast(float, node.number("week", low=1, high=MAX_WEEK,
+                                                               integer=True))))
+    if number is not None:
+        if number in numbers:
+            problems.add(node.error("week", f"week {number} is already at line "
+                                            f"{numbers[number]}"))
+        elif numbers and number < max(numbers):
+            problems.add(node.error("week", f"weeks must be in order: week {number} comes "
+                                            f"after week {max(numbers)}"))
+        numbers.setdefault(number, node.line_of("week"))
+    own, own_failed = _week_values(node, reader, problems)
+    # A default the week replaces does not matter; one it takes does.
+    failed = own_failed | {key for key in failed if key not in own and key not in node}
+    values = _merged(defaults, own)
+    with problems.each():
+        if not failed & {*FORMS, *AROUND}:
+            check_around(values)
+        for key in _REQUIRED:
+            if key not in values and key not in failed:
+                raise node.error(key, f"missing required key '{key}' (set it on the week "
+                                      "or under defaults)")
+        if failed & {*FORMS, *AROUND}:
+            return None  # the walk cannot be laid out without them
+        minutes, blocks = week_walk(values, node, reader)
+    if len(problems) > found or failed:
+        return None
+    return WeekSpec(
+        week=cast(int, number), level=cast(Level, values["level"]),
+        setting=cast(Setting, values["setting"]), minutes=minutes,
+        focus=values["focus"], speed_mph=values.get("speed_mph"),
+        incline_percent=values.get("incline_percent"), cues=values.get("cues", ()),
+        intro=values.get("intro"), blocks=blocks,
+        source=Source(path=node.path, line=node.line))
+
+
+def _week_values(node: Node, reader: Reader,
+                 problems: Problems) -> tuple[dict[str, Any], set[str]]:
+    """The week keys present in ``node``, each checked, and those that could not be read
+    (their problems kept in ``problems``); absent keys are left out. The walk's keys (FORMS,
+    AROUND) come as :class:`At`, to say where they were written."""
     exercise = cast(Exercise, reader.program_exercise)
     forms = sorted((key for key in FORMS if key in node), key=node.line_of)
     if len(forms) > 1:
-        raise node.error(forms[1], f"a week has one of minutes, intervals or blocks, not both "
-                                   f"{forms[0]} and {forms[1]}")
+        problems.add(node.error(forms[1], f"a week has one of minutes, intervals or blocks, "
+                                          f"not both {forms[0]} and {forms[1]}"))
+        return {}, {*forms}
     readers: dict[str, Callable[[], Any]] = {
         "level": lambda: offered(node, "level", exercise, "level"),
         "setting": lambda: offered(node, "setting", exercise, "setting"),
@@ -158,11 +205,15 @@ def _week_values(node: Node, reader: Reader) -> dict[str, Any]:
         "cues": lambda: node.texts("cues", required=False, spoken=True) or None,
         "intro": lambda: node.choice("intro", INTROS, required=False),
     }
-    values = {key: read() for key, read in readers.items() if key in node}
+    values = problems.read_all({key: read for key, read in readers.items() if key in node})
+    failed = {key for key in readers if key in node and key not in values}
     values = {key: At(value, node, key) if key in FORMS + AROUND else value
               for key, value in values.items() if value is not None}
-    check_around(values)
-    return values
+    if not failed & {*FORMS, *AROUND}:
+        with problems.each():
+            check_around(values)
+            return values, failed
+    return values, failed | {"blocks"}
 
 
 def _merged(defaults: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -175,9 +226,7 @@ def _merged(defaults: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     if "blocks" in own:
         for key in AROUND:
             inherited.pop(key, None)
-    values = {**inherited, **own}
-    check_around(values)
-    return values
+    return {**inherited, **own}
 
 
 def _cover(node: Node, program_path: Path) -> Path | None:
@@ -186,8 +235,9 @@ def _cover(node: Node, program_path: Path) -> Path | None:
     if value is None:
         return None
     path = beside(program_path, value)
-    if not path.is_file():
-        raise node.error("cover", f"no image file at {path}")
+    problem = not_a_file(path, "image")
+    if problem:
+        raise node.error("cover", problem)
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         raise node.error("cover", f"must be a .png or .jpg image, not {path.name}")
     try:
