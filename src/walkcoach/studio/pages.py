@@ -108,11 +108,16 @@ def routes(studio: Studio) -> list[Route]:
         choices = exercise_choices(space)
         if name not in choices:
             raise HTTPException(404, f"There is no exercise named {name}.")
-        loaded = content.find_exercise(choices[name])
+        own = name in space.names("exercises")
+        try:
+            loaded = await run_in_threadpool(content.find_exercise, choices[name])
+        except InputError as exc:
+            if not own:
+                raise
+            return go_edit(request, "exercises", name, str(exc))
         path = loaded.source.path
         return studio.page(request, "exercise.html", exercise=loaded,
-                           text=path.read_text(encoding="utf-8"),
-                           own=name in space.names("exercises"))
+                           text=path.read_text(encoding="utf-8", errors="replace"), own=own)
 
     async def program(request: Request) -> Response:
         from walkcoach import content, labels
@@ -132,7 +137,8 @@ def routes(studio: Studio) -> list[Route]:
                               "shape": labels.shape_label(week.blocks)
                               or f"{week.minutes:g} min", "focus": week.focus})
         return studio.page(request, "program.html", name=name, program=loaded, weeks=weeks,
-                           problem=problem, text=path.read_text(encoding="utf-8"),
+                           problem=problem,
+                           text=path.read_text(encoding="utf-8", errors="replace"),
                            tracks=_tracks_in(space, space.output_dir("weeks", name)),
                            bundles=_bundles(space, name), clients=space.names("clients"),
                            cover=_cover_of(space, name), problems={})
@@ -152,9 +158,16 @@ def routes(studio: Studio) -> list[Route]:
         return go(f"/clients/{name}")
 
     async def client(request: Request) -> Response:
+        from walkcoach import content
+
         name = _name(request)
         form = client_form(space, name)
-        return studio.page(request, "client.html", name=name, form=form, problems={},
+        problems: dict[str, str] = {}
+        try:  # a broken profile says so, not an empty form that Save would write over
+            await run_in_threadpool(content.load_client, space.existing("clients", name))
+        except InputError as exc:
+            problems["form"] = str(exc)
+        return studio.page(request, "client.html", name=name, form=form, problems=problems,
                            music=space.names("music"), **_client_links(space, name))
 
     async def edit_client(request: Request) -> Response:
@@ -202,12 +215,20 @@ def routes(studio: Studio) -> list[Route]:
                            cover=_cover_of(space, name))
 
     async def source(request: Request) -> Response:
-        kind, name = _kind(request), _name(request)
+        return await source_page(request, _kind(request), _name(request))
+
+    async def source_page(request: Request, kind: Editable, name: str) -> Response:
         path = space.existing(kind, name)
         report = await run_in_threadpool(validate_file, path)
         return studio.page(request, "source.html", kind=kind, name=name,
                            text=path.read_text(encoding="utf-8", errors="replace"),
                            problems=() if report.ok else report.lines(), saved=False)
+
+    def go_edit(request: Request, kind: Editable, name: str, problem: str) -> Response:
+        path = space.existing(kind, name)
+        return studio.page(request, "source.html", kind=kind, name=name,
+                           text=path.read_text(encoding="utf-8", errors="replace"),
+                           problems=(problem,), saved=False)
 
     async def save(request: Request) -> Response:
         kind, name = _kind(request), _name(request)

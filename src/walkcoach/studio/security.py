@@ -49,8 +49,11 @@ class Guard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse what must be refused, else pass the request on with the headers added."""
-        if scope["type"] != "http":
+        if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
+            return
+        if scope["type"] != "http":  # no websockets here: refused before any route
+            await send({"type": "websocket.close", "code": 1008})
             return
         headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
         host = headers.get("host", b"").decode("latin-1")

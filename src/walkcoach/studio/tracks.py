@@ -155,11 +155,14 @@ def routes(studio: Studio) -> list[Route]:
         path = space.existing("scripts", name)
         form = await form_of(request)
         says = {int(key[4:]): value for key, value in form.items()
-                if key.startswith("say-") and key[4:].isdigit()}
-        delete = frozenset(int(key[7:]) for key in form
-                           if key.startswith("delete-") and key[7:].isdigit())
+                if key.startswith("say-") and key[4:].isascii() and key[4:].isdigit()}
+        delete = frozenset(int(key[7:]) for key in form if key.startswith("delete-")
+                           and key[7:].isascii() and key[7:].isdigit())
         add = (form.get("add_walk", ""), form.get("add_say", ""))
-        edit_script(path, says, delete=delete, add=add if add[1].strip() else None)
+        try:
+            edit_script(path, says, delete=delete, add=add if add[1].strip() else None)
+        except InputError as exc:  # not kept: the script as it was, and why
+            return await script_page(request, name, problems={"form": str(exc)}, whole=False)
         problems = await run_in_threadpool(script_problems, path)
         job = None
         if not problems and form.get("then") == "build":

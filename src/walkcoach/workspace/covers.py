@@ -32,7 +32,11 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
     if len(data) > MAX_BYTES:
         raise InputError(f"{excerpt(filename)}: the cover image is {len(data) // 1000} kB; at "
                          f"most {MAX_BYTES // 1000} kB")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of the file); "
+                         "`walkcoach validate` says more") from None
     if not _TOP_COVER.search(text) and not _AFTER.search(text):
         raise InputError(f"{path}: no top-level exercise: line to put the cover beside; "
                          "add cover: to the file by hand")

@@ -87,9 +87,14 @@ def _number(form: Mapping[str, str], field: str, what: str, low: float, high: fl
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and low <= value <= high):
-        problems[field] = f"{what} must be a number from {low:g} to {high:g}, not {excerpt(text)}"
+        problems[field] = (f"{what} must be a number from {_shown(low)} to {_shown(high)}, "
+                           f"not {excerpt(text)}")
         return None
     return value
+
+
+def _shown(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
@@ -120,8 +125,20 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     else:
         minutes = _number(form, "minutes", "minutes", 1, 60, problems)
     rate = _number(form, "rate", "the rate", 0.5, 2.0, problems) or 1.0
-    seed = _number(form, "seed", "the seed", 0, 2 ** 31 - 1, problems)
+    seed = _number(form, "seed", "the seed", 0, 2_000_000_000, problems)
     voice = _text(form, "voice") or "auto"
+    try:
+        from walkcoach.voice.select import resolve_voice
+
+        resolve_voice(voice)
+    except InputError as exc:
+        problems["voice"] = str(exc)
+    recovery = _text(form, "recovery") if intervals else None
+    if recovery is not None:  # an exercise the studio offers, never a file named by hand
+        try:
+            recovery = exercise_ref(space, recovery)
+        except InputError as exc:
+            problems["recovery"] = f"--recovery: {exc}"
     intro = _text(form, "intro") or "full"
     if intro not in INTROS:
         problems["intro"] = f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})"
@@ -149,7 +166,7 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     options: dict[str, Any] = {
         "exercise": ref, "minutes": minutes, "intervals": intervals,
         "warmup": _text(form, "warmup"), "cooldown": _text(form, "cooldown"),
-        "recovery": _text(form, "recovery") if intervals else None,
+        "recovery": recovery,
         "voice": voice, "rate": rate}
     try:
         spec = session.make_spec(

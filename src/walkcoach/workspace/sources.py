@@ -28,7 +28,7 @@ def save_source(space: Workspace, kind: Editable, name: str, text: str) -> tuple
     if kind not in EDITABLE:
         raise InputError(f"the studio does not edit {excerpt(kind)} files")
     if len(text) > MAX_TEXT:
-        raise InputError(f"the file is {len(text) // 1000} kB; at most {MAX_TEXT // 1000} kB")
+        raise InputError(f"the file is {len(text):,} characters long; at most {MAX_TEXT:,}")
     path = space.existing(kind, name)
     write_text(path, text.replace("\r\n", "\n").replace("\r", "\n"))
     report = validate_file(path)

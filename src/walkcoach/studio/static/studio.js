@@ -14,6 +14,26 @@
       });
     });
   }
+  // An answer that refuses (403, 404, 400, 413...) is not swapped in by htmx: say why at the
+  // top of the page instead of doing nothing.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status < 400) { return; }
+    var shown = document.getElementById("studio-problem");
+    if (!shown) { return; }
+    var text = xhr.responseText || "";
+    if ((xhr.getResponseHeader("content-type") || "").indexOf("text/html") === 0) {
+      var found = new DOMParser().parseFromString(text, "text/html").querySelector(".error");
+      text = found ? found.textContent : "The studio could not do that.";
+    }
+    shown.textContent = text.trim() || ("The studio answered " + xhr.status + ".");
+    shown.hidden = false;
+    shown.scrollIntoView({block: "nearest"});
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var shown = document.getElementById("studio-problem");
+    if (shown) { shown.hidden = true; }
+  });
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();
