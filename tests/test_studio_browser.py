@@ -284,6 +284,12 @@ def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], pag
     page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
     text = page.input_value("#source-text")
     assert "name: my-walking-backwards" in text
+    # A refused request is said on the page (htmx swaps nothing in for a 4xx by itself).
+    page.goto(f"{address}exercises/walking-backwards")
+    page.click("text=Make my own copy")
+    problem = page.wait_for_selector("#studio-problem:not([hidden])")
+    assert "already exists" in problem.inner_text()
+    page.goto(f"{address}edit/exercises/my-walking-backwards")
     said = "Walking backwards trains your balance and your coordination."
     mine = "Stepping back wakes up your balance, one careful step at a time."
     page.fill("#source-text", text.replace(said, mine).replace("\nlevels:", "\nlevls:"))

@@ -23,7 +23,8 @@
     if (!shown) { return; }
     var text = xhr.responseText || "";
     if ((xhr.getResponseHeader("content-type") || "").indexOf("text/html") === 0) {
-      var found = new DOMParser().parseFromString(text, "text/html").querySelector(".error");
+      var page = new DOMParser().parseFromString(text, "text/html");
+      var found = page.querySelector(".error:not(#studio-problem)");
       text = found ? found.textContent : "The studio could not do that.";
     }
     shown.textContent = text.trim() || ("The studio answered " + xhr.status + ".");
