@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from walkcoach.errors import InputError, excerpt
-from walkcoach.export import write_bytes, write_text
+from walkcoach.errors import InputError
+from walkcoach.export import write_text
 from walkcoach.workspace.folders import Workspace, check_name
+from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
 __all__ = ["COVER_TYPES", "save_cover"]
 
@@ -25,13 +26,8 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
     from walkcoach.cover import MAX_BYTES, load_cover
 
     path = space.existing("programs", check_name(program))
-    suffix = "." + filename.rpartition(".")[2].lower()
-    if suffix not in COVER_TYPES:
-        raise InputError(f"{excerpt(filename)}: a cover is a PNG or JPEG image "
-                         f"({', '.join(COVER_TYPES)})")
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{excerpt(filename)}: the cover image is {len(data) // 1000} kB; at "
-                         f"most {MAX_BYTES // 1000} kB")
+    suffix = upload_suffix(filename, data, types=COVER_TYPES, limit=MAX_BYTES,
+                           what="a cover image (PNG or JPEG)")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -43,16 +39,10 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
     folder = space.root / "covers"
     folder.mkdir(exist_ok=True)
     cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
-    kept = cover.read_bytes() if cover.is_file() else None
-    write_bytes(cover, data)
-    try:
-        load_cover(cover)
-    except InputError:
-        if kept is None:
-            cover.unlink(missing_ok=True)
-        else:
-            write_bytes(cover, kept)
-        raise
+    keep_checked(cover, data, load_cover)
+    for other in (".png", ".jpg"):  # one cover a program: not an older one of another kind
+        if other != cover.suffix:
+            (folder / f"{program}{other}").unlink(missing_ok=True)
     line = f'cover: "../covers/{cover.name}"'
     if _TOP_COVER.search(text):
         text = _TOP_COVER.sub(line, text, count=1)

@@ -8,17 +8,17 @@ field they are about (:class:`walkcoach.workspace.forms.FormError`).
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from walkcoach.errors import ContentError, ExportError, InputError, excerpt
-from walkcoach.export import write_bytes, write_text
+from walkcoach.errors import ContentError, InputError, excerpt
+from walkcoach.export import write_text
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name
 from walkcoach.workspace.forms import FormError
+from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
 __all__ = ["CLIENT_FIELDS", "MAX_UPLOAD", "client_form", "edit_script", "save_client",
            "save_music", "script_problems"]
@@ -128,34 +128,13 @@ def save_music(space: Workspace, filename: str, data: bytes) -> str:
     from walkcoach.names import slug
     from walkcoach.sounds.music import check
 
-    stem, _, suffix = filename.rpartition(".")
-    suffix = f".{suffix.lower()}"
-    if suffix not in MUSIC_TYPES:
-        raise InputError(f"{excerpt(filename)} is not a music file walkcoach takes "
-                         f"({', '.join(MUSIC_TYPES)})")
-    if len(data) > MAX_UPLOAD:
-        raise InputError(f"{excerpt(filename)} is {len(data) / 2 ** 20:.0f} MB; music files "
-                         f"are at most {MAX_UPLOAD // 2 ** 20} MB")
+    suffix = upload_suffix(filename, data, types=MUSIC_TYPES, limit=MAX_UPLOAD,
+                           what="a music file")
     if not data.startswith(_AUDIO_MAGIC) and data[4:8] != b"ftyp":
         raise InputError(f"{excerpt(filename)} is not an audio file (its first bytes are "
                          "not those of MP3, WAV, FLAC, OGG or M4A)")
-    name = f"{slug(stem, fallback='music')}{suffix}"
-    path = space.path("music", name)
-    # Checked under a name the workspace does not list, so that a refused upload leaves a
-    # music file of the same name as it was.
-    trial = path.with_name(f".{secrets.token_hex(8)}.upload{suffix}")
-    try:
-        write_bytes(trial, data)
-        try:
-            check(trial)  # decodes it: a file that only starts like audio is refused here
-        except InputError as exc:
-            raise InputError(str(exc).replace(str(trial), name)) from None
-        try:
-            trial.replace(path)
-        except OSError as exc:
-            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        trial.unlink(missing_ok=True)
+    name = f"{slug(filename.rpartition('.')[0], fallback='music')}{suffix}"
+    keep_checked(space.path("music", name), data, check)  # check decodes it whole
     return name
 
 
