@@ -12,10 +12,11 @@ from walkcoach.content.client import (
     find_client,
     load_client,
 )
-from walkcoach.content.exercise import load_exercise, load_lexicon, load_template, unknown_name
+from walkcoach.content.exercise import load_exercise, unknown_name
 from walkcoach.content.files import names_a_file
 from walkcoach.content.parts import RECOVERY
 from walkcoach.content.program import load_program
+from walkcoach.content.template import load_lexicon, load_template
 from walkcoach.errors import InputError, excerpt
 from walkcoach.model import Exercise
 

@@ -1,4 +1,4 @@
-"""Read an exercise, the session template and the lexicon from YAML into the model."""
+"""Read an exercise from YAML into the model; the spoken-line checks the template shares."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import string
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.problems import Problems
@@ -19,28 +19,24 @@ from walkcoach.model import (
     MIN_CADENCE,
     NAME_PATTERN,
     ROLES,
-    BlockWords,
     CueGroup,
     Exercise,
     Level,
     LevelSpec,
-    Pauses,
-    SessionTemplate,
     Setting,
     SettingSpec,
     Source,
-    TimeWords,
 )
 from walkcoach.text import speakable
 
 _FILLED = frozenset({"client", "title", "duration", "level", "setting", "speed_mph",
                      "incline_percent"})
 """The placeholders the planner fills in the lines said before the walk."""
-_COUNT = frozenset({"n"})
+COUNT = frozenset({"n"})
 """The one placeholder of ``time.minutes_left``."""
-_ROUND = frozenset({"round", "rounds"})
+ROUND = frozenset({"round", "rounds"})
 """The placeholders of ``blocks.round``."""
-_AS_WRITTEN: frozenset[str] = frozenset()
+AS_WRITTEN: frozenset[str] = frozenset()
 """Lines the planner says as written: a placeholder there would be read out in braces."""
 DEFAULT_CADENCE: dict[Level, int] = {"beginner": 80, "intermediate": 90, "advanced": 100}
 """Steps a minute of a level whose exercise file gives no ``cadence``: an easy pace, slow
@@ -107,12 +103,12 @@ def _named(node: Node, key: str, what: str, read: Callable[[Node, str], T],
     """The exercise's ``levels`` or ``settings`` (``what``: level or setting), each read
     by ``read`` from its mapping; every name's and every entry's problems are kept."""
     found: dict[str, T] = {}
-    names_node = problems.get(lambda: _mapping(node, key))
+    names_node = problems.get(lambda: mapping_of(node, key))
     if names_node is None:
         return found
     for name in read_names(names_node, what, problems):
         with problems.each():
-            found[name] = read(_mapping(names_node, name), name)
+            found[name] = read(mapping_of(names_node, name), name)
     return found
 
 
@@ -140,9 +136,9 @@ def _level(sub: Node, level: str) -> LevelSpec:
     values = problems.read_all({
         "cadence": lambda: sub.number("cadence", low=MIN_CADENCE, high=MAX_CADENCE,
                                       integer=True, required=False),
-        "cue_interval_s": lambda: _number(sub, "cue_interval_s", 5, 600),
-        "speed_mph": lambda: _number(sub, "speed_mph", 0.1, 15),
-        "incline_percent": lambda: _number(sub, "incline_percent", 0, 30),
+        "cue_interval_s": lambda: number_of(sub, "cue_interval_s", 5, 600),
+        "speed_mph": lambda: number_of(sub, "speed_mph", 0.1, 15),
+        "incline_percent": lambda: number_of(sub, "incline_percent", 0, 30),
         "intro": lambda: _filled(sub, "intro", required=False),
         "technique": lambda: _groups(sub, "technique", required=False),
     })
@@ -201,110 +197,11 @@ def _names(exercise: Exercise, what: str) -> tuple[str, ...]:
     return exercise.level_names if what == "level" else exercise.setting_names
 
 
-def load_template(path: Path) -> SessionTemplate:
-    """Read and validate the session template (phases' lead lines and time-cue wording);
-    every line's problems are reported together."""
-    node = load_yaml(path)
-    problems = Problems()
-    with problems.each():
-        node.only("greeting", "welcome", "safety_lead", "setup_lead", "treadmill_speed",
-                  "treadmill_incline", "ready", "start", "time", "blocks", "cooldown_lead",
-                  "finish", "pauses_ms")
-    time = problems.get(lambda: _mapping(node, "time"))
-    counts: dict[str, Any] = {}
-    if time is not None:
-        with problems.each():
-            time.only("halfway", "minutes_left", "one_minute_left", "thirty_seconds",
-                      "countdown", "stop")
-        counts |= problems.read_all({"countdown": lambda: _countdown(time, 10, "ten")})
-    blocks = problems.get(lambda: _mapping(node, "blocks"))
-    if blocks is not None:
-        with problems.each():
-            blocks.only("heads_up", "heads_up_s", "countdown", "keep_going", "round",
-                        "last_round", "time_left", "halfway", "minutes_left",
-                        "one_minute_left", "speed", "incline")
-        counts |= problems.read_all({"switch": lambda: _countdown(blocks, 5, "five")})
-    pauses = problems.get(lambda: _pauses(node))
-    values = problems.read_all({
-        "greeting": lambda: _line(node, "greeting", named=True),  # said to a named client
-        **{key: functools.partial(_line, node, key) for key in (
-            "welcome", "safety_lead", "setup_lead", "treadmill_speed", "treadmill_incline",
-            "ready")},
-        "start": lambda: _line(node, "start", _AS_WRITTEN),
-    })
-    time_words = problems.read_all({key: functools.partial(_line, time, key, allowed)
-                                    for key, allowed in _TIME_LINES.items()}) if time else {}
-    block_words = problems.read_all({
-        key: functools.partial(_line, blocks, key, allowed) if allowed is not None
-        else functools.partial(_heads_up_s, blocks)
-        for key, allowed in _BLOCK_LINES.items()}) if blocks else {}
-    values |= problems.read_all({
-        "cooldown_lead": lambda: _line(node, "cooldown_lead", _AS_WRITTEN),
-        "finish": lambda: node.texts("finish", spoken=True),
-    })
-    problems.raise_any()
-    return SessionTemplate(
-        time=TimeWords(countdown=counts["countdown"], **time_words),
-        blocks=BlockWords(countdown=counts["switch"], **block_words),
-        pauses=cast(Pauses, pauses), source=Source(path=path, line=1), **values)
-
-
-_TIME_LINES = {"halfway": _AS_WRITTEN, "minutes_left": _COUNT,
-               "one_minute_left": _AS_WRITTEN, "thirty_seconds": _AS_WRITTEN,
-               "stop": _AS_WRITTEN}
-"""The lines of the template's ``time``, and the placeholders each is filled with."""
-_BLOCK_LINES: dict[str, frozenset[str] | None] = {
-    "heads_up": _AS_WRITTEN, "heads_up_s": None, "keep_going": _AS_WRITTEN, "round": _ROUND,
-    "last_round": _AS_WRITTEN, "time_left": frozenset({"duration"}), "halfway": _AS_WRITTEN,
-    "minutes_left": _COUNT, "one_minute_left": _AS_WRITTEN,
-    "speed": frozenset({"speed_mph"}), "incline": frozenset({"incline_percent"})}
-"""The lines of the template's ``blocks`` and their placeholders (None: not a line)."""
-
-
-def _countdown(node: Node, most: int, spelled: str) -> tuple[str, ...]:
-    countdown = node.texts("countdown", spoken=True)
-    if len(countdown) > most:
-        raise node.error("countdown", f"may count down from {spelled} at the most")
-    return countdown
-
-
-def _heads_up_s(node: Node) -> int:
-    return int(_number(node, "heads_up_s", 5, 30, integer=True))
-
-
-def _pauses(node: Node) -> Pauses:
-    pauses = _mapping(node, "pauses_ms")
-    keys = ("lead_in", "between_lines", "between_phases", "before_start", "after_stop", "tail",
-            "min_gap")
-    problems = Problems()
-    with problems.each():
-        pauses.only(*keys)
-    values = problems.read_all({key: functools.partial(_number, pauses, key, 0, 60_000, True)
-                                for key in keys})
-    problems.raise_any()
-    return Pauses(**{key: int(value) for key, value in values.items()})
-
-
-def load_lexicon(path: Path) -> dict[str, str]:
-    """Read a pronunciation lexicon: ``words:`` mapping a word or phrase to how it is said."""
-    node = load_yaml(path)
-    node.only("words")
-    words = node.mapping("words", required=False)
-    if words is None:
-        return {}
-    # A respelling is what the voice says instead of the word: it must be speakable itself.
-    problems = Problems()
-    found = problems.read_all({key: functools.partial(words.text, key, spoken=True)
-                               for key in words.names()})
-    problems.raise_any()
-    return found
-
-
 def _switch(node: Node) -> str | None:
     """A switch line: said as written at a change of part, so it holds no placeholder."""
     value = node.text("switch", required=False, spoken=True)
     if value is not None:
-        _check_placeholders(node, "switch", value, _AS_WRITTEN)
+        _check_placeholders(node, "switch", value, AS_WRITTEN)
     return value
 
 
@@ -322,7 +219,7 @@ def _groups(node: Node, key: str, *, required: bool) -> tuple[CueGroup, ...]:
     return groups
 
 
-def _line(node: Node, key: str, allowed: frozenset[str] = _FILLED, *,
+def spoken_line(node: Node, key: str, allowed: frozenset[str] = _FILLED, *,
           named: bool = False) -> str:
     """A template line whose {placeholders} are all ones this line is filled with, and which
     can be spoken once filled in (``named``: it is only said to a client with a name)."""
@@ -391,9 +288,9 @@ def _text(node: Node, key: str) -> str:
     return cast(str, node.text(key))
 
 
-def _number(node: Node, key: str, low: float, high: float, integer: bool = False) -> float:
+def number_of(node: Node, key: str, low: float, high: float, integer: bool = False) -> float:
     return cast(float, node.number(key, low=low, high=high, integer=integer))
 
 
-def _mapping(node: Node, key: str) -> Node:
+def mapping_of(node: Node, key: str) -> Node:
     return cast(Node, node.mapping(key))
