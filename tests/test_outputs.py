@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from mutagen.id3 import ID3
 from yaml_edits import one_minute_weeks
 
-from walkcoach import export, session, sheets
+from walkcoach import export, outputs, session, sheets
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.errors import InputError
@@ -361,7 +361,7 @@ def test_a_users_transcript_beside_a_foreign_track_names_the_track(tmp_path: Pat
     (tmp_path / "zoe.mp3").write_bytes(_strangers("zoe.mp3"))
     (tmp_path / "zoe.txt").write_bytes(_strangers("zoe.txt"))
     with pytest.raises(InputError, match=r"zoe\.mp3 already exists and was not made by "):
-        session.check_output(tmp_path / "zoe.mp3")
+        outputs.check_output(tmp_path / "zoe.mp3")
 
 
 def test_a_cue_sheet_too_large_to_be_walkcoachs_is_not_trusted(tmp_path: Path) -> None:
@@ -371,7 +371,7 @@ def test_a_cue_sheet_too_large_to_be_walkcoachs_is_not_trusted(tmp_path: Path) -
     (tmp_path / "zoe.json").write_text(
         f'{{"version": 1, "cues": [], "duration_ms": 1{padding}}}', encoding="utf-8")
     with pytest.raises(InputError, match=r"zoe\.json already exists and was not made"):
-        session.check_output(tmp_path / "zoe.mp3")
+        outputs.check_output(tmp_path / "zoe.mp3")
 
 
 @pytest.mark.e2e
@@ -441,7 +441,7 @@ def test_sidecars_of_another_track_are_never_replaced(
     _sheet(folder, Path(there).stem, track=named)
     before = _listing(tmp_path), _contents(folder)
     with pytest.raises(InputError) as info:
-        session.check_output(folder / build)
+        outputs.check_output(folder / build)
     assert str(info.value).startswith(message.format(folder=folder)), str(info.value)
     result = _run("build", "--voice", "system", "--minutes", "1", "-o", str(folder / build))
     assert result.exit_code == 2, (result.output, result.exception)
@@ -455,19 +455,63 @@ def test_the_same_track_or_an_older_sheet_is_rebuilt_in_place(tmp_path: Path) ->
     sidecars of a track that is gone (they are left over, and replaced)."""
     (tmp_path / "f.mp3").write_bytes(b"ID3")
     _sheet(tmp_path, "f", track="f.mp3")
-    session.check_output(tmp_path / "f.mp3")
+    outputs.check_output(tmp_path / "f.mp3")
     (tmp_path / "f.json").write_text(json.dumps({"version": 3, "duration_ms": 1, "cues": []}),
                                      encoding="utf-8")
-    session.check_output(tmp_path / "f.mp3")
+    outputs.check_output(tmp_path / "f.mp3")
     _sheet(tmp_path, "g", track="g.wav")  # and no g.wav
-    session.check_output(tmp_path / "g.mp3")
-    session.check_output(tmp_path / "g")
+    outputs.check_output(tmp_path / "g.mp3")
+    outputs.check_output(tmp_path / "g")
+
+
+def _case_insensitive_samefile(one: str | os.PathLike[str], other: str | os.PathLike[str],
+                                ) -> bool:
+    """os.path.samefile as a case-insensitive disk (macOS, Windows) answers it."""
+    first, second = Path(one), Path(other)
+    return (first.parent == second.parent and first.name.lower() == second.name.lower()
+            and (first.exists() or second.exists()))
+
+
+@pytest.mark.parametrize("disk", ["hard link", "case-insensitive"])
+def test_a_rebuild_named_in_another_case_is_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, disk: str) -> None:
+    """-o f.MP3 beside the v4 cue sheet of f.mp3, where the two names are one file (on a
+    case-insensitive disk; here a hard link, or samefile answering as such a disk does), is
+    a rebuild of that track in place: allowed. Where they are two files it is refused."""
+    (tmp_path / "f.mp3").write_bytes(b"ID3" + os.urandom(64))
+    _sheet(tmp_path, "f", track="f.mp3")
+    if disk == "hard link":
+        os.link(tmp_path / "f.mp3", tmp_path / "f.MP3")
+    else:
+        monkeypatch.setattr(os.path, "samefile", _case_insensitive_samefile)
+        (tmp_path / "f.MP3").write_bytes((tmp_path / "f.mp3").read_bytes())
+    outputs.check_output(tmp_path / "f.MP3")
+    outputs.check_output(tmp_path / "f.MP3", fmt="mp3")
+    with pytest.raises(InputError, match=r"f\.json is the cue sheet of 'f\.mp3', which is "
+                                         r"still there: a build of f\.wav"):
+        outputs.check_output(tmp_path / "f.wav")  # another track, whatever the disk
+    monkeypatch.undo()
+    (tmp_path / "f.MP3").unlink()
+    (tmp_path / "f.MP3").write_bytes(b"ID3")  # now two files: not the sheet's track
+    with pytest.raises(InputError, match=r"f\.MP3 already exists and was not made by "
+                                         r"walkcoach: f\.json beside it is the cue sheet of "
+                                         r"'f\.mp3'"):
+        outputs.check_output(tmp_path / "f.MP3")
+
+
+def test_session_still_offers_the_output_checks() -> None:
+    """The checks moved to walkcoach.outputs; callers of walkcoach.session keep them."""
+    assert session.check_output is outputs.check_output
+    assert session.sidecar_paths is outputs.sidecar_paths
+    assert session.SIDECARS is outputs.SIDECARS
+    assert set(session.__all__) >= set(outputs.__all__)
+    assert all(hasattr(session, name) for name in session.__all__)
 
 
 def test_a_sheet_whose_track_is_not_a_name_is_not_walkcoachs(tmp_path: Path) -> None:
     _sheet(tmp_path, "f", track=["f.mp3"])
     with pytest.raises(InputError, match=r"f\.json already exists and was not made by"):
-        session.check_output(tmp_path / "f.mp3")
+        outputs.check_output(tmp_path / "f.mp3")
 
 
 @pytest.mark.e2e
@@ -514,6 +558,6 @@ def test_only_a_known_audio_suffix_must_match_the_format(tmp_path: Path, name: s
     """An audio suffix names its format; any other suffix, or none, takes the one given."""
     if refused:
         with pytest.raises(InputError, match="the name says"):
-            session.check_output(tmp_path / name, fmt=fmt)
+            outputs.check_output(tmp_path / name, fmt=fmt)
     else:
-        session.check_output(tmp_path / name, fmt=fmt)
+        outputs.check_output(tmp_path / name, fmt=fmt)

@@ -289,8 +289,10 @@ def _text(node: Node, key: str) -> str:
 
 
 def number_of(node: Node, key: str, low: float, high: float, integer: bool = False) -> float:
+    """The required number at ``key``, ``low`` to ``high`` (whole if ``integer``)."""
     return cast(float, node.number(key, low=low, high=high, integer=integer))
 
 
 def mapping_of(node: Node, key: str) -> Node:
+    """The required mapping at ``key``, as a Node to read on."""
     return cast(Node, node.mapping(key))
