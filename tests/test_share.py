@@ -24,7 +24,7 @@ from browser import screenshot
 from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.errors import InputError
 from walkcoach.names import slug
-from walkcoach.share import TOKENS, ShareResult, build_share, tokens_path
+from walkcoach.share import TOKENS, ShareResult, build_share, bundle_folder, tokens_path
 
 pytestmark = pytest.mark.e2e
 
@@ -370,6 +370,46 @@ def test_two_profiles_with_one_first_name_get_two_bundles(program_file: Path,
     assert first.folder != second.folder
     for folder, stranger in ((first.folder, b"Zebrafish"), (second.folder, b"Quokka")):
         assert not any(stranger in p.read_bytes() for p in folder.iterdir() if p.is_file())
+
+
+def test_a_profiles_bundle_is_found_by_its_token(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two profiles both called Maria, shared into one folder: bundle_folder finds each one's
+    own bundle by its kept token, not by the name; a profile never shared (the same name
+    again, or the bare name), another folder or another program finds none. The look-up
+    only reads: before any share it makes no tokens file, after them it leaves it as it was."""
+    from walkcoach.content import COMMAND_LINE, load_client
+    from walkcoach.model import ClientSpec, Source
+
+    monkeypatch.setenv("WALKCOACH_DATA_DIR", str(tmp_path / "data"))
+    program_path = tmp_path / "one-week.yaml"
+    week = '  - {week: 1, level: beginner, minutes: 1, focus: "Slowly."}\n'
+    program_path.write_text(PROGRAM_TEXT.split("weeks:\n")[0] + "weeks:\n" + week,
+                            encoding="utf-8")
+    profiles = []
+    for stem in ("maria1", "maria2", "maria3"):
+        path = tmp_path / f"{stem}.yaml"
+        path.write_text('name: "Maria"\n', encoding="utf-8")
+        profiles.append(load_client(path))
+    out = tmp_path / "out"
+    assert bundle_folder(out, program_path, profiles[0]) is None
+    assert not (tmp_path / "data").exists()
+    shared = [build_share(load_program(program_path), out, client=profile, voice="system",
+                          jobs=1).folder for profile in profiles[:2]]
+    assert shared[0] != shared[1] and all(f.name.startswith("maria-") for f in shared)
+    kept = {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()}
+    assert [bundle_folder(out, program_path, profile) for profile in profiles] == [
+        *shared, None]
+    bare = ClientSpec(name="Maria", source=Source(path=COMMAND_LINE))
+    assert bundle_folder(out, program_path, bare) is None
+    assert bundle_folder(tmp_path / "elsewhere", program_path, profiles[0]) is None
+    assert bundle_folder(out, tmp_path / "another.yaml", profiles[0]) is None
+    assert {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()} == kept
+    assert sorted(out.iterdir()) == sorted(shared)
+    for folder in shared:
+        folder.rename(folder.with_name("moved"))  # its token kept, its folder gone
+        assert bundle_folder(out, program_path, profiles[shared.index(folder)]) is None
+        folder.with_name("moved").rename(folder)
 
 
 def test_the_programs_own_cover_is_the_bundles(program_file: Path, tmp_path: Path) -> None:

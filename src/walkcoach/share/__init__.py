@@ -4,10 +4,11 @@ from walkcoach.share.bundle import (
     TOKENS,
     ShareResult,
     build_share,
+    bundle_folder,
     bundle_slug,
     check_base_url,
     tokens_path,
 )
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_slug", "check_base_url",
-           "tokens_path"]
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_slug",
+           "check_base_url", "tokens_path"]

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 import filelock
@@ -38,8 +38,8 @@ from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_slug", "check_base_url",
-           "tokens_path"]
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_slug",
+           "check_base_url", "tokens_path"]
 
 TOKENS = "share-tokens.json"
 """The file of each client's private token, in the user's walkcoach data folder."""
@@ -117,7 +117,9 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: cannot write here: it is a file, not a folder")
     with export.new_folders(out_dir):
-        token = _token(out_dir, _client_key(client, name, program), program)
+        token = _token(out_dir, program.source.path,
+                       _client_key(client, name, program.source.path,
+                                   from_program=program.client is not None))
         folder = out_dir / f"{names.slug(name)}-{token}"
         built = batch.build_program(program, folder, jobs=jobs, client=client or name,
                                     voice=voice, rate=rate, fmt=fmt, progress=progress)
@@ -136,7 +138,7 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     bundle = Bundle(
         title=program.name, description=program.exercise.summary,
         exercise=program.exercise.title, coach=program.coach, client=name,
-        sessions_per_week=program.sessions_per_week, safety=_safety(program),
+        sessions_per_week=program.sessions_per_week, safety=_safety(program, episodes),
         cover=art_name, guid=f"urn:walkcoach:{token}",
         page_url=f"{url}index.html" if url else None,
         feed_url=f"{url}feed.xml" if url else None)
@@ -172,13 +174,30 @@ def bundle_slug(folder: str) -> str | None:
     return slug if slug and dash == "-" and _TOKEN.fullmatch(token) else None
 
 
-def _client_key(client: str | ClientSpec | None, name: str, program: Program) -> str:
+def bundle_folder(out_dir: Path, program_path: Path, client: ClientSpec) -> Path | None:
+    """The bundle folder of ``client`` for the program at ``program_path`` under ``out_dir``,
+    if a token is kept for them (the one :func:`build_share` made) and the folder is there;
+    else None. Only reads: no token is made, nothing is written."""
+    name = client.name.strip()
+    if not name:
+        return None
+    key = _client_key(client, name, program_path, from_program=False)
+    token = _kept_tokens(tokens_path()).get(_token_key(out_dir, program_path, key))
+    if not (isinstance(token, str) and _TOKEN.fullmatch(token)):
+        return None
+    folder = out_dir / f"{names.slug(name)}-{token}"
+    return folder if folder.is_dir() else None
+
+
+def _client_key(client: str | ClientSpec | None, name: str, program_path: Path, *,
+                from_program: bool) -> str:
     """Who a token is for: a profile by its file (two clients may share a first name), a
-    program's own client by the program, a bare name by itself."""
+    program's own client (``from_program``: the program file names one) by the program, a
+    bare name by itself."""
     if isinstance(client, ClientSpec) and client.source.path != COMMAND_LINE:
         return f"profile:{_resolved(client.source.path)}"
-    if not client and program.client is not None:
-        return f"program:{_resolved(program.source.path)}:{name}"
+    if not client and from_program:
+        return f"program:{_resolved(program_path)}:{name}"
     return f"name:{name}"
 
 
@@ -189,19 +208,28 @@ def _resolved(path: Path) -> str:
         return str(path.absolute())
 
 
-def _token(out_dir: Path, client: str, program: Program) -> str:
+def _token_key(out_dir: Path, program_path: Path, client: str) -> str:
+    """The key of a client's token in the tokens file: output folder, program, client."""
+    return json.dumps([_resolved(out_dir), _resolved(program_path), client])
+
+
+def _kept_tokens(path: Path) -> dict[str, Any]:
+    """The tokens kept in the file at ``path``; none when it is missing or unreadable."""
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
+            return cast(dict[str, Any], loaded["tokens"])
+    return {}
+
+
+def _token(out_dir: Path, program_path: Path, client: str) -> str:
     """The client's token for this program and output folder: the one kept, or a new one."""
     path = tokens_path()
-    key = json.dumps([_resolved(out_dir), _resolved(program.source.path), client])
+    key = _token_key(out_dir, program_path, client)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with filelock.FileLock(path.with_name(path.name + ".lock")):
-            data: dict[str, Any] = {}
-            with contextlib.suppress(OSError, ValueError):
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
-                    data = loaded
-            tokens: dict[str, Any] = data.setdefault("tokens", {})
+            tokens = _kept_tokens(path)
             token = tokens.get(key)
             if isinstance(token, str) and _TOKEN.fullmatch(token):
                 return token
@@ -244,11 +272,13 @@ def _episode(program: Program, track: batch.TrackResult) -> Episode:
         lines=lines)
 
 
-def _safety(program: Program) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The exercise's safety notes, then those of each setting the program uses."""
+def _safety(program: Program, episodes: list[Episode]
+            ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The exercise's safety notes, then those of each setting the client's tracks use (a
+    client's own setting wins over the program's)."""
     exercise = program.exercise
     groups: list[tuple[str, tuple[str, ...]]] = [("", exercise.safety)]
-    for setting in dict.fromkeys(week.setting for week in program.weeks):
+    for setting in dict.fromkeys(episode.setting for episode in episodes):
         spec = exercise.settings.get(setting)
         lines = spec.safety if spec is not None else ()
         if lines:
