@@ -140,6 +140,11 @@ def test_make_a_track_from_the_script_to_the_download(studio: tuple[str, Path],
     assert saved.read_bytes() == track.read_bytes()
 
 
+def _kind(row: Any) -> str:
+    """The kind of a line of the script page's table."""
+    return str(row.query_selector("[data-kind]").inner_text())
+
+
 def test_edit_a_line_and_hear_it_in_the_rebuilt_script(studio: tuple[str, Path],
                                                        page: Any) -> None:
     address, space = studio
@@ -155,9 +160,9 @@ def test_edit_a_line_and_hear_it_in_the_rebuilt_script(studio: tuple[str, Path],
     assert page.url.startswith(f"{address}scripts/")
     name = page.url.rsplit("/", 1)[1]
     rows = page.query_selector_all("table.lines tr")[1:]
-    row = next(row for row in rows if row.query_selector_all("td")[1].inner_text() == "technique")
-    walk_time = row.query_selector_all("td")[0].inner_text()
-    row.query_selector("input[type=text]").fill("Lift your chest and smile.")
+    row = next(row for row in rows if _kind(row) == "technique")
+    walk_time = row.query_selector("td.when").inner_text().split()[0]
+    row.query_selector("textarea").fill("Lift your chest and smile.")
     screenshot(page, "studio-6-edit")
     page.click("text=Save and build")
     script = page.wait_for_selector(".job[data-state=done] [data-script]", timeout=_TIMEOUT_MS)
@@ -175,11 +180,11 @@ def test_edit_a_line_and_hear_it_in_the_rebuilt_script(studio: tuple[str, Path],
 
     # A line too long for its gap is refused, with the file, line and key.
     rows = page.query_selector_all("table.lines tr")[1:]
-    kinds = [row.query_selector_all("td")[1].inner_text() for row in rows]
+    kinds = [_kind(row) for row in rows]
     before_time = next(i for i, kind in enumerate(kinds)
                        if kind == "technique" and kinds[i + 1] == "time")
     long_line = " ".join(["Keep stepping back slowly and carefully."] * 11)  # ~27 s of speech
-    rows[before_time].query_selector("input[type=text]").fill(long_line)
+    rows[before_time].query_selector("textarea").fill(long_line)
     page.click("text=Save and build")
     error = page.wait_for_selector(".job[data-state=failed] .error", timeout=_TIMEOUT_MS)
     assert f"{name}.yaml:" in error.inner_text()

@@ -833,9 +833,9 @@ def test_a_good_track_form_queues_one_job(box: Box) -> None:
 
 
 @pytest.mark.parametrize(("method", "url", "status"), [
-    ("GET", "/no/such/page", 404), ("GET", "/jobs/999", 404), ("GET", "/clients/nobody", 400),
-    ("GET", "/exercises/nosuch", 404), ("GET", "/scripts/nosuch", 400),
-    ("GET", "/programs/nosuch", 400), ("GET", "/music", 405), ("GET", "/track/build", 405),
+    ("GET", "/no/such/page", 404), ("GET", "/jobs/999", 404), ("GET", "/clients/nobody", 404),
+    ("GET", "/exercises/nosuch", 404), ("GET", "/scripts/nosuch", 404),
+    ("GET", "/programs/nosuch", 404), ("GET", "/music", 405), ("GET", "/track/build", 405),
 ])
 def test_an_unknown_page_is_the_studios_own_without_a_trace(box: Box, method: str, url: str,
                                                            status: int) -> None:
@@ -983,9 +983,13 @@ def test_a_broken_client_file_opens_without_a_trace(box: Box, text: bytes) -> No
 
 
 def test_a_broken_client_file_says_what_is_wrong(box: Box) -> None:
+    """It opens as its file to fix, with the problem under it (not an empty form whose Save
+    would write over the file)."""
     (box.space.root / "clients" / "broken.yaml").write_text("name: [unclosed\n",
                                                             encoding="utf-8")
-    assert "not valid YAML" in _error_of(box.get("/clients/broken").text, "form")
+    page = box.get("/clients/broken").text
+    assert 'id="source-form"' in page and 'id="client-form"' not in page
+    assert re.search(r'class="error" role="alert">[^<]*broken\.yaml:2: not valid YAML', page)
 
 
 # --- a hostile coach: programs and exercises ---------------------------------------------
@@ -1098,9 +1102,11 @@ def test_an_edit_that_would_leave_the_script_unreadable_is_not_kept(box: Box,
 
 
 def test_a_refused_script_edit_is_said_in_the_script_form(box: Box) -> None:
+    """Next to the line it is about, with what was typed kept in the form."""
     response = box.post("/scripts/s1", data={"say-0": "x" * 100_000})
     assert response.status_code == 200 and 'id="script-form"' in response.text
-    assert "at most 500" in _error_of(response.text, "form")
+    assert "at most 500" in _error_of(response.text, "line-0")
+    assert "x" * 100_000 in response.text
 
 
 def test_an_edit_is_kept_and_read_back(box: Box) -> None:

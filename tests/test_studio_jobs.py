@@ -18,7 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from walkcoach import session
-from walkcoach.errors import ContentError
+from walkcoach.errors import ContentError, InputError
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs
 from walkcoach.workspace import Workspace
@@ -86,13 +86,65 @@ def test_a_failed_job_says_why_in_one_line_and_the_next_one_runs() -> None:
     jobs.close()
 
 
-def test_old_jobs_are_forgotten_but_not_the_running_ones() -> None:
+def test_old_jobs_are_forgotten_but_not_the_running_or_waiting_ones() -> None:
     jobs = Jobs(keep=3)
-    made = [jobs.submit(kind="t", title=str(n), work=lambda progress: {}) for n in range(6)]
-    _wait(made[-1])
+    release = threading.Event()
+    running = jobs.submit(kind="t", title="running", work=lambda progress: (
+        release.wait(10), {})[1])
+    waiting = jobs.submit(kind="t", title="waiting", work=lambda progress: {})
+    ended = [jobs.submit(kind="t", title=str(n), work=lambda progress: {}) for n in range(6)]
+    deadline = time.monotonic() + 5
+    while running.state != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    try:
+        assert jobs.get(running.id) is running and jobs.get(waiting.id) is waiting
+        assert running.state == "running" and waiting.state == "queued"
+    finally:
+        release.set()
+    _wait(ended[-1])
     jobs.submit(kind="t", title="last", work=lambda progress: {})
-    assert len(jobs.all()) <= 4 and jobs.get(made[0].id) is None
+    assert jobs.get(ended[0].id) is None  # the oldest ended ones are forgotten
+    assert len(jobs.all()) <= 4
     jobs.close()
+
+
+def test_stopping_the_studio_stops_the_running_job_cleanly_and_drops_the_rest() -> None:
+    """Closing (Ctrl-C on `walkcoach serve`) stops the running job at its next progress, so
+    it unwinds through its cleanups; waiting jobs never start; no new job is taken."""
+    jobs = Jobs()
+    steps: list[str] = []
+    started = threading.Event()
+
+    def long(progress: Progress) -> dict[str, Any]:
+        try:
+            for step in range(10_000):
+                started.set()
+                progress("voice", step, 10_000)
+                time.sleep(0.01)
+            return {}
+        finally:
+            steps.append("cleaned up")
+
+    running = jobs.submit(kind="track", title="long", work=long)
+    waiting = jobs.submit(kind="track", title="next",
+                          work=lambda progress: steps.append("started") or {})
+    assert started.wait(5)
+    jobs.close()
+    assert running.state == "failed" and running.error == "stopped: the studio was stopped"
+    assert waiting.state == "failed" and "not started" in (waiting.error or "")
+    assert steps == ["cleaned up"]
+    with pytest.raises(InputError, match="stopping"):
+        jobs.submit(kind="track", title="late", work=lambda progress: {})
+
+
+def test_job_ids_differ_between_two_runs_of_the_studio() -> None:
+    first, second = Jobs(), Jobs()
+    one = first.submit(kind="t", title="a", work=lambda progress: {})
+    two = second.submit(kind="t", title="b", work=lambda progress: {})
+    assert one.id != two.id and one.id.startswith("1-") and two.id.startswith("1-")
+    first.close()
+    second.close()
 
 
 def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> None:
@@ -107,10 +159,11 @@ def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> 
     # thread's).
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         answer = client.post("/track/build", data=form, headers={"X-CSRF-Token": "t"})
-    assert answer.status_code == 200
-    found = re.search(r'id="job-(\d+)"', answer.text)
-    assert found
-    job = _wait(studio.jobs.get(found[1]) or pytest.fail("no job"))
+        assert answer.status_code == 200
+        found = re.search(r'id="job-([\w-]+)"', answer.text)
+        assert found
+        # Waited for while the app runs: leaving the block stops it, and its job with it.
+        job = _wait(studio.jobs.get(found[1]) or pytest.fail("no job"))
     assert job.state == "done", job.error
     built = space.root / job.result["file"]
     spec = session.make_spec(level="intermediate", setting="treadmill", minutes=1, seed=3,

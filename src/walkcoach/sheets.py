@@ -215,3 +215,9 @@ def _script_line(timeline: Timeline, cue: Cue) -> str:
 def _chime_line(timeline: Timeline, sound: Sound) -> str:
     return (f"{vtt_time(sound.start_ms)[3:]}  {_walk_clock(timeline, sound.start_ms):10}  "
             f"{'chime':9}  ({sound.kind})")
+
+
+def dropped_notes(timeline: Timeline) -> tuple[str, ...]:
+    """What was left out of a planned session, one line each, as both faces say it."""
+    return tuple(f"left out {dropped.text!r} at walk {vtt_time(dropped.anchor_ms)[3:8]}: "
+                 f"{dropped.reason}" for dropped in timeline.dropped)

@@ -266,9 +266,8 @@ def cli() -> None:
 
 
 def _notes(timeline: Any) -> None:
-    for dropped in timeline.dropped:
-        click.echo(f"walkcoach: note: left out {dropped.text!r} at walk "
-                   f"{sheets.vtt_time(dropped.anchor_ms)[3:8]}: {dropped.reason}", err=True)
+    for line in sheets.dropped_notes(timeline):
+        click.echo(f"walkcoach: note: {line}", err=True)
 
 
 def show_note(message: str) -> None:

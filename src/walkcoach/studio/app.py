@@ -21,13 +21,14 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from walkcoach import __version__
+from walkcoach import __version__, notes
 from walkcoach.errors import InputError, one_line
 from walkcoach.studio.jobs import Jobs
 from walkcoach.studio.security import Guard, new_token
-from walkcoach.workspace import MAX_UPLOAD, Workspace
+from walkcoach.workspace import MAX_UPLOAD, Workspace, check_name
+from walkcoach.workspace.folders import Kind
 
-__all__ = ["Studio", "create_app"]
+__all__ = ["Studio", "create_app", "existing", "name_param"]
 
 _HERE = Path(__file__).parent
 
@@ -50,6 +51,23 @@ class Studio:
                                                status_code=status)
 
 
+def name_param(request: Request) -> str:
+    """The ``{name}`` of a route, if the workspace could have a file of that name; else the
+    page is not found."""
+    try:
+        return check_name(request.path_params["name"])
+    except InputError:
+        raise HTTPException(404, "No such page.") from None
+
+
+def existing(space: Workspace, kind: Kind, name: str) -> Path:
+    """The workspace's file of ``kind`` and ``name``; a page not found when there is none."""
+    try:
+        return space.existing(kind, name)
+    except InputError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
 def create_app(space: Workspace, *, hosts: frozenset[str],
                token: str | None = None) -> tuple[Any, Studio]:
     """The studio's ASGI app for ``space``, answering only at ``hosts`` ("127.0.0.1:8765"),
@@ -57,6 +75,7 @@ def create_app(space: Workspace, *, hosts: frozenset[str],
     from walkcoach.studio import pages, tracks
 
     studio = Studio(space, token=token or new_token())
+    notes.set_handler(studio.jobs.note)  # the library's notes go with the job they are about
     routes = [*pages.routes(studio), *tracks.routes(studio),
               Mount("/static", app=StaticFiles(directory=str(_HERE / "static")),
                     name="static")]
@@ -64,7 +83,9 @@ def create_app(space: Workspace, *, hosts: frozenset[str],
     async def not_found(request: Request, exc: Exception) -> Response:
         detail = getattr(exc, "detail", None) or "Not found."
         status = getattr(exc, "status_code", 404)
-        return studio.page(request, "error.html", status=status, message=one_line(str(detail)))
+        page = studio.page(request, "error.html", status=status, message=one_line(str(detail)))
+        page.headers.update(getattr(exc, "headers", None) or {})  # a 405's Allow
+        return page
 
     async def bad_input(request: Request, exc: Exception) -> Response:
         return studio.page(request, "error.html", status=400, message=str(exc))

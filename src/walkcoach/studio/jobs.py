@@ -3,12 +3,17 @@
 Synthesis and encoding use every core they are given, so two jobs run one after the other
 rather than fight over the cores: a job waits in the queue, then runs in the one worker
 thread. A job belongs to the server, not to a page: closing the tab does not stop it.
+Stopping the server (:meth:`Jobs.close`) stops the running job at its next step of progress,
+as Ctrl-C stops a command: it unwinds through the library's cleanups, so no half-written file
+is left, and the jobs still waiting are dropped. (The worker is a daemon thread only so that
+an app never closed, in a test, does not keep the interpreter from exiting.)
 """
 
 from __future__ import annotations
 
 import itertools
 import queue
+import secrets
 import sys
 import threading
 import time
@@ -17,23 +22,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from walkcoach.errors import WalkcoachError, one_line
+from walkcoach.errors import InputError, WalkcoachError, one_line
 
-__all__ = ["STAGES", "Job", "Jobs", "Work"]
+__all__ = ["STAGES", "Job", "Jobs", "Stopped", "Work"]
 
 State = Literal["queued", "running", "done", "failed"]
 Work = Callable[[Callable[[str, int, int], None]], dict[str, Any]]
 """A job's work: called with a progress callback (stage, done, total), returns its result."""
 STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks", "mix": "Mixing",
           "encode": "Encoding", "done": "Finishing"}
+STOP_WAIT_S = 60.0
+"""How long closing waits for the running job to unwind (an encode reports no progress)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """Raised in a running job when the studio stops: it unwinds as Ctrl-C does."""
 
 
 @dataclass(kw_only=True)
 class Job:
     """One piece of background work and how far it has come."""
 
-    id: str
-    kind: str  # what it makes: script, track, program, share
+    id: str  # unique to this server's life: a page left open never polls another's job
+    seq: int = 0  # the order it came in
+    kind: str  # what it makes: script, track, render, program, share
     title: str
     work: Work = field(repr=False)
     state: State = "queued"
@@ -42,7 +54,7 @@ class Job:
     total: int = 0
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-    queued_at: float = field(default_factory=time.monotonic)
+    notes: list[str] = field(default_factory=list)  # the library's notes while it ran
     seconds: float | None = None  # how long it ran, once it has ended
 
     @property
@@ -72,14 +84,20 @@ class Jobs:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._run_id = secrets.token_hex(3)
         self._keep = keep
+        self._stopping = threading.Event()
+        self._running: Job | None = None
         self._thread = threading.Thread(target=self._run, name="walkcoach-jobs", daemon=True)
         self._thread.start()
 
     def submit(self, *, kind: str, title: str, work: Work) -> Job:
-        """Queue ``work``; the job is returned at once."""
+        """Queue ``work``; the job is returned at once. InputError once the studio stops."""
+        if self._stopping.is_set():
+            raise InputError("the studio is stopping: it takes no more work")
         with self._lock:
-            job = Job(id=str(next(self._ids)), kind=kind, title=title, work=work)
+            seq = next(self._ids)
+            job = Job(id=f"{seq}-{self._run_id}", seq=seq, kind=kind, title=title, work=work)
             self._jobs[job.id] = job
             ended = [key for key, old in self._jobs.items() if old.ended]
             for key in ended[: max(0, len(self._jobs) - self._keep)]:
@@ -95,34 +113,58 @@ class Jobs:
     def all(self) -> list[Job]:
         """Every job kept, newest first."""
         with self._lock:
-            return sorted(self._jobs.values(), key=lambda job: -int(job.id))
+            return sorted(self._jobs.values(), key=lambda job: -job.seq)
+
+    def active(self) -> list[Job]:
+        """The jobs queued or running, oldest first."""
+        return [job for job in reversed(self.all()) if not job.ended]
 
     def idle(self) -> bool:
         """Whether no job is queued or running."""
         with self._lock:
             return all(job.ended for job in self._jobs.values())
 
-    def close(self, timeout: float = 1.0) -> None:
-        """Take no more jobs; the running one finishes on its own thread."""
+    def note(self, message: str) -> None:
+        """Keep a note of the library's with the running job (the terminal gets it too)."""
+        running = self._running
+        if running is not None:
+            running.notes.append(message)
+        print(f"walkcoach: note: {message}", file=sys.stderr)
+
+    def close(self, timeout: float = STOP_WAIT_S) -> None:
+        """Stop: drop the waiting jobs, stop the running one at its next step (its files
+        cleaned up), and wait for it, at most ``timeout`` seconds."""
+        self._stopping.set()
         self._queue.put(None)
         self._thread.join(timeout)
 
     def _run(self) -> None:
         while (job := self._queue.get()) is not None:
-            started = time.monotonic()
-            job.state = "running"
+            if self._stopping.is_set():
+                job.error, job.state = "not started: the studio was stopped", "failed"
+                continue
+            self._work(job)
 
-            def progress(stage: str, done: int, total: int, job: Job = job) -> None:
-                job.stage, job.done, job.total = stage, done, total
+    def _work(self, job: Job) -> None:
+        started = time.monotonic()
+        job.state, self._running = "running", job
 
-            try:
-                job.result = job.work(progress)
-                job.state = "done"
-            except WalkcoachError as exc:
-                job.error, job.state = str(exc), "failed"
-            except Exception as exc:  # a bug: said in one line on the page, whole in the log
-                traceback.print_exc(file=sys.stderr)
-                job.error = one_line(f"walkcoach failed unexpectedly: {exc!r}")
-                job.state = "failed"
-            finally:
-                job.seconds = time.monotonic() - started
+        def progress(stage: str, done: int, total: int) -> None:
+            if self._stopping.is_set():
+                raise Stopped
+            job.stage, job.done, job.total = stage, done, total
+
+        try:
+            job.result = job.work(progress)
+            job.state = "done"
+        except Stopped:
+            job.error, job.state = "stopped: the studio was stopped", "failed"
+        except WalkcoachError as exc:
+            job.error, job.state = str(exc), "failed"
+        except Exception as exc:  # a bug: said in one line on the page, whole in the log
+            traceback.print_exc(file=sys.stderr)
+            job.error = one_line(f"walkcoach failed unexpectedly: {exc!r}")
+            job.state = "failed"
+        finally:
+            self._running = None
+            job.seconds = time.monotonic() - started

@@ -15,14 +15,13 @@ from starlette.routing import Route
 
 from walkcoach.authoring import validate_file
 from walkcoach.errors import InputError
-from walkcoach.studio.app import Studio
+from walkcoach.studio.app import Studio, existing, name_param
 from walkcoach.workspace import (
     CLIENT_FIELDS,
     EDITABLE,
     MAX_UPLOAD,
+    VOICES,
     FormError,
-    Workspace,
-    check_name,
     client_form,
     copy_exercise,
     exercise_choices,
@@ -30,13 +29,11 @@ from walkcoach.workspace import (
     save_cover,
     save_music,
     save_source,
+    shares,
 )
 from walkcoach.workspace.sources import Editable
 
 __all__ = ["form_of", "go", "routes"]
-
-_AUDIO = (".mp3", ".m4a")
-
 
 async def form_of(request: Request) -> dict[str, str]:
     """The text fields of a posted form (files are read by their own routes)."""
@@ -44,50 +41,11 @@ async def form_of(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def _name(request: Request) -> str:
-    name = request.path_params["name"]
-    try:
-        return check_name(name)
-    except InputError:
-        raise HTTPException(404, "No such page.") from None
-
-
 def _kind(request: Request) -> Editable:
     kind = request.path_params["kind"]
     if kind not in EDITABLE:
         raise HTTPException(404, "No such page.")
     return cast(Editable, kind)
-
-
-def _tracks_in(space: Workspace, folder: Path) -> list[dict[str, str]]:
-    """The tracks walkcoach made in ``folder``, each with its captions."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix in _AUDIO and path.is_file() and path.with_suffix(".json").is_file():
-            captions = path.with_suffix(".vtt")
-            found.append({"name": path.stem, "file": space.relative(path),
-                          "captions": space.relative(captions) if captions.is_file() else ""})
-    return found
-
-
-def _bundles(space: Workspace, program: str, client: str | None = None) -> list[dict[str, str]]:
-    """The share bundles made of a program (for one client's slug, if given)."""
-    folder = space.output_dir("share", program)
-    if not folder.is_dir():
-        return []
-    found = []
-    from walkcoach.share.bundle import bundle_slug
-
-    for page in sorted(folder.glob("*/index.html")):
-        slug = bundle_slug(page.parent.name)
-        if slug is None or client is not None and slug != client:
-            continue
-        archive = page.parent.with_suffix(".zip")
-        found.append({"client": slug, "page": space.relative(page),
-                      "zip": space.relative(archive) if archive.is_file() else ""})
-    return found
 
 
 def routes(studio: Studio) -> list[Route]:
@@ -98,13 +56,13 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "home.html", exercises=exercise_choices(space),
                            programs=space.names("programs"), clients=space.names("clients"),
                            scripts=space.names("scripts"),
-                           tracks=_tracks_in(space, space.output_dir("tracks")),
-                           jobs=studio.jobs.all()[:5])
+                           tracks=space.tracks("tracks"),
+                           active=studio.jobs.active())
 
     async def exercise(request: Request) -> Response:
         from walkcoach import content
 
-        name = _name(request)
+        name = name_param(request)
         choices = exercise_choices(space)
         if name not in choices:
             raise HTTPException(404, f"There is no exercise named {name}.")
@@ -122,8 +80,8 @@ def routes(studio: Studio) -> list[Route]:
     async def program(request: Request) -> Response:
         from walkcoach import content, labels
 
-        name = _name(request)
-        path = space.existing("programs", name)
+        name = name_param(request)
+        path = existing(space, "programs", name)
         weeks: list[dict[str, Any]] = []
         problem = None
         loaded = None
@@ -139,9 +97,9 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "program.html", name=name, program=loaded, weeks=weeks,
                            problem=problem,
                            text=path.read_text(encoding="utf-8", errors="replace"),
-                           tracks=_tracks_in(space, space.output_dir("weeks", name)),
-                           bundles=_bundles(space, name), clients=space.names("clients"),
-                           cover=_cover_of(space, name), problems={})
+                           tracks=space.tracks("weeks", name),
+                           bundles=shares.bundles(space, name), clients=space.names("clients"),
+                           cover=space.cover_of(name), problems={}, voices=VOICES)
 
     async def clients(request: Request) -> Response:
         return studio.page(request, "clients.html", clients=space.names("clients"),
@@ -158,21 +116,20 @@ def routes(studio: Studio) -> list[Route]:
         return go(f"/clients/{name}")
 
     async def client(request: Request) -> Response:
-        from walkcoach import content
-
-        name = _name(request)
-        form = client_form(space, name)
-        problems: dict[str, str] = {}
-        try:  # a broken profile says so, not an empty form that Save would write over
-            await run_in_threadpool(content.load_client, space.existing("clients", name))
-        except InputError as exc:
-            problems["form"] = str(exc)
-        return studio.page(request, "client.html", name=name, form=form, problems=problems,
-                           music=space.names("music"), **_client_links(space, name))
+        name = name_param(request)
+        existing(space, "clients", name)
+        try:
+            form = await run_in_threadpool(client_form, space, name)
+        except InputError as exc:  # a broken profile: fixed as its file, not written over
+            return go_edit(request, "clients", name, str(exc))
+        bundles = await run_in_threadpool(shares.client_bundles, space, name)
+        return studio.page(request, "client.html", name=name, form=form, problems={},
+                           music=space.names("music"), bundles=bundles,
+                           programs=space.names("programs"))
 
     async def edit_client(request: Request) -> Response:
-        name = _name(request)
-        space.existing("clients", name)
+        name = name_param(request)
+        existing(space, "clients", name)
         form = await form_of(request)
         problems: dict[str, str] = {}
         try:
@@ -204,7 +161,7 @@ def routes(studio: Studio) -> list[Route]:
     async def cover(request: Request) -> Response:
         from walkcoach.cover import MAX_BYTES
 
-        name = _name(request)
+        name = name_param(request)
         problems: dict[str, str] = {}
         try:
             filename, data = await upload(request, MAX_BYTES, "a cover image")
@@ -212,33 +169,34 @@ def routes(studio: Studio) -> list[Route]:
         except InputError as exc:
             problems["cover"] = str(exc)
         return studio.page(request, "_cover.html", name=name, problems=problems,
-                           cover=_cover_of(space, name))
+                           cover=space.cover_of(name))
 
     async def source(request: Request) -> Response:
-        return await source_page(request, _kind(request), _name(request))
+        return await source_page(request, _kind(request), name_param(request))
 
     async def source_page(request: Request, kind: Editable, name: str) -> Response:
-        path = space.existing(kind, name)
+        path = existing(space, kind, name)
         report = await run_in_threadpool(validate_file, path)
         return studio.page(request, "source.html", kind=kind, name=name,
                            text=path.read_text(encoding="utf-8", errors="replace"),
                            problems=() if report.ok else report.lines(), saved=False)
 
     def go_edit(request: Request, kind: Editable, name: str, problem: str) -> Response:
-        path = space.existing(kind, name)
+        path = existing(space, kind, name)
         return studio.page(request, "source.html", kind=kind, name=name,
                            text=path.read_text(encoding="utf-8", errors="replace"),
                            problems=(problem,), saved=False)
 
     async def save(request: Request) -> Response:
-        kind, name = _kind(request), _name(request)
+        kind, name = _kind(request), name_param(request)
+        existing(space, kind, name)
         text = (await form_of(request)).get("text", "")
         problems = await run_in_threadpool(save_source, space, kind, name, text)
         return studio.page(request, "_source_form.html", kind=kind, name=name, text=text,
                            problems=problems, saved=True)
 
     async def copy(request: Request) -> Response:
-        name = await run_in_threadpool(copy_exercise, space, _name(request))
+        name = await run_in_threadpool(copy_exercise, space, name_param(request))
         return go(f"/edit/exercises/{name}")
 
     async def jobs(request: Request) -> Response:
@@ -279,27 +237,6 @@ async def upload(request: Request, limit: int, what: str) -> tuple[str, bytes]:
     if len(data) > limit:
         raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB")
     return Path(sent.filename).name, data
-
-
-def _cover_of(space: Workspace, program: str) -> str:
-    """The program's own cover under the workspace's covers folder, if it has one there."""
-    for suffix in (".png", ".jpg"):
-        path = space.root / "covers" / f"{program}{suffix}"
-        if path.is_file():
-            return space.relative(path)
-    return ""
-
-
-def _client_links(space: Workspace, name: str) -> dict[str, Any]:
-    """A client's programs: those with a bundle made for the client's file name."""
-    from walkcoach.names import slug
-
-    who = client_form(space, name).get("name") or name
-    bundles = []
-    for program in space.names("programs"):
-        for bundle in _bundles(space, program, slug(who)):
-            bundles.append({"program": program, **bundle})
-    return {"bundles": bundles, "programs": space.names("programs")}
 
 
 def go(url: str) -> Response:

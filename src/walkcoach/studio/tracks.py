@@ -1,5 +1,6 @@
 """The studio's making pages: one track (its script first), an edited script, a program's
-weeks and a client's share bundle. Each long piece of work is a job in the queue."""
+weeks and a client's share bundle. Each long piece of work is a job in the queue; what it
+makes is a library call (walkcoach.workspace.making)."""
 
 from __future__ import annotations
 
@@ -13,27 +14,28 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from walkcoach.errors import InputError
-from walkcoach.studio.app import Studio
+from walkcoach.studio.app import Studio, existing, name_param
 from walkcoach.studio.pages import form_of, go
 from walkcoach.workspace import (
     VOICES,
     FormError,
-    TrackRequest,
     Workspace,
-    check_name,
+    check_voice,
     edit_script,
     exercise_choices,
     exercise_ref,
+    making,
+    refusal_field,
     script_problems,
     track_request,
 )
 
 __all__ = ["routes"]
 
-Progress = Callable[[str, int, int], None]
 _DEFAULTS = {"exercise": "walking-backwards", "length": "minutes", "minutes": "8",
              "intervals": "6x1:00/1:00", "voice": "auto", "rate": "1.0", "intro": "full",
-             "chimes": "on", "seed": "0"}
+             "chimes": "", "seed": "0"}
+_ACTIONS = {"script": "Script", "build": "Track"}
 
 
 def _choices(space: Workspace, exercise: str) -> dict[str, Any]:
@@ -50,69 +52,58 @@ def _choices(space: Workspace, exercise: str) -> dict[str, Any]:
             "voices": VOICES}
 
 
-def _track(space: Workspace, request: TrackRequest, progress: Progress) -> dict[str, Any]:
-    from walkcoach import session, sheets
-
-    out = space.output_dir("tracks") / f"{request.name}.mp3"
-    speaker = session.make_speaker(request.voice, rate=request.rate)
-    built = session.build_track(request.spec, speaker, out, progress=progress,
-                                tags=session.track_tags(request.spec, artist="walkcoach"))
-    return _built(space, built, sheets.script_text(built.timeline))
-
-
-def _built(space: Workspace, built: Any, script: str) -> dict[str, Any]:
-    return {"file": space.relative(built.path), "captions": space.relative(built.captions),
-            "sheet": space.relative(built.cue_sheet),
-            "duration_ms": built.timeline.duration_ms, "script": script,
-            "cues": len(built.timeline.cues)}
-
-
-def _script(request: TrackRequest, progress: Progress) -> dict[str, Any]:
-    from walkcoach import scriptfile, session, sheets
-
-    speaker = session.make_speaker(request.voice, rate=request.rate)
-    timeline, _ = session.plan_session(request.spec, speaker, progress=progress)
-    return {"script": sheets.script_text(timeline), "name": request.name,
-            "yaml": scriptfile.write_text(timeline,
-                                          scriptfile.options_of(request.spec, request.options)),
-            "dropped": len(timeline.dropped)}
+def _indices(form: Mapping[str, str], prefix: str) -> dict[int, str]:
+    """The fields named PREFIX-N (N a plain number), by N."""
+    found = {}
+    for key, value in form.items():
+        number = key.removeprefix(prefix)
+        if key.startswith(prefix) and number.isascii() and number.isdigit():
+            found[int(number)] = value
+    return found
 
 
 def routes(studio: Studio) -> list[Route]:
     """The routes of the making pages."""
     space = studio.space
 
-    def form_page(request: Request, form: Mapping[str, str], problems: Mapping[str, str],
-                  *, whole: bool) -> Response:
+    async def form_page(request: Request, form: Mapping[str, str],
+                        problems: Mapping[str, str], *, whole: bool, job: Any = None
+                        ) -> Response:
+        choices = await run_in_threadpool(_choices, space,
+                                          form.get("exercise") or "walking-backwards")
         return studio.page(request, "track.html" if whole else "_track_form.html",
-                           form=form, problems=problems,
-                           **_choices(space, form.get("exercise") or "walking-backwards"))
+                           form=form, problems=problems, job=job,
+                           active=studio.jobs.active(), **choices)
 
     async def track(request: Request) -> Response:
         form = _DEFAULTS | {key: value for key, value in request.query_params.items()
                             if isinstance(value, str)}
-        return form_page(request, form, {}, whole=True)
+        return await form_page(request, form, {}, whole=True)
 
     async def fields(request: Request) -> Response:
         exercise = request.query_params.get("exercise") or "walking-backwards"
+        choices = await run_in_threadpool(_choices, space, exercise)
         return studio.page(request, "_level_setting.html", form={"exercise": exercise},
-                           problems={}, **_choices(space, exercise))
+                           problems={}, **choices)
 
     async def make(request: Request) -> Response:
-        form = await form_of(request)
         action = request.path_params["action"]
+        if action not in _ACTIONS:
+            raise HTTPException(404, "No such page.")
+        form = await form_of(request)
         try:
             asked = await run_in_threadpool(track_request, space, form)
         except FormError as exc:
-            return form_page(request, form, exc.problems, whole=False)
+            return await form_page(request, form, exc.problems, whole=False)
         if action == "script":
-            job = studio.jobs.submit(kind="script", title=f"Script: {asked.name}",
-                                     work=lambda progress: _script(asked, progress))
+            job = studio.jobs.submit(
+                kind="script", title=f"Script: {asked.name}",
+                work=lambda progress: making.preview_script(asked, progress))
         else:
-            job = studio.jobs.submit(kind="track", title=f"Track: {asked.name}",
-                                     work=lambda progress: _track(space, asked, progress))
-        return studio.page(request, "_track_form.html", form=form, problems={}, job=job,
-                           **_choices(space, form.get("exercise") or "walking-backwards"))
+            job = studio.jobs.submit(
+                kind="track", title=f"Track: {asked.name}",
+                work=lambda progress: making.build_track(space, asked, progress))
+        return await form_page(request, form, {}, whole=False, job=job)
 
     async def keep_script(request: Request) -> Response:
         form = await form_of(request)
@@ -120,94 +111,83 @@ def routes(studio: Studio) -> list[Route]:
         if job is None or job.kind != "script" or job.state != "done":
             raise HTTPException(404, "That script is gone (the studio was restarted?): "
                                 "preview it again.")
-        from walkcoach.export import write_text
-
-        name = check_name(job.result["name"][:60])
-        path, number = space.path("scripts", name), 1
-        while path.exists():
-            number += 1
-            path = space.path("scripts", f"{name[:56]}-{number}")
-        write_text(path, job.result["yaml"])
-        return go(f"/scripts/{path.stem}")
+        kept = await run_in_threadpool(making.keep_script, space, job.result["name"],
+                                       job.result["yaml"])
+        return go(f"/scripts/{kept}")
 
     async def script_page(request: Request, name: str, *,
                           problems: Mapping[Any, str] | None = None, job: Any = None,
-                          whole: bool = True) -> Response:
+                          whole: bool = True, saved: bool = False,
+                          typed: Mapping[Any, str] | None = None) -> Response:
         from walkcoach import scriptfile
 
-        path = space.existing("scripts", name)
+        path = existing(space, "scripts", name)
         found: Mapping[Any, str] = problems if problems is not None else \
             await run_in_threadpool(script_problems, path)
         lines: list[Any] = []
         try:
-            lines = list(scriptfile.read(path).lines)
+            lines = list((await run_in_threadpool(scriptfile.read, path)).lines)
         except InputError as exc:
             found = {"form": str(exc), **found}
         return studio.page(request, "script.html" if whole else "_script_form.html",
                            name=name, lines=lines, problems=found, job=job,
-                           clock=scriptfile.clock)
+                           clock=scriptfile.clock, saved=saved, typed=typed or {})
 
     async def script(request: Request) -> Response:
-        return await script_page(request, _name(request))
+        return await script_page(request, name_param(request))
 
     async def save_script(request: Request) -> Response:
-        name = _name(request)
-        path = space.existing("scripts", name)
+        name = name_param(request)
+        path = existing(space, "scripts", name)
         form = await form_of(request)
-        says = {int(key[4:]): value for key, value in form.items()
-                if key.startswith("say-") and key[4:].isascii() and key[4:].isdigit()}
-        delete = frozenset(int(key[7:]) for key in form if key.startswith("delete-")
-                           and key[7:].isascii() and key[7:].isdigit())
         add = (form.get("add_walk", ""), form.get("add_say", ""))
+        says = _indices(form, "say-")
         try:
-            edit_script(path, says, delete=delete, add=add if add[1].strip() else None)
-        except InputError as exc:  # not kept: the script as it was, and why
-            return await script_page(request, name, problems={"form": str(exc)}, whole=False)
+            await run_in_threadpool(lambda: edit_script(
+                path, says, delete=frozenset(_indices(form, "delete-")),
+                add=add if add[1].strip() else None))
+        except InputError as exc:  # not kept: the file as it was, the form as it was typed
+            typed: dict[Any, str] = {**says, "add_walk": add[0], "add_say": add[1]}
+            return await script_page(request, name, problems=refusal_field(exc),
+                                     whole=False, typed=typed)
         problems = await run_in_threadpool(script_problems, path)
         job = None
         if not problems and form.get("then") == "build":
-            out = space.output_dir("tracks") / f"{name}-edited.mp3"
-            job = studio.jobs.submit(kind="render", title=f"Track of script: {name}",
-                                     work=lambda progress: _render(space, path, out, progress))
-        return await script_page(request, name, problems=problems, job=job, whole=False)
+            job = studio.jobs.submit(
+                kind="render", title=f"Track of script: {name}",
+                work=lambda progress: making.render_script(space, name, progress))
+        return await script_page(request, name, problems=problems, job=job, whole=False,
+                                 saved=True)
 
     async def build_program(request: Request) -> Response:
-        name = _name(request)
-        path = space.existing("programs", name)
+        name = name_param(request)
+        existing(space, "programs", name)
         form = await form_of(request)
         voice = form.get("voice") or "auto"
-        out = space.output_dir("weeks", name)
+        try:
+            await run_in_threadpool(check_voice, voice)
+        except InputError as exc:
+            return studio.page(request, "_problems.html", problems={"voice": str(exc)})
         job = studio.jobs.submit(kind="program", title=f"Program: {name}",
-                                 work=lambda progress: _program(space, path, out, voice,
-                                                                progress))
+                                 work=lambda progress: making.build_weeks(space, name, voice,
+                                                                          progress))
         return studio.page(request, "_job.html", job=job)
 
     async def share(request: Request) -> Response:
-        from walkcoach.share import check_base_url
-
-        name = _name(request)
-        path = space.existing("programs", name)
+        name = name_param(request)
+        path = existing(space, "programs", name)
         form = await form_of(request)
         client = (form.get("client") or "").strip()
         base_url = (form.get("base_url") or "").strip() or None
-        problems = {}
-        try:
-            if client:
-                space.existing("clients", client)
-        except InputError as exc:
-            problems["client"] = str(exc)
-        try:
-            if base_url:
-                check_base_url(base_url)
-        except InputError as exc:
-            problems["base_url"] = str(exc)
+        voice = form.get("voice") or "auto"
+        problems = await run_in_threadpool(_share_problems, space, path, client, base_url,
+                                           voice)
         if problems:
             return studio.page(request, "_problems.html", problems=problems)
-        out = space.output_dir("share", name)
-        voice = form.get("voice") or "auto"
-        job = studio.jobs.submit(kind="share", title=f"Share: {name} for {client or 'client'}",
-                                 work=lambda progress: _share(space, path, out, client,
-                                                              base_url, voice, progress))
+        job = studio.jobs.submit(
+            kind="share", title=f"Share: {name} for {client or 'the program client'}",
+            work=lambda progress: making.share_program(space, name, client, base_url, voice,
+                                                       progress))
         return studio.page(request, "_job.html", job=job)
 
     return [Route("/track", track), Route("/track/fields", fields),
@@ -219,45 +199,27 @@ def routes(studio: Studio) -> list[Route]:
             Route("/programs/{name}/share", share, methods=["POST"])]
 
 
-def _name(request: Request) -> str:
-    try:
-        return check_name(request.path_params["name"])
-    except InputError:
-        raise HTTPException(404, "No such page.") from None
-
-
-def _render(space: Workspace, path: Any, out: Any, progress: Progress) -> dict[str, Any]:
-    from walkcoach import scriptfile, sheets
-
-    built = scriptfile.render(path, out, progress=progress)
-    return _built(space, built, sheets.script_text(built.timeline))
-
-
-def _program(space: Workspace, path: Any, out: Any, voice: str,
-             progress: Progress) -> dict[str, Any]:
+def _share_problems(space: Workspace, path: Any, client: str, base_url: str | None,
+                    voice: str) -> dict[str, str]:
+    """What stops a share before it starts, by field, in the command line's words."""
     from walkcoach import content
-    from walkcoach import program as batch
+    from walkcoach.share import check_base_url
 
-    result = batch.build_program(content.load_program(path), out, voice=voice,
-                                 progress=progress)
-    return {"tracks": [{"week": track.week, "file": space.relative(track.path)
-                        if track.path.is_file() else "",
-                        "captions": space.relative(track.path.with_suffix(".vtt"))
-                        if track.path.with_suffix(".vtt").is_file() else "",
-                        "status": track.status, "error": track.error}
-                       for track in result.tracks],
-            "playlist": space.relative(result.playlist), "seconds": result.seconds}
-
-
-def _share(space: Workspace, path: Any, out: Any, client: str, base_url: str | None,
-           voice: str, progress: Progress) -> dict[str, Any]:
-    from walkcoach import content, share
-
-    who = content.load_client(space.existing("clients", client)) if client else None
-    result = share.build_share(content.load_program(path), out, client=who,
-                               base_url=base_url, make_zip=True, voice=voice,
-                               progress=progress)
-    return {"page": space.relative(result.page),
-            "zip": space.relative(result.archive) if result.archive else "",
-            "feed": result.url and f"{result.url}feed.xml",
-            "tracks": len(result.program.tracks)}
+    problems = {}
+    checks: dict[str, Callable[[], object]] = {
+        "client": lambda: space.existing("clients", client) if client else None,
+        "base_url": lambda: check_base_url(base_url) if base_url else None,
+        "voice": lambda: check_voice(voice)}
+    for field, check in checks.items():
+        try:
+            check()
+        except InputError as exc:
+            problems[field] = str(exc)
+    if not client and "client" not in problems:
+        try:
+            if content.load_program(path).client is None:
+                problems["client"] = ("a share bundle is for one client: choose one (this "
+                                      "program names none)")
+        except InputError as exc:
+            problems["program"] = str(exc)
+    return problems

@@ -1,15 +1,17 @@
 """The coach's workspace, and what the studio's forms ask of the library: the studio is one
 face of the library and keeps none of its logic (walkcoach.studio)."""
 
+from walkcoach.scriptedit import edit as edit_script
+from walkcoach.scriptedit import problems as script_problems
+from walkcoach.scriptedit import refusal_field
+from walkcoach.workspace import making, shares
 from walkcoach.workspace.covers import COVER_TYPES, save_cover
 from walkcoach.workspace.edits import (
     CLIENT_FIELDS,
     MAX_UPLOAD,
     client_form,
-    edit_script,
     save_client,
     save_music,
-    script_problems,
 )
 from walkcoach.workspace.folders import KINDS, NAME, OUTPUTS, Workspace, check_name, default_root
 from walkcoach.workspace.forms import (
@@ -17,6 +19,7 @@ from walkcoach.workspace.forms import (
     VOICES,
     FormError,
     TrackRequest,
+    check_voice,
     exercise_choices,
     exercise_ref,
     track_request,
@@ -25,6 +28,7 @@ from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
            "TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "Workspace", "check_name",
-           "client_form", "copy_exercise", "default_root", "edit_script", "exercise_choices",
-           "exercise_ref", "save_client", "save_cover", "save_music", "save_source",
-           "script_problems", "track_request"]
+           "check_voice", "client_form", "copy_exercise", "default_root", "edit_script",
+           "exercise_choices", "exercise_ref", "making", "refusal_field", "save_client",
+           "save_cover", "save_music", "save_source", "script_problems", "shares",
+           "track_request"]

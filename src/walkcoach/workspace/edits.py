@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from walkcoach.cadence import parse_cadence
+from walkcoach.content.writer import dump_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.export import write_text
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name
 from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
-__all__ = ["CLIENT_FIELDS", "MAX_UPLOAD", "client_form", "edit_script", "save_client",
-           "save_music", "script_problems"]
+__all__ = ["CLIENT_FIELDS", "MAX_UPLOAD", "client_form", "save_client", "save_music"]
 
 CLIENT_FIELDS = ("name", "level", "setting", "spoken_notes", "notes", "chimes", "cadence",
                  "music")
@@ -33,32 +31,18 @@ _AUDIO_MAGIC = (b"ID3", b"RIFF", b"fLaC", b"OggS", b"\xff\xfb", b"\xff\xf3", b"\
                 b"\xff\xf1", b"\xff\xf9")
 
 
-def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
-
-
 def client_form(space: Workspace, name: str) -> dict[str, str]:
-    """A client profile's fields as a form shows them (spoken notes one per line)."""
-    path = space.existing("clients", name)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    form = {key: "" for key in CLIENT_FIELDS}
-    for key in CLIENT_FIELDS:
-        value = data.get(key)
-        if key == "spoken_notes" and isinstance(value, list):
-            form[key] = "\n".join(str(note) for note in value)
-        elif key == "chimes" and isinstance(value, bool):
-            form[key] = "on" if value else "off"
-        elif key == "music" and isinstance(value, str):
-            form[key] = Path(value).name
-        elif value is not None:
-            form[key] = str(value)
-    return form
+    """A client profile's fields as a form shows them (spoken notes one per line), read by
+    the loader ``--client`` uses; InputError, with its file, line and key, for a profile it
+    refuses (to be fixed as its file)."""
+    from walkcoach import content
+
+    client = content.load_client(space.existing("clients", name))
+    chimes = {True: "on", False: "off", None: ""}[client.chimes]
+    return {"name": client.name, "level": client.level or "", "setting": client.setting or "",
+            "spoken_notes": "\n".join(client.spoken_notes), "notes": client.notes or "",
+            "chimes": chimes, "cadence": "" if client.cadence is None else str(client.cadence),
+            "music": client.music.name if client.music is not None else ""}
 
 
 def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None) -> str:
@@ -88,10 +72,16 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
         except InputError as exc:
             raise FormError({"music": str(exc)}) from None
     data: dict[str, Any] = {"name": who}
-    for key in ("level", "setting", "notes", "cadence"):
+    for key in ("level", "setting", "notes"):
         value = (form.get(key) or "").strip()
         if value:
-            data[key] = int(value) if key == "cadence" and _digits(value) else value
+            data[key] = value
+    cadence = (form.get("cadence") or "").strip()
+    if cadence:
+        try:
+            data["cadence"] = parse_cadence(cadence)
+        except InputError as exc:
+            raise FormError({"cadence": f"cadence {exc}"}) from None
     notes = [line.strip() for line in (form.get("spoken_notes") or "").splitlines()
              if line.strip()]
     if notes:
@@ -101,7 +91,7 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
     if music:
         data["music"] = f"../music/{music}"
     header = "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n"
-    write_text(path, header + _dump(data))
+    write_text(path, header + dump_yaml(data))
     try:
         content.load_client(path)
     except InputError as exc:
@@ -110,11 +100,6 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
         where = exc.key if isinstance(exc, ContentError) else None
         raise FormError({_client_field(where): str(exc)}) from None
     return name
-
-
-def _digits(text: str) -> bool:
-    """Whether ``text`` is a whole number int() takes (str.isdigit is true of "²" too)."""
-    return text.isascii() and text.isdigit()
 
 
 def _client_field(key: str | None) -> str:
@@ -136,65 +121,3 @@ def save_music(space: Workspace, filename: str, data: bytes) -> str:
     name = f"{slug(filename.rpartition('.')[0], fallback='music')}{suffix}"
     keep_checked(space.path("music", name), data, check)  # check decodes it whole
     return name
-
-
-def edit_script(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
-                add: tuple[str, str] | None = None) -> None:
-    """Change the words of a script's lines (by index), delete lines, or add one to the walk
-    (its walk time m:ss.mmm and its words); the file keeps its comments at the top.
-
-    InputError, with ``walkcoach render``'s words, for a script it cannot read, and for an
-    edit that would leave it unreadable (no lines left, words that cannot be spoken, a walk
-    time that is not one): that edit is not kept, so the script can still be edited here."""
-    from walkcoach import scriptfile
-
-    scriptfile.read(path)
-    text = path.read_text(encoding="utf-8")
-    header = "".join(line for line in text.splitlines(keepends=True)[:20]
-                     if line.startswith("#"))
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
-        raise InputError(f"{path}: not a session script (no lines)")
-    lines: list[Any] = data["lines"]
-    for index, say in says.items():
-        if 0 <= index < len(lines) and isinstance(lines[index], dict):
-            lines[index]["say"] = say.strip()
-    kept = [line for index, line in enumerate(lines) if index not in delete]
-    if add is not None and add[1].strip():
-        kept.append({"walk": add[0].strip(), "kind": "technique", "say": add[1].strip()})
-        kept.sort(key=_order)
-    data["lines"] = kept
-    write_text(path, header + _dump(data))
-    try:
-        scriptfile.read(path)
-    except InputError:
-        write_text(path, text)
-        raise
-
-
-def _order(line: Any) -> tuple[int, str]:
-    if not isinstance(line, dict):
-        return (1, "")
-    if "before" in line:
-        return (0, "")
-    if "after" in line:
-        return (2, "")
-    walk = str(line.get("walk", ""))
-    minutes, _, rest = walk.partition(":")
-    return (1, f"{minutes.zfill(4)}:{rest}")
-
-
-def script_problems(path: Path) -> dict[int | str, str]:
-    """What is wrong with a script file as ``walkcoach render`` reads it (before speaking):
-    by line index where a problem is about one line, else under "form"."""
-    from walkcoach import scriptfile
-
-    try:
-        script = scriptfile.read(path)
-        scriptfile.check(script, scriptfile.session_of(script))
-    except ContentError as exc:
-        found = _LINE_KEY.match(exc.key or "")
-        return {int(found[1]) if found else "form": str(exc)}
-    except InputError as exc:
-        return {"form": str(exc)}
-    return {}

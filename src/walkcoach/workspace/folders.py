@@ -154,5 +154,37 @@ class Workspace:
         return path
 
     def relative(self, path: Path) -> str:
-        """``path`` (inside the workspace) as the workspace names it: ``tracks/x.mp3``."""
-        return path.resolve().relative_to(self.root).as_posix()
+        """A file walkcoach made, as :meth:`output_file` names it (``tracks/x.mp3``), also
+        where an output folder is a link to another disk. InputError for any other file."""
+        resolved = path.resolve()
+        for area in OUTPUTS:
+            try:
+                inside = resolved.relative_to((self.root / area).resolve())
+            except ValueError:
+                continue
+            return f"{area}/{inside.as_posix()}"
+        raise InputError(f"{path} is not among the workspace's outputs")
+
+    def tracks(self, area: str, name: str | None = None) -> list[dict[str, str]]:
+        """The tracks walkcoach made in an output folder (a program's, with ``name``) that
+        :meth:`output_file` serves, sorted, each with its captions when there are some."""
+        folder = self.output_dir(area, name)
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".mp3", ".m4a") or not _PART.fullmatch(path.name) \
+                    or not path.is_file() or not path.with_suffix(".json").is_file():
+                continue
+            captions = path.with_suffix(".vtt")
+            found.append({"name": path.stem, "file": self.relative(path),
+                          "captions": self.relative(captions) if captions.is_file() else ""})
+        return found
+
+    def cover_of(self, program: str) -> str:
+        """The program's own cover in the covers folder (its workspace path), or ""."""
+        for suffix in (".png", ".jpg"):
+            path = self.root / "covers" / f"{check_name(program)}{suffix}"
+            if path.is_file():
+                return self.relative(path)
+        return ""

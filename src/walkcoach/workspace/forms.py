@@ -17,8 +17,8 @@ from walkcoach.errors import ContentError, InputError, UnknownName, excerpt
 from walkcoach.model import INTROS, ClientSpec, Exercise, SessionSpec
 from walkcoach.workspace.folders import Workspace
 
-__all__ = ["TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "exercise_choices",
-           "exercise_ref", "track_request"]
+__all__ = ["TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "check_voice",
+           "exercise_choices", "exercise_ref", "track_request"]
 
 VOICES = ("auto", "neural", "system")
 """The voices a form offers (a voice id from ``walkcoach voices`` is taken too)."""
@@ -128,9 +128,7 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     seed = _number(form, "seed", "the seed", 0, 2_000_000_000, problems)
     voice = _text(form, "voice") or "auto"
     try:
-        from walkcoach.voice.select import resolve_voice
-
-        resolve_voice(voice)
+        check_voice(voice)
     except InputError as exc:
         problems["voice"] = str(exc)
     recovery = _text(form, "recovery") if intervals else None
@@ -158,7 +156,8 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     if client is not None:
         sounds = {key: getattr(client, key) for key in content.SOUND_KEYS
                   if getattr(client, key) is not None}
-    sounds["chimes"] = form.get("chimes") in ("on", "true", "1")
+    if form.get("chimes") in ("on", "off"):  # else the client's, else on
+        sounds["chimes"] = form.get("chimes") == "on"
     if cadence is not None:
         sounds["cadence"] = cadence
     if music is not None:
@@ -180,8 +179,17 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
         raise FormError({_field_of_content(exc): str(exc)}) from None
     except InputError as exc:
         raise FormError({_field_of(str(exc)): str(exc)}) from None
-    return TrackRequest(spec=spec, voice=voice, rate=rate, name=track_name(spec),
+    return TrackRequest(spec=spec, voice=voice, rate=rate, name=track_name(spec, options),
                         options=options)
+
+
+def check_voice(voice: str) -> str:
+    """``voice`` if it names a voice of this machine (auto, neural, system or an id), else
+    the InputError ``walkcoach build --voice`` gives."""
+    from walkcoach.voice.select import resolve_voice
+
+    resolve_voice(voice)
+    return voice
 
 
 def _whole(text: str) -> int | str:
@@ -208,11 +216,22 @@ def _field_of_content(error: ContentError) -> str:
     return "client" if "clients" in Path(path).parts else "exercise"
 
 
-def track_name(spec: SessionSpec) -> str:
-    """A track's file name from what it is: client, exercise, level, setting and length."""
+def track_name(spec: SessionSpec, options: Mapping[str, Any]) -> str:
+    """A track's file name from what it is (client, exercise, level, setting, length), then
+    six hex digits of everything that makes it (its parts, intro, sounds, voice, rate, seed):
+    two different tracks never share a file, and the same track is built again in place."""
+    import hashlib
+    import json
+
     from walkcoach import labels
     from walkcoach.names import slug
 
     shape = labels.shape_label(spec.blocks) or f"{spec.walk_ms / 60_000:g} min"
     parts = [spec.client or "", spec.exercise.name, spec.level, spec.setting, shape]
-    return "-".join(slug(part, fallback="") for part in parts if slug(part, fallback=""))[:120]
+    made = {**options, "client": spec.client, "level": spec.level, "setting": spec.setting,
+            "intro": spec.intro, "chimes": spec.chimes, "cadence": spec.cadence,
+            "music": str(spec.music) if spec.music else None, "seed": spec.seed}
+    digest = hashlib.blake2b(json.dumps(made, sort_keys=True, default=str).encode(),
+                             digest_size=3).hexdigest()
+    readable = "-".join(slug(part, fallback="") for part in parts if slug(part, fallback=""))
+    return f"{readable[:100]}-{digest}"

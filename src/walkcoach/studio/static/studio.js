@@ -31,6 +31,24 @@
     shown.hidden = false;
     shown.scrollIntoView({block: "nearest"});
   });
+  // Typing minutes or intervals (or choosing what comes between rounds) is choosing them.
+  function chooseLength(event) {
+    var field = event.target.closest && event.target.closest("[data-length]");
+    if (!field || !field.form) { return; }
+    var radio = field.form.querySelector(
+      'input[name=length][value="' + field.dataset.length + '"]');
+    if (radio) { radio.checked = true; }
+  }
+  document.addEventListener("input", chooseLength);
+  document.addEventListener("change", chooseLength);
+  // The studio not answering at all (stopped, restarted): said, not a page frozen at "running".
+  document.addEventListener("htmx:sendError", function () {
+    var shown = document.getElementById("studio-problem");
+    if (!shown) { return; }
+    shown.textContent = "The studio is not answering: it may have been stopped. Start it " +
+      "again (walkcoach serve) and build once more; a job it was running did not finish.";
+    shown.hidden = false;
+  });
   document.addEventListener("htmx:beforeRequest", function () {
     var shown = document.getElementById("studio-problem");
     if (shown) { shown.hidden = true; }

@@ -1,0 +1,108 @@
+"""Editing a session script (walkcoach.scriptfile) line by line, as the studio does: new
+words for a line, lines deleted, a line added to the walk at a time; and what is wrong with
+a script, by line, before any phrase is spoken."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from walkcoach import scriptfile
+from walkcoach.content.writer import dump_yaml
+from walkcoach.errors import ContentError, InputError
+from walkcoach.export import write_text
+
+__all__ = ["EditRefused", "edit", "problems", "refusal_field"]
+
+_LINE_KEY = re.compile(r"lines\[(\d+)\]")
+_CLOCK = re.compile(r"\s*(\d{1,3}):(\d{2})(?:\.(\d{1,3}))?\s*")
+
+
+class EditRefused(InputError):  # noqa: N818 - reads as what happened to the edit
+    """An edit that would leave the script unreadable, and the field it is about: a line by
+    its index in the script as it was, "add" for the line being added, else "form"."""
+
+    def __init__(self, message: str, *, field: int | str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def refusal_field(error: InputError) -> dict[int | str, str]:
+    """An edit's refusal as a form shows it: its message under the field it is about."""
+    field = error.field if isinstance(error, EditRefused) else "form"
+    return {field: str(error)}
+
+
+def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
+         add: tuple[str, str] | None = None) -> None:
+    """Change the words of a script's lines (by index), delete lines, or add one to the walk
+    (its walk time m:ss.mmm and its words); the file keeps its comments at the top.
+
+    InputError, with ``walkcoach render``'s words, for a script it cannot read, and for an
+    edit that would leave it unreadable (no lines left, words that cannot be spoken, a walk
+    time that is not one): that edit is not kept, so the script can still be edited; the
+    refusal is an :class:`EditRefused` naming the line it is about."""
+    scriptfile.read(path)  # the safe loader first: what is read below is a good script
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True)[:20]
+                     if line.startswith("#"))
+    data = yaml.safe_load(text)
+    lines: list[Any] = data["lines"]
+    for index, say in says.items():
+        if 0 <= index < len(lines) and isinstance(lines[index], dict):
+            lines[index]["say"] = say.strip()
+    kept = [line for index, line in enumerate(lines) if index not in delete]
+    added: dict[str, str] | None = None
+    if add is not None and add[1].strip():
+        added = {"walk": add[0].strip(), "kind": "technique", "say": add[1].strip()}
+        kept.append(added)
+        kept.sort(key=_order)
+    data["lines"] = kept
+    write_text(path, header + dump_yaml(data))
+    try:
+        scriptfile.read(path)
+    except InputError as exc:
+        write_text(path, text)
+        raise EditRefused(str(exc), field=_field(exc, kept, lines, added)) from None
+
+
+def _field(error: InputError, kept: list[Any], lines: list[Any],
+           added: dict[str, str] | None) -> int | str:
+    """The field of the form a refusal of the edited lines ``kept`` is about."""
+    found = _LINE_KEY.match(error.key or "") if isinstance(error, ContentError) else None
+    if found is None or int(found[1]) >= len(kept):
+        return "form"
+    line = kept[int(found[1])]
+    if line is added:
+        return "add"
+    return next((index for index, old in enumerate(lines) if old is line), "form")
+
+
+def _order(line: Any) -> tuple[int, int]:
+    """Where a line goes: before the walk, at its walk time, after it (stable within)."""
+    if "before" in line:
+        return (0, 0)
+    if "after" in line:
+        return (2, 0)
+    found = _CLOCK.fullmatch(str(line.get("walk", "")))
+    if not found:
+        return (1, 0)  # read refuses it, naming the line
+    return (1, (int(found[1]) * 60 + int(found[2])) * 1000 + int((found[3] or "0").ljust(3, "0")))
+
+
+def problems(path: Path) -> dict[int | str, str]:
+    """What is wrong with a script file as ``walkcoach render`` reads it (before speaking):
+    by line index where a problem is about one line, else under "form"."""
+    try:
+        script = scriptfile.read(path)
+        scriptfile.check(script, scriptfile.session_of(script))
+    except ContentError as exc:
+        found = _LINE_KEY.match(exc.key or "")
+        return {int(found[1]) if found else "form": str(exc)}
+    except InputError as exc:
+        return {"form": str(exc)}
+    return {}
