@@ -251,6 +251,9 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
     other.wait_for_selector("#share-job .job[data-state=done]", timeout=_TIMEOUT_MS)
     frame = other.frame_locator("iframe.preview")
     assert "Maria Lopez" in frame.locator("body").inner_text(timeout=10_000)
+    # The client's page runs sandboxed, in an origin of its own: it cannot reach the studio.
+    preview = next(frame for frame in other.frames if frame.url.endswith("/index.html"))
+    assert preview.evaluate("window.origin") == "null"
     screenshot(other, "studio-11-share")
     with other.expect_download() as download:
         other.click("#share-job a.download")

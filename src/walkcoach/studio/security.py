@@ -29,8 +29,11 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
                "frame-ancestors 'self'; base-uri 'none'; object-src 'none'")
 """The studio's own pages: nothing from elsewhere, no inline script."""
 FILE_POLICY = ("default-src 'self' 'unsafe-inline' data: blob:; connect-src 'self'; "
-               "frame-ancestors 'self'; base-uri 'none'; object-src 'none'")
-"""What walkcoach made (the client's page is self-contained: its own inline script)."""
+               "frame-ancestors 'self'; base-uri 'none'; object-src 'none'; "
+               "sandbox allow-scripts allow-popups allow-downloads allow-modals")
+"""What walkcoach made: the client's page is self-contained (its own inline script, its cues
+inside it), and runs sandboxed, in an origin of its own: whatever a page in the outputs
+holds, it cannot read the studio's pages or their CSRF token."""
 _SAFE = frozenset({"GET", "HEAD"})
 
 
