@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from walkcoach.cli.app import _print, _report_errors, cli
+from walkcoach.studio.serve import DEFAULT_PORT
 
 
 @cli.command()
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8765, show_default=True,
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=DEFAULT_PORT,
+              show_default=True,
               help="The port on 127.0.0.1 (0: any free port).")
 @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="The folder of your exercises, programs, clients and tracks "

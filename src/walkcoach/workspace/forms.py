@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from walkcoach.cadence import parse_cadence
 from walkcoach.errors import ContentError, InputError, UnknownName, excerpt
 from walkcoach.model import INTROS, ClientSpec, Exercise, SessionSpec
+from walkcoach.session import MAX_MINUTES, MIN_MINUTES
 from walkcoach.workspace.folders import Workspace
 
 __all__ = ["TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "check_voice",
@@ -123,9 +125,11 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
         if intervals is None:
             problems["intervals"] = "give the intervals, such as 6x1:00/1:00"
     else:
-        minutes = _number(form, "minutes", "minutes", 1, 60, problems)
+        minutes = _number(form, "minutes", "minutes", MIN_MINUTES, MAX_MINUTES, problems)
     rate = _number(form, "rate", "the rate", 0.5, 2.0, problems) or 1.0
     seed = _number(form, "seed", "the seed", 0, 2_000_000_000, problems)
+    if seed is not None and not seed.is_integer():
+        problems["seed"] = f"the seed must be a whole number, not {excerpt(str(form['seed']))}"
     voice = _text(form, "voice") or "auto"
     try:
         check_voice(voice)
@@ -143,7 +147,10 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     cadence_text = _text(form, "cadence")
     cadence: str | int | None = None
     if cadence_text is not None:
-        cadence = "auto" if cadence_text.lower() == "auto" else _whole(cadence_text)
+        try:
+            cadence = parse_cadence(cadence_text)
+        except InputError as exc:
+            problems["cadence"] = f"cadence {exc}"
     music: Path | None = None
     if _text(form, "music"):
         try:
@@ -190,13 +197,6 @@ def check_voice(voice: str) -> str:
 
     resolve_voice(voice)
     return voice
-
-
-def _whole(text: str) -> int | str:
-    try:
-        return int(text)
-    except ValueError:
-        return text  # make_spec refuses it, with the command line's words
 
 
 def _field_of(message: str) -> str:
