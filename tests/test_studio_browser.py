@@ -285,19 +285,25 @@ def test_the_studio_reads_on_a_phone(studio: tuple[str, Path], browser: Any) -> 
     phone.close()
 
 
-def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], page: Any) -> None:
+def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], page: Any,
+                                                   browser: Any) -> None:
     address, space = studio
+    stale = browser.new_page()  # the same page left open in another tab
+    stale.goto(f"{address}exercises/walking-backwards")
     page.goto(f"{address}exercises/walking-backwards")
     page.click("text=Make my own copy")
     page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
     text = page.input_value("#source-text")
     assert "name: my-walking-backwards" in text
-    # A refused request is said on the page (htmx swaps nothing in for a 4xx by itself).
-    page.goto(f"{address}exercises/walking-backwards")
-    page.click("text=Make my own copy")
-    problem = page.wait_for_selector("#studio-problem:not([hidden])")
+    # The other tab's copy is refused, and the refusal said on the page (htmx swaps nothing
+    # in for a 4xx by itself); opened again, the page offers the copy to edit.
+    stale.click("text=Make my own copy")
+    problem = stale.wait_for_selector("#studio-problem:not([hidden])")
     assert "already exists" in problem.inner_text()
-    page.goto(f"{address}edit/exercises/my-walking-backwards")
+    stale.close()
+    page.goto(f"{address}exercises/walking-backwards")
+    page.click("text=Edit my copy")
+    page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
     said = "Walking backwards trains your balance and your coordination."
     mine = "Stepping back wakes up your balance, one careful step at a time."
     page.fill("#source-text", text.replace(said, mine).replace("\nlevels:", "\nlevls:"))

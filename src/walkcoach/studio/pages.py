@@ -75,7 +75,8 @@ def routes(studio: Studio) -> list[Route]:
             return go_edit(request, "exercises", name, str(exc))
         path = loaded.source.path
         return studio.page(request, "exercise.html", exercise=loaded,
-                           text=path.read_text(encoding="utf-8", errors="replace"), own=own)
+                           text=path.read_text(encoding="utf-8", errors="replace"), own=own,
+                           copied=f"my-{name}" in space.names("exercises"))
 
     async def program(request: Request) -> Response:
         from walkcoach import content, labels
@@ -151,12 +152,13 @@ def routes(studio: Studio) -> list[Route]:
 
     async def music(request: Request) -> Response:
         problems: dict[str, str] = {}
+        added = ""
         try:
             filename, data = await upload(request, MAX_UPLOAD, "a music file")
-            await run_in_threadpool(save_music, space, filename, data)
+            added = await run_in_threadpool(save_music, space, filename, data)
         except InputError as exc:
             problems["file"] = str(exc)
-        return studio.page(request, "_music.html", problems=problems)
+        return studio.page(request, "_music.html", problems=problems, added=added)
 
     async def cover(request: Request) -> Response:
         from walkcoach.cover import MAX_BYTES

@@ -52,3 +52,4 @@ def copy_exercise(space: Workspace, name: str) -> str:
         raise InputError(f"the shipped exercise {name} has no top-level name: line")
     write_text(target, text)
     return mine
+
