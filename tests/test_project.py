@@ -18,8 +18,8 @@ MODULES = sorted(path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob(
 MAX_LINES = 400
 
 # Known before these tests, in files others are editing: strict, so a fix must drop the mark.
-UNDOCUMENTED = {"content/parts.py": "At.error, At.source, check_around, read_intervals"}
-TOO_LONG = {"model.py": "444 lines", "scriptfile.py": "404 lines"}
+UNDOCUMENTED: dict[str, str] = {}
+TOO_LONG: dict[str, str] = {}
 
 
 def _marked(known: dict[str, str]) -> list[object]:

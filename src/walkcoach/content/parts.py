@@ -51,10 +51,12 @@ class At:
     key: str
 
     def error(self, message: str) -> ContentError:
+        """A problem of this value, at its line and key."""
         return self.node.error(self.key, message)
 
     @property
     def source(self) -> Source:
+        """Where this value was written."""
         return Source(path=self.node.path, line=self.node.line_of(self.key),
                       key=f"{self.node.key}.{self.key}" if self.node.key else self.key)
 
@@ -112,6 +114,7 @@ class Reader:
 
 
 def check_around(values: dict[str, Any]) -> None:
+    """Refuse a warm-up, cool-down or recovery beside a week's own ``blocks``."""
     if "blocks" not in values:
         return
     for key, what in (("warmup", "warm-up"), ("cooldown", "cool-down"),
@@ -164,6 +167,7 @@ def week_walk(values: dict[str, Any], week_node: Node,
 
 
 def read_intervals(node: Node) -> Any:
+    """A week's ``intervals`` (ROUNDSxWORK/RECOVERY), or None when it has none."""
     text = node.text("intervals", required=False)
     if text is None:
         return None
