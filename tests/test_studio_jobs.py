@@ -177,6 +177,18 @@ def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> 
     studio.jobs.close()
 
 
+def test_between_rounds_offers_only_exercises_made_for_it(tmp_path: Path) -> None:
+    """A work exercise between rounds is refused, so the form does not offer one."""
+    space = Workspace.open(tmp_path / "space")
+    app, studio = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t")
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        page = client.get("/track").text
+    between = re.search(r'<select name="recovery".*?</select>', page, re.DOTALL)
+    assert between is not None
+    offered = re.findall(r'<option value="([^"]*)"', between[0])
+    assert offered == ["", "standing-rest"]  # "": walking forward, the usual
+
+
 def _serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "walkcoach", "serve", "--no-browser", *args],
                           capture_output=True, text=True, timeout=60)

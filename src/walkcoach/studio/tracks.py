@@ -25,6 +25,7 @@ from walkcoach.workspace import (
     exercise_choices,
     exercise_ref,
     making,
+    recovery_choices,
     refusal_field,
     script_problems,
     track_request,
@@ -47,7 +48,8 @@ def _choices(space: Workspace, exercise: str) -> dict[str, Any]:
         levels, settings = loaded.level_names, loaded.setting_names
     except InputError:
         levels, settings = (), ()
-    return {"exercises": exercise_choices(space), "levels": levels, "settings": settings,
+    return {"exercises": exercise_choices(space), "recoveries": recovery_choices(space),
+            "levels": levels, "settings": settings,
             "clients": space.names("clients"), "music": space.names("music"),
             "voices": VOICES}
 

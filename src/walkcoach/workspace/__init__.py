@@ -22,6 +22,7 @@ from walkcoach.workspace.forms import (
     check_voice,
     exercise_choices,
     exercise_ref,
+    recovery_choices,
     track_request,
 )
 from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
@@ -29,6 +30,6 @@ from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
            "TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "Workspace", "check_name",
            "check_voice", "client_form", "copy_exercise", "default_root", "edit_script",
-           "exercise_choices", "exercise_ref", "making", "refusal_field", "save_client",
-           "save_cover", "save_music", "save_source", "script_problems", "shares",
-           "track_request"]
+           "exercise_choices", "exercise_ref", "making", "recovery_choices", "refusal_field",
+           "save_client", "save_cover", "save_music", "save_source", "script_problems",
+           "shares", "track_request"]

@@ -20,7 +20,7 @@ from walkcoach.session import MAX_MINUTES, MIN_MINUTES
 from walkcoach.workspace.folders import Workspace
 
 __all__ = ["TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "check_voice",
-           "exercise_choices", "exercise_ref", "track_request"]
+           "exercise_choices", "exercise_ref", "recovery_choices", "track_request"]
 
 VOICES = ("auto", "neural", "system")
 """The voices a form offers (a voice id from ``walkcoach voices`` is taken too)."""
@@ -62,6 +62,21 @@ def exercise_choices(space: Workspace) -> dict[str, str]:
     for name in space.names("exercises"):
         choices[name] = str(space.path("exercises", name))
     return dict(sorted(choices.items()))
+
+
+def recovery_choices(space: Workspace) -> tuple[str, ...]:
+    """The exercises that can come between rounds: those whose role is recovery or rest
+    (a work exercise there is refused; a file that cannot be read is left out)."""
+    from walkcoach import content
+
+    found = []
+    for name, ref in exercise_choices(space).items():
+        try:
+            if content.find_exercise(ref).role != "work":
+                found.append(name)
+        except InputError:
+            continue
+    return tuple(found)
 
 
 def exercise_ref(space: Workspace, name: str) -> str:
