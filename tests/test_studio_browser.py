@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import re
-import signal
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +17,7 @@ from typing import Any
 
 import pytest
 from browser import screenshot
+from studio_support import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +30,6 @@ weeks:
   - {week: 2, level: beginner, setting: floor, intervals: 2x0:30/0:15,
      focus: "Two short turns."}
 """
-_READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:\d+/)")
 _TIMEOUT_MS = 240_000  # a cold phrase cache makes a track's phrases first
 
 
@@ -44,27 +39,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     space = tmp_path_factory.mktemp("studio")
     (space / "programs").mkdir()
     (space / "programs" / "two-weeks.yaml").write_text(SHORT_PROGRAM, encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "walkcoach", "serve", "--no-browser", "--port", "0",
-         "--workspace", str(space)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert server.stdout is not None
-    line = server.stdout.readline()
-    found = _READY.search(line)
-    if not found:
-        server.kill()
-        pytest.fail(f"the studio did not start: {line!r} {server.stderr.read()!r}")
-    try:
-        yield found[1], space
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            pytest.fail("the studio did not stop within 15 s of Ctrl-C")
-        errors = server.stderr.read() if server.stderr else ""
-        assert "Traceback" not in errors, errors
+    with serving(space) as (address, _):
+        yield address, space
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ would queue work records the job instead of running it."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import functools
 import html
 import io
@@ -18,7 +17,7 @@ import socket
 import struct
 import time
 import wave
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +25,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from click.testing import CliRunner
+from studio_support import asgi_request
+from studio_support import run as _run
 
 from walkcoach import planner, scriptfile, session
 from walkcoach.errors import InputError
@@ -81,13 +82,6 @@ def _script_text() -> str:
     return scriptfile.write_text(planner.plan(spec, lengths), SCRIPT_OPTIONS)
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``coroutine`` run to its end on a loop of its own thread (the page tests' Playwright
-    holds this thread's loop for the whole session)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _library_error(call: Callable[[], object]) -> str:
     """The one-line message the library raises for ``call``."""
     with pytest.raises(InputError) as raised:
@@ -121,12 +115,7 @@ class Box:
     real_submit: Any = None
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                return await client.request(method, url, **kwargs)
-
-        return _run(go())
+        return asgi_request(self.app, method, url, base=BASE, **kwargs)
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)

@@ -8,23 +8,20 @@ drive the real `walkcoach serve` in Chromium (as tests/test_studio_browser.py do
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import html
-import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 from browser import screenshot
+from studio_support import asgi_request, serving
 
 from walkcoach import planner, scriptfile, session
 from walkcoach.studio.app import create_app
@@ -51,16 +48,10 @@ setting: floor
 chimes: false
 spoken_notes: ["Mind your new knee, Maria."]
 """
-_READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:\d+/)")
 _TIMEOUT_MS = 120_000
 
 
 # --- in-process helpers -------------------------------------------------------------------
-
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Box:
@@ -81,12 +72,7 @@ class Box:
         self.app, self.studio = create_app(self.space, hosts=HOSTS, token=TOKEN)
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                return await client.request(method, url, **kwargs)
-
-        return _run(go())
+        return asgi_request(self.app, method, url, base=BASE, **kwargs)
 
     def get(self, url: str) -> httpx.Response:
         return self.request("GET", url)
@@ -275,24 +261,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     space = tmp_path_factory.mktemp("probe-studio")
     (space / "clients").mkdir()
     (space / "clients" / "maria.yaml").write_text(CLIENT, encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "walkcoach", "serve", "--no-browser", "--port", "0",
-         "--workspace", str(space)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert server.stdout is not None
-    found = _READY.search(server.stdout.readline())
-    if not found:
-        server.kill()
-        pytest.fail(f"the studio did not start: {server.stderr.read() if server.stderr else ''}")
-    try:
-        yield found[1], space, server
-    finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with serving(space) as (address, server):
+        yield address, space, server
 
 
 @pytest.fixture

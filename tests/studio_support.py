@@ -1,0 +1,71 @@
+"""What the studio's tests share: a real `walkcoach serve` in a subprocess, and requests to
+the ASGI app in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+T = TypeVar("T")
+READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:\d+/)")
+"""The line `walkcoach serve` prints once it answers, with its address."""
+
+
+@contextlib.contextmanager
+def serving(space: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`walkcoach serve` of ``space`` on a free port: its address and its process. Stopped
+    with Ctrl-C at the end (if still running), which must end it within 15 s without a
+    traceback."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "walkcoach", "serve", "--no-browser", "--port", "0",
+         "--workspace", str(space)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    found = READY.search(line)
+    if not found:
+        server.kill()
+        pytest.fail(f"the studio did not start: {line!r} "
+                    f"{server.stderr.read() if server.stderr else ''!r}")
+    try:
+        yield found[1], server
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                pytest.fail("the studio did not stop within 15 s of Ctrl-C")
+        errors = server.stderr.read() if server.stderr else ""
+        assert "Traceback" not in errors, errors
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``coroutine`` run to its end on a loop of its own thread (the page tests' Playwright
+    holds this thread's loop for the whole session)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def asgi_request(app: Any, method: str, url: str, *, base: str,
+                 **kwargs: Any) -> httpx.Response:
+    """One request to the ASGI ``app`` in-process, as a browser at ``base`` would send it."""
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url=base) as client:
+            return await client.request(method, url, **kwargs)
+
+    return run(go())
