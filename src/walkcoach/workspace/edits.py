@@ -90,7 +90,10 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
         data["chimes"] = form.get("chimes") == "on"
     if music:
         data["music"] = f"../music/{music}"
-    header = "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n"
+    from walkcoach.authoring import schema_path
+
+    header = (f"# yaml-language-server: $schema={schema_path('client').resolve().as_uri()}\n"
+              "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n")
     write_text(path, header + dump_yaml(data))
     try:
         content.load_client(path)
