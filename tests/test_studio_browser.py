@@ -189,7 +189,8 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
 
     other = browser.new_page()
     other.goto(f"{address}jobs")
-    other.wait_for_selector(".job[data-state=done] table", timeout=_TIMEOUT_MS)
+    other.wait_for_selector("[data-state=done]:has-text(\"Program: two-weeks\")",
+                            timeout=_TIMEOUT_MS)
     other.goto(f"{address}programs/two-weeks")
     assert len(other.query_selector_all("audio")) == 2
     screenshot(other, "studio-10-program")

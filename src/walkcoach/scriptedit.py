@@ -38,14 +38,19 @@ def refusal_field(error: InputError) -> dict[int | str, str]:
 
 
 def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
-         add: tuple[str, str] | None = None) -> None:
+         add: tuple[str, str] | None = None, version: str | None = None) -> None:
     """Change the words of a script's lines (by index), delete lines, or add one to the walk
     (its walk time m:ss.mmm and its words); the file keeps its comments at the top.
 
     InputError, with ``walkcoach render``'s words, for a script it cannot read, and for an
     edit that would leave it unreadable (no lines left, words that cannot be spoken, a walk
     time that is not one): that edit is not kept, so the script can still be edited; the
-    refusal is an :class:`EditRefused` naming the line it is about."""
+    refusal is an :class:`EditRefused` naming the line it is about. Lines are counted as in
+    the script of ``version`` (walkcoach.workspace.folders.file_version, the script a page
+    showed): a script changed since is refused, never edited by the wrong line numbers."""
+    from walkcoach.workspace.folders import check_version
+
+    check_version(path, version)  # StaleFile: the lines it counts are not the file's
     scriptfile.read(path)  # the safe loader first: what is read below is a good script
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True)[:20]

@@ -5,10 +5,11 @@ from walkcoach.share.bundle import (
     ShareResult,
     build_share,
     bundle_folder,
+    bundle_owner,
     bundle_slug,
     check_base_url,
     tokens_path,
 )
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_slug",
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner", "bundle_slug",
            "check_base_url", "tokens_path"]

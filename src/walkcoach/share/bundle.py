@@ -38,7 +38,7 @@ from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_slug",
+__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner", "bundle_slug",
            "check_base_url", "tokens_path"]
 
 TOKENS = "share-tokens.json"
@@ -187,6 +187,22 @@ def bundle_folder(out_dir: Path, program_path: Path, client: ClientSpec) -> Path
         return None
     folder = out_dir / f"{names.slug(name)}-{token}"
     return folder if folder.is_dir() else None
+
+
+def bundle_owner(out_dir: Path, program_path: Path, folder: Path) -> str:
+    """Who a bundle folder under ``out_dir`` was made for, in words: "profile FILE", "the
+    program's own client" or "the name NAME" ("" when no token kept names it). Only reads."""
+    token = folder.name[-TOKEN_LENGTH:]
+    prefix = _token_key(out_dir, program_path, "")[:-3]  # the key without its client
+    for key, kept in _kept_tokens(tokens_path()).items():
+        if kept != token or not key.startswith(prefix):
+            continue
+        client = json.loads(key)[2]
+        kind, _, rest = str(client).partition(":")
+        if kind == "profile":
+            return f"profile {Path(rest).name}"
+        return "the program's own client" if kind == "program" else f"the name {rest}"
+    return ""
 
 
 def _client_key(client: str | ClientSpec | None, name: str, program_path: Path, *,

@@ -22,9 +22,11 @@ from walkcoach.workspace import (
     MAX_UPLOAD,
     VOICES,
     FormError,
+    StaleFile,
     client_form,
     copy_exercise,
     exercise_choices,
+    file_version,
     save_client,
     save_cover,
     save_music,
@@ -126,27 +128,40 @@ def routes(studio: Studio) -> list[Route]:
         bundles = await run_in_threadpool(shares.client_bundles, space, name)
         return studio.page(request, "client.html", name=name, form=form, problems={},
                            music=space.names("music"), bundles=bundles,
-                           programs=space.names("programs"))
+                           programs=space.names("programs"),
+                           version=file_version(space.path("clients", name)))
 
     async def edit_client(request: Request) -> Response:
         name = name_param(request)
         existing(space, "clients", name)
         form = await form_of(request)
         problems: dict[str, str] = {}
+        version = form.get("version")
         try:
-            await run_in_threadpool(lambda: save_client(space, form, name=name))
+            await run_in_threadpool(lambda: save_client(space, form, name=name,
+                                                        version=version))
+            version = file_version(space.path("clients", name))
+        except StaleFile as exc:  # the other page's change stays; this one is said refused
+            problems = {"form": str(exc)}
         except FormError as exc:
             problems = exc.problems
+            version = file_version(space.path("clients", name))
         return studio.page(request, "_client_form.html", form=form, problems=problems,
                            action=f"/clients/{name}", saved=not problems,
-                           music=space.names("music"))
+                           music=space.names("music"), version=version)
 
     async def output(request: Request) -> Response:
         try:
             path = space.output_file(request.path_params["path"])
         except InputError:
             raise HTTPException(404, "No such file.") from None
-        download = request.query_params.get("download") == "1"
+        # A download link on the client's page (sandboxed: another origin, where a link's
+        # download attribute is ignored) navigates to the track: it is a download, as it is
+        # on the published page.
+        download = request.query_params.get("download") == "1" or (
+            path.suffix in (".mp3", ".m4a", ".zip")
+            and request.headers.get("sec-fetch-dest") in ("document", "iframe")
+            and request.headers.get("sec-fetch-site") == "cross-site")
         return FileResponse(path, filename=path.name if download else None,
                             content_disposition_type="attachment" if download else "inline")
 
@@ -181,21 +196,29 @@ def routes(studio: Studio) -> list[Route]:
         report = await run_in_threadpool(validate_file, path)
         return studio.page(request, "source.html", kind=kind, name=name,
                            text=path.read_text(encoding="utf-8", errors="replace"),
-                           problems=() if report.ok else report.lines(), saved=False)
+                           problems=() if report.ok else report.lines(), saved=False,
+                           version=file_version(path))
 
     def go_edit(request: Request, kind: Editable, name: str, problem: str) -> Response:
         path = existing(space, kind, name)
         return studio.page(request, "source.html", kind=kind, name=name,
                            text=path.read_text(encoding="utf-8", errors="replace"),
-                           problems=(problem,), saved=False)
+                           problems=(problem,), saved=False, version=file_version(path))
 
     async def save(request: Request) -> Response:
         kind, name = _kind(request), name_param(request)
-        existing(space, kind, name)
-        text = (await form_of(request)).get("text", "")
-        problems = await run_in_threadpool(save_source, space, kind, name, text)
+        path = existing(space, kind, name)
+        form = await form_of(request)
+        text, version = form.get("text", ""), form.get("version")
+        try:
+            problems = await run_in_threadpool(lambda: save_source(space, kind, name, text,
+                                                                   version=version))
+            version = file_version(path)
+        except StaleFile as exc:  # the other page's change stays; the text typed here too
+            problems = (str(exc),)
         return studio.page(request, "_source_form.html", kind=kind, name=name, text=text,
-                           problems=problems, saved=True)
+                           problems=problems, saved=version == file_version(path),
+                           version=version)
 
     async def copy(request: Request) -> Response:
         name = await run_in_threadpool(copy_exercise, space, name_param(request))

@@ -34,6 +34,11 @@ FILE_POLICY = ("default-src 'self' 'unsafe-inline' data: blob:; connect-src 'sel
 """What walkcoach made: the client's page is self-contained (its own inline script, its cues
 inside it), and runs sandboxed, in an origin of its own: whatever a page in the outputs
 holds, it cannot read the studio's pages or their CSRF token."""
+MEDIA_POLICY = "default-src 'self'; frame-ancestors 'self'; object-src 'none'"
+"""A track, captions, an image or a zip: nothing in them runs, and a track opened in a tab
+of its own must play (a sandboxed media page could not fetch its own file)."""
+_SCRIPTABLE = (b"text/html", b"image/svg", b"text/xml", b"application/xml",
+               b"application/xhtml")
 _SAFE = frozenset({"GET", "HEAD"})
 
 
@@ -69,10 +74,13 @@ class Guard:
             if problem:
                 await _refuse(send, 403, problem)
                 return
-        policy = FILE_POLICY if scope["path"].startswith("/files/") else PAGE_POLICY
+        served = scope["path"].startswith("/files/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                policy = PAGE_POLICY if not served else FILE_POLICY \
+                    if kind.startswith(_SCRIPTABLE) else MEDIA_POLICY
                 message["headers"] = [*message.get("headers", []),
                                       (b"content-security-policy", policy.encode()),
                                       (b"x-content-type-options", b"nosniff"),

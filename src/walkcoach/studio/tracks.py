@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -19,11 +20,13 @@ from walkcoach.studio.pages import form_of, go
 from walkcoach.workspace import (
     VOICES,
     FormError,
+    StaleFile,
     Workspace,
     check_voice,
     edit_script,
     exercise_choices,
     exercise_ref,
+    file_version,
     making,
     recovery_choices,
     refusal_field,
@@ -105,7 +108,10 @@ def routes(studio: Studio) -> list[Route]:
             job = studio.jobs.submit(
                 kind="track", title=f"Track: {asked.name}",
                 work=lambda progress: making.build_track(space, asked, progress))
-        return await form_page(request, form, {}, whole=False, job=job)
+        page = await form_page(request, form, {}, whole=False, job=job)
+        # Back from what comes next (the script's editor) finds the form as it was sent.
+        page.headers["HX-Push-Url"] = f"/track?{urlencode(form)}"
+        return page
 
     async def keep_script(request: Request) -> Response:
         form = await form_of(request)
@@ -120,7 +126,8 @@ def routes(studio: Studio) -> list[Route]:
     async def script_page(request: Request, name: str, *,
                           problems: Mapping[Any, str] | None = None, job: Any = None,
                           whole: bool = True, saved: bool = False,
-                          typed: Mapping[Any, str] | None = None) -> Response:
+                          typed: Mapping[Any, str] | None = None,
+                          version: str | None = None) -> Response:
         from walkcoach import scriptfile
 
         path = existing(space, "scripts", name)
@@ -133,7 +140,8 @@ def routes(studio: Studio) -> list[Route]:
             found = {"form": str(exc), **found}
         return studio.page(request, "script.html" if whole else "_script_form.html",
                            name=name, lines=lines, problems=found, job=job,
-                           clock=scriptfile.clock, saved=saved, typed=typed or {})
+                           clock=scriptfile.clock, saved=saved, typed=typed or {},
+                           version=version if version is not None else file_version(path))
 
     async def script(request: Request) -> Response:
         return await script_page(request, name_param(request))
@@ -147,11 +155,12 @@ def routes(studio: Studio) -> list[Route]:
         try:
             await run_in_threadpool(lambda: edit_script(
                 path, says, delete=frozenset(_indices(form, "delete-")),
-                add=add if add[1].strip() else None))
+                add=add if add[1].strip() else None, version=form.get("version")))
         except InputError as exc:  # not kept: the file as it was, the form as it was typed
             typed: dict[Any, str] = {**says, "add_walk": add[0], "add_say": add[1]}
+            stale = form.get("version") if isinstance(exc, StaleFile) else None
             return await script_page(request, name, problems=refusal_field(exc),
-                                     whole=False, typed=typed)
+                                     whole=False, typed=typed, version=stale)
         problems = await run_in_threadpool(script_problems, path)
         job = None
         if not problems and form.get("then") == "build":

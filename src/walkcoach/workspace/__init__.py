@@ -13,7 +13,16 @@ from walkcoach.workspace.edits import (
     save_client,
     save_music,
 )
-from walkcoach.workspace.folders import KINDS, NAME, OUTPUTS, Workspace, check_name, default_root
+from walkcoach.workspace.folders import (
+    KINDS,
+    NAME,
+    OUTPUTS,
+    StaleFile,
+    Workspace,
+    check_name,
+    default_root,
+    file_version,
+)
 from walkcoach.workspace.forms import (
     TRACK_FIELDS,
     VOICES,
@@ -28,8 +37,8 @@ from walkcoach.workspace.forms import (
 from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
-           "TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "Workspace", "check_name",
-           "check_voice", "client_form", "copy_exercise", "default_root", "edit_script",
-           "exercise_choices", "exercise_ref", "making", "recovery_choices", "refusal_field",
-           "save_client", "save_cover", "save_music", "save_source", "script_problems",
-           "shares", "track_request"]
+           "TRACK_FIELDS", "VOICES", "FormError", "StaleFile", "TrackRequest", "Workspace",
+           "check_name", "check_voice", "client_form", "copy_exercise", "default_root",
+           "edit_script", "exercise_choices", "exercise_ref", "file_version", "making",
+           "recovery_choices", "refusal_field", "save_client", "save_cover", "save_music",
+           "save_source", "script_problems", "shares", "track_request"]

@@ -15,7 +15,7 @@ from walkcoach.cadence import parse_cadence
 from walkcoach.content.writer import dump_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.export import write_text
-from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name
+from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name, check_version
 from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
@@ -45,7 +45,8 @@ def client_form(space: Workspace, name: str) -> dict[str, str]:
             "music": client.music.name if client.music is not None else ""}
 
 
-def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None) -> str:
+def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None,
+                version: str | None = None) -> str:
     """Write a client profile from its form (a new one named after the client unless
     ``name`` names the file to replace), then check it as ``--client`` would read it.
     Returns the file's name; FormError, with every problem by field, when it is not valid
@@ -64,6 +65,7 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
             raise FormError({"name": f"there is already a client file {name}.yaml: open it "
                                      "to change it, or give this client another name"})
     path = space.path("clients", check_name(name))
+    check_version(path, version)  # StaleFile: a change from another page is not undone
     new = not path.exists()
     music = (form.get("music") or "").strip()
     if music:

@@ -30,7 +30,9 @@ from typing import Literal
 
 from walkcoach.errors import InputError, excerpt
 
-__all__ = ["KINDS", "NAME", "OUTPUTS", "Kind", "Workspace", "check_name", "default_root"]
+__all__ = ["KINDS", "NAME", "OUTPUTS", "Kind", "StaleFile", "Workspace", "check_name",
+           "check_version",
+           "default_root", "file_version"]
 
 Kind = Literal["exercises", "programs", "clients", "scripts", "music"]
 KINDS: tuple[Kind, ...] = ("exercises", "programs", "clients", "scripts", "music")
@@ -42,6 +44,30 @@ _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 """One part of a path under the outputs (file names walkcoach makes: tracks, bundles)."""
 MUSIC_TYPES = (".mp3", ".wav", ".m4a", ".ogg", ".flac", ".opus", ".aac")
 """The file endings a music bed may have."""
+
+
+def file_version(path: Path) -> str:
+    """A short fingerprint of a file's content as it is now ("" when it cannot be read): a
+    page that shows a file sends it back with its change, so a change made meanwhile from
+    another page is not silently written over."""
+    import hashlib
+
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    except OSError:
+        return ""
+
+
+class StaleFile(InputError):  # noqa: N818 - reads as what the file is
+    """A change made on a page that showed an older version of the file."""
+
+
+def check_version(path: Path, version: str | None) -> None:
+    """Refuse (:class:`StaleFile`) a change made on a page that showed an older ``path``
+    (no version: no check)."""
+    if version is not None and version != file_version(path):
+        raise StaleFile(f"{path.name} was changed on another page since this one was opened: "
+                         "reload the page to see it, then make your change again")
 
 
 def default_root() -> Path:

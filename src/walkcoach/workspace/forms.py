@@ -185,7 +185,7 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     if music is not None:
         sounds["music"] = music
     options: dict[str, Any] = {
-        "exercise": ref, "minutes": minutes, "intervals": intervals,
+        "exercise": ref, "profile": client_name, "minutes": minutes, "intervals": intervals,
         "warmup": _text(form, "warmup"), "cooldown": _text(form, "cooldown"),
         "recovery": recovery,
         "voice": voice, "rate": rate}
@@ -243,7 +243,8 @@ def track_name(spec: SessionSpec, options: Mapping[str, Any]) -> str:
 
     shape = labels.shape_label(spec.blocks) or f"{spec.walk_ms / 60_000:g} min"
     parts = [spec.client or "", spec.exercise.name, spec.level, spec.setting, shape]
-    made = {**options, "client": spec.client, "level": spec.level, "setting": spec.setting,
+    made = {**options, "client": spec.client, "notes": spec.client_notes,
+            "level": spec.level, "setting": spec.setting,
             "intro": spec.intro, "chimes": spec.chimes, "cadence": spec.cadence,
             "music": str(spec.music) if spec.music else None, "seed": spec.seed}
     digest = hashlib.blake2b(json.dumps(made, sort_keys=True, default=str).encode(),

@@ -15,7 +15,7 @@ _CHANNEL_LINK = re.compile(r"<link>(https?://[^<\s]+)</link>")
 
 def bundles(space: Workspace, program: str) -> list[dict[str, str]]:
     """The bundles made of a program: each client's slug, page and zip (workspace paths)."""
-    from walkcoach.share import bundle_slug
+    from walkcoach.share import bundle_owner, bundle_slug
 
     folder = space.output_dir("share", program)
     if not folder.is_dir():
@@ -24,7 +24,8 @@ def bundles(space: Workspace, program: str) -> list[dict[str, str]]:
     for page in sorted(folder.glob("*/index.html")):
         slug = bundle_slug(page.parent.name)
         if slug is not None:
-            found.append(_bundle(space, program, slug, page.parent))
+            owner = bundle_owner(folder, space.path("programs", program), page.parent)
+            found.append(_bundle(space, program, slug, page.parent) | {"owner": owner})
     return found
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from walkcoach.errors import InputError, excerpt
 from walkcoach.export import write_text
-from walkcoach.workspace.folders import Workspace, check_name
+from walkcoach.workspace.folders import Workspace, check_name, check_version
 
 __all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "save_source"]
 
@@ -20,9 +20,12 @@ MAX_TEXT = 1_000_000
 """The largest file taken (what the loaders read at most)."""
 
 
-def save_source(space: Workspace, kind: Editable, name: str, text: str) -> tuple[str, ...]:
+def save_source(space: Workspace, kind: Editable, name: str, text: str, *,
+                version: str | None = None) -> tuple[str, ...]:
     """Write ``text`` as the workspace's file of ``kind`` and ``name`` (line ends made
-    ``\\n``), then validate it; returns its problems, one line each (none: it is good)."""
+    ``\\n``), then validate it; returns its problems, one line each (none: it is good).
+    ``version`` is the file's :func:`file_version` when the text was shown: a file changed
+    since is refused (InputError), not written over."""
     from walkcoach.authoring import validate_file
 
     if kind not in EDITABLE:
@@ -30,6 +33,7 @@ def save_source(space: Workspace, kind: Editable, name: str, text: str) -> tuple
     if len(text) > MAX_TEXT:
         raise InputError(f"the file is {len(text):,} characters long; at most {MAX_TEXT:,}")
     path = space.existing(kind, name)
+    check_version(path, version)
     write_text(path, text.replace("\r\n", "\n").replace("\r", "\n"))
     report = validate_file(path)
     return () if report.ok else report.lines()
