@@ -221,3 +221,27 @@ def test_serve_help_names_its_options() -> None:
     assert done.returncode == 0
     for option in ("--port", "--workspace", "--no-browser", "127.0.0.1"):
         assert option in done.stdout
+
+
+@pytest.mark.parametrize(("name", "sandboxed"), [
+    ("page.html", True), ("feed.atom", True), ("tool.js", True), ("drawing.svg", True),
+    ("notes.rdf", True), ("track.mp3", False), ("track.vtt", False), ("cover.png", False),
+    ("sheet.json", False), ("bundle.zip", False)])
+def test_only_outputs_that_cannot_run_script_are_served_unsandboxed(
+        tmp_path: Path, name: str, sandboxed: bool) -> None:
+    """An allowlist of inert types; anything else runs in an origin of its own."""
+    space = Workspace.open(tmp_path / "space")
+    (space.root / "tracks" / name).write_bytes(b"x")
+    app, _ = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t")
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        answer = client.get(f"/files/tracks/{name}")
+    assert answer.status_code == 200
+    assert ("sandbox" in answer.headers["content-security-policy"]) is sandboxed
+
+
+def test_a_job_asked_for_while_the_studio_stops_is_refused_not_stranded() -> None:
+    jobs = Jobs()
+    jobs.close()
+    with pytest.raises(InputError, match="stopping"):
+        jobs.submit(kind="t", title="late", work=lambda progress: {})
+    assert jobs.idle()

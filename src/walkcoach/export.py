@@ -163,13 +163,22 @@ def write_bytes(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def _umask() -> int:
+    # Read once, at import: setting it to read it is process-wide, and another thread (the
+    # studio's) making a file in that instant would make it with no mask at all.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
     tmp = _temporary_beside(path)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a shared track must be readable
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a shared track must be readable
     try:
         yield tmp
         os.replace(tmp, path)

@@ -6,23 +6,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from walkcoach.timeline import BlockKind as BlockKind
 from walkcoach.timeline import BlockSpan as BlockSpan
 from walkcoach.timeline import Chapter as Chapter
 from walkcoach.timeline import Cue as Cue
+from walkcoach.timeline import CueKind as CueKind
 from walkcoach.timeline import DroppedCue as DroppedCue
+from walkcoach.timeline import Level as Level
+from walkcoach.timeline import Phase as Phase
 from walkcoach.timeline import Sound as Sound
 from walkcoach.timeline import Timeline as Timeline
 
-Level = str  # a level an exercise file names (walking-backwards: beginner ... advanced)
 Setting = str  # a setting an exercise file names (walking-backwards: floor, treadmill)
-CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "time", "stop",
-                  "outro"]
-Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
 Intro = Literal["full", "short"]
 Cadence = int | Literal["auto"]  # steps a minute, or each part's level default
 MIN_CADENCE, MAX_CADENCE = 30, 200  # steps a minute a metronome may click
 Role = Literal["work", "recovery", "rest"]
-BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
 
 LEVELS: tuple[Level, ...] = ("beginner", "intermediate", "advanced")
 """The levels of the shipped walking-backwards exercise (the command line's default); every

@@ -4,7 +4,9 @@ a script, by line, before any phrase is spoken."""
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import yaml
 
 from walkcoach import scriptfile
 from walkcoach.content.writer import dump_yaml
-from walkcoach.errors import ContentError, InputError
+from walkcoach.errors import ContentError, ExportError, InputError
 from walkcoach.export import write_text
 
 __all__ = ["EditRefused", "edit", "problems", "refusal_field"]
@@ -38,7 +40,7 @@ def refusal_field(error: InputError) -> dict[int | str, str]:
 
 
 def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
-         add: tuple[str, str] | None = None, version: str | None = None) -> None:
+         add: tuple[str, str] | None = None, version: str | None = None) -> str:
     """Change the words of a script's lines (by index), delete lines, or add one to the walk
     (its walk time m:ss.mmm and its words); the file keeps its comments at the top.
 
@@ -47,10 +49,19 @@ def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozen
     time that is not one): that edit is not kept, so the script can still be edited; the
     refusal is an :class:`EditRefused` naming the line it is about. Lines are counted as in
     the script of ``version`` (walkcoach.workspace.folders.file_version, the script a page
-    showed): a script changed since is refused, never edited by the wrong line numbers."""
-    from walkcoach.workspace.folders import check_version
+    showed): a script changed since is refused, never edited by the wrong line numbers.
+    Returns the version written. The edited script is read back under another name first,
+    and takes the script's name only when it reads: the file is never, even for a moment,
+    a script ``render`` would refuse."""
+    from walkcoach.workspace.folders import changing, file_version
 
-    check_version(path, version)  # StaleFile: the lines it counts are not the file's
+    with changing(path, version):  # StaleFile: the lines it counts are not the file's
+        _edit(path, says, delete, add)
+        return file_version(path)
+
+
+def _edit(path: Path, says: Mapping[int, str], delete: frozenset[int],
+          add: tuple[str, str] | None) -> None:
     scriptfile.read(path)  # the safe loader first: what is read below is a good script
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True)[:20]
@@ -67,12 +78,20 @@ def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozen
         kept.append(added)
         kept.sort(key=_order)
     data["lines"] = kept
-    write_text(path, header + dump_yaml(data))
+    trial = path.with_name(f".{secrets.token_hex(8)}.edit{path.suffix}")
     try:
-        scriptfile.read(path)
-    except InputError as exc:
-        write_text(path, text)
-        raise EditRefused(str(exc), field=_field(exc, kept, lines, added)) from None
+        write_text(trial, header + dump_yaml(data))
+        try:
+            scriptfile.read(trial)
+        except InputError as exc:
+            raise EditRefused(str(exc).replace(str(trial), str(path)),
+                              field=_field(exc, kept, lines, added)) from None
+        try:
+            os.replace(trial, path)
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        trial.unlink(missing_ok=True)
 
 
 def _field(error: InputError, kept: list[Any], lines: list[Any],

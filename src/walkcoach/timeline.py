@@ -4,12 +4,16 @@ planner's output; walkcoach.model re-exports these with the rest of the model)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Literal
 
-if TYPE_CHECKING:  # names of walkcoach.model, which imports this module
-    from walkcoach.model import BlockKind, CueKind, Level, Phase
+__all__ = ["BlockKind", "BlockSpan", "Chapter", "Cue", "CueKind", "DroppedCue", "Level", "Phase",
+           "Sound", "Timeline"]
 
-__all__ = ["BlockSpan", "Chapter", "Cue", "DroppedCue", "Sound", "Timeline"]
+Level = str  # a level an exercise file names (walking-backwards: beginner ... advanced)
+CueKind = Literal["intro", "safety", "setup", "start", "switch", "technique", "time", "stop",
+                  "outro"]
+Phase = Literal["intro", "safety", "setup", "walk", "cooldown"]
+BlockKind = Literal["warmup", "work", "recovery", "rest", "cooldown"]
 
 
 @dataclass(frozen=True, kw_only=True)

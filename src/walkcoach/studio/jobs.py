@@ -93,16 +93,16 @@ class Jobs:
 
     def submit(self, *, kind: str, title: str, work: Work) -> Job:
         """Queue ``work``; the job is returned at once. InputError once the studio stops."""
-        if self._stopping.is_set():
-            raise InputError("the studio is stopping: it takes no more work")
-        with self._lock:
+        with self._lock:  # close() sets stopping under it: no job lands behind the end
+            if self._stopping.is_set():
+                raise InputError("the studio is stopping: it takes no more work")
             seq = next(self._ids)
             job = Job(id=f"{seq}-{self._run_id}", seq=seq, kind=kind, title=title, work=work)
             self._jobs[job.id] = job
             ended = [key for key, old in self._jobs.items() if old.ended]
             for key in ended[: max(0, len(self._jobs) - self._keep)]:
                 del self._jobs[key]
-        self._queue.put(job)
+            self._queue.put(job)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -134,8 +134,9 @@ class Jobs:
     def close(self, timeout: float = STOP_WAIT_S) -> None:
         """Stop: drop the waiting jobs, stop the running one at its next step (its files
         cleaned up), and wait for it, at most ``timeout`` seconds."""
-        self._stopping.set()
-        self._queue.put(None)
+        with self._lock:
+            self._stopping.set()
+            self._queue.put(None)
         self._thread.join(timeout)
 
     def _run(self) -> None:

@@ -33,6 +33,7 @@ from walkcoach.workspace import (
     save_source,
     shares,
 )
+from walkcoach.workspace.folders import read_versioned
 from walkcoach.workspace.sources import Editable
 
 __all__ = ["form_of", "go", "routes"]
@@ -112,7 +113,7 @@ def routes(studio: Studio) -> list[Route]:
     async def new_client(request: Request) -> Response:
         form = await form_of(request)
         try:
-            name = await run_in_threadpool(save_client, space, form)
+            name, _ = await run_in_threadpool(save_client, space, form)
         except FormError as exc:
             return studio.page(request, "_client_form.html", form=form, problems=exc.problems,
                                action="/clients", music=space.names("music"))
@@ -120,7 +121,9 @@ def routes(studio: Studio) -> list[Route]:
 
     async def client(request: Request) -> Response:
         name = name_param(request)
-        existing(space, "clients", name)
+        # The version before the content: a change in between makes a save refused, never
+        # written over.
+        version = file_version(existing(space, "clients", name))
         try:
             form = await run_in_threadpool(client_form, space, name)
         except InputError as exc:  # a broken profile: fixed as its file, not written over
@@ -128,8 +131,7 @@ def routes(studio: Studio) -> list[Route]:
         bundles = await run_in_threadpool(shares.client_bundles, space, name)
         return studio.page(request, "client.html", name=name, form=form, problems={},
                            music=space.names("music"), bundles=bundles,
-                           programs=space.names("programs"),
-                           version=file_version(space.path("clients", name)))
+                           programs=space.names("programs"), version=version)
 
     async def edit_client(request: Request) -> Response:
         name = name_param(request)
@@ -138,14 +140,13 @@ def routes(studio: Studio) -> list[Route]:
         problems: dict[str, str] = {}
         version = form.get("version")
         try:
-            await run_in_threadpool(lambda: save_client(space, form, name=name,
-                                                        version=version))
-            version = file_version(space.path("clients", name))
+            _, version = await run_in_threadpool(lambda: save_client(
+                space, form, name=name, version=version))
         except StaleFile as exc:  # the other page's change stays; this one is said refused
             problems = {"form": str(exc)}
         except FormError as exc:
             problems = exc.problems
-            version = file_version(space.path("clients", name))
+            version = exc.version or version
         return studio.page(request, "_client_form.html", form=form, problems=problems,
                            action=f"/clients/{name}", saved=not problems,
                            music=space.names("music"), version=version)
@@ -194,31 +195,30 @@ def routes(studio: Studio) -> list[Route]:
     async def source_page(request: Request, kind: Editable, name: str) -> Response:
         path = existing(space, kind, name)
         report = await run_in_threadpool(validate_file, path)
-        return studio.page(request, "source.html", kind=kind, name=name,
-                           text=path.read_text(encoding="utf-8", errors="replace"),
+        text, version = read_versioned(path)
+        return studio.page(request, "source.html", kind=kind, name=name, text=text,
                            problems=() if report.ok else report.lines(), saved=False,
-                           version=file_version(path))
+                           version=version)
 
     def go_edit(request: Request, kind: Editable, name: str, problem: str) -> Response:
         path = existing(space, kind, name)
-        return studio.page(request, "source.html", kind=kind, name=name,
-                           text=path.read_text(encoding="utf-8", errors="replace"),
-                           problems=(problem,), saved=False, version=file_version(path))
+        text, version = read_versioned(path)
+        return studio.page(request, "source.html", kind=kind, name=name, text=text,
+                           problems=(problem,), saved=False, version=version)
 
     async def save(request: Request) -> Response:
         kind, name = _kind(request), name_param(request)
-        path = existing(space, kind, name)
+        existing(space, kind, name)
         form = await form_of(request)
         text, version = form.get("text", ""), form.get("version")
+        saved = True
         try:
-            problems = await run_in_threadpool(lambda: save_source(space, kind, name, text,
-                                                                   version=version))
-            version = file_version(path)
+            problems, version = await run_in_threadpool(lambda: save_source(
+                space, kind, name, text, version=version))
         except StaleFile as exc:  # the other page's change stays; the text typed here too
-            problems = (str(exc),)
+            problems, saved = (str(exc),), False
         return studio.page(request, "_source_form.html", kind=kind, name=name, text=text,
-                           problems=problems, saved=version == file_version(path),
-                           version=version)
+                           problems=problems, saved=saved, version=version)
 
     async def copy(request: Request) -> Response:
         name = await run_in_threadpool(copy_exercise, space, name_param(request))

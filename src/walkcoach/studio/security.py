@@ -37,8 +37,9 @@ holds, it cannot read the studio's pages or their CSRF token."""
 MEDIA_POLICY = "default-src 'self'; frame-ancestors 'self'; object-src 'none'"
 """A track, captions, an image or a zip: nothing in them runs, and a track opened in a tab
 of its own must play (a sandboxed media page could not fetch its own file)."""
-_SCRIPTABLE = (b"text/html", b"image/svg", b"text/xml", b"application/xml",
-               b"application/xhtml")
+_INERT = (b"audio/", b"video/", b"image/png", b"image/jpeg", b"text/vtt", b"text/plain",
+          b"application/json", b"application/zip")
+"""What the outputs hold that cannot run script; anything else is served sandboxed."""
 _SAFE = frozenset({"GET", "HEAD"})
 
 
@@ -79,8 +80,8 @@ class Guard:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kind = dict(message.get("headers", [])).get(b"content-type", b"")
-                policy = PAGE_POLICY if not served else FILE_POLICY \
-                    if kind.startswith(_SCRIPTABLE) else MEDIA_POLICY
+                policy = PAGE_POLICY if not served else MEDIA_POLICY \
+                    if kind.startswith(_INERT) else FILE_POLICY
                 message["headers"] = [*message.get("headers", []),
                                       (b"content-security-policy", policy.encode()),
                                       (b"x-content-type-options", b"nosniff"),

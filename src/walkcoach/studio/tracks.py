@@ -20,7 +20,6 @@ from walkcoach.studio.pages import form_of, go
 from walkcoach.workspace import (
     VOICES,
     FormError,
-    StaleFile,
     Workspace,
     check_voice,
     edit_script,
@@ -131,6 +130,9 @@ def routes(studio: Studio) -> list[Route]:
         from walkcoach import scriptfile
 
         path = existing(space, "scripts", name)
+        # The version before the lines: a change in between makes a save refused, never
+        # applied to lines the page did not show.
+        version = version if version is not None else file_version(path)
         found: Mapping[Any, str] = problems if problems is not None else \
             await run_in_threadpool(script_problems, path)
         lines: list[Any] = []
@@ -141,7 +143,7 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "script.html" if whole else "_script_form.html",
                            name=name, lines=lines, problems=found, job=job,
                            clock=scriptfile.clock, saved=saved, typed=typed or {},
-                           version=version if version is not None else file_version(path))
+                           version=version)
 
     async def script(request: Request) -> Response:
         return await script_page(request, name_param(request))
@@ -153,14 +155,13 @@ def routes(studio: Studio) -> list[Route]:
         add = (form.get("add_walk", ""), form.get("add_say", ""))
         says = _indices(form, "say-")
         try:
-            await run_in_threadpool(lambda: edit_script(
+            version = await run_in_threadpool(lambda: edit_script(
                 path, says, delete=frozenset(_indices(form, "delete-")),
                 add=add if add[1].strip() else None, version=form.get("version")))
         except InputError as exc:  # not kept: the file as it was, the form as it was typed
             typed: dict[Any, str] = {**says, "add_walk": add[0], "add_say": add[1]}
-            stale = form.get("version") if isinstance(exc, StaleFile) else None
             return await script_page(request, name, problems=refusal_field(exc),
-                                     whole=False, typed=typed, version=stale)
+                                     whole=False, typed=typed, version=form.get("version"))
         problems = await run_in_threadpool(script_problems, path)
         job = None
         if not problems and form.get("then") == "build":
@@ -168,7 +169,7 @@ def routes(studio: Studio) -> list[Route]:
                 kind="render", title=f"Track of script: {name}",
                 work=lambda progress: making.render_script(space, name, progress))
         return await script_page(request, name, problems=problems, job=job, whole=False,
-                                 saved=True)
+                                 saved=True, version=version)
 
     async def build_program(request: Request) -> Response:
         name = name_param(request)

@@ -7,7 +7,7 @@ import re
 
 from walkcoach.errors import InputError
 from walkcoach.export import write_text
-from walkcoach.workspace.folders import Workspace, check_name
+from walkcoach.workspace.folders import Workspace, changing, check_name
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
 __all__ = ["COVER_TYPES", "save_cover"]
@@ -28,25 +28,26 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
     path = space.existing("programs", check_name(program))
     suffix = upload_suffix(filename, data, types=COVER_TYPES, limit=MAX_BYTES,
                            what="a cover image (PNG or JPEG)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of the file); "
-                         "`walkcoach validate` says more") from None
-    if not _TOP_COVER.search(text) and not _AFTER.search(text):
-        raise InputError(f"{path}: no top-level exercise: line to put the cover beside; "
-                         "add cover: to the file by hand")
-    folder = space.root / "covers"
-    folder.mkdir(exist_ok=True)
-    cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
-    keep_checked(cover, data, load_cover)
-    for other in (".png", ".jpg"):  # one cover a program: not an older one of another kind
-        if other != cover.suffix:
-            (folder / f"{program}{other}").unlink(missing_ok=True)
-    line = f'cover: "../covers/{cover.name}"'
-    if _TOP_COVER.search(text):
-        text = _TOP_COVER.sub(line, text, count=1)
-    else:
-        text = _AFTER.sub(lambda found: f"{found[0]}\n{line}", text, count=1)
-    write_text(path, text)
+    with changing(path, None):  # no text save of the program between read and write
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of the file); "
+                             "`walkcoach validate` says more") from None
+        if not _TOP_COVER.search(text) and not _AFTER.search(text):
+            raise InputError(f"{path}: no top-level exercise: line to put the cover beside; "
+                             "add cover: to the file by hand")
+        folder = space.root / "covers"
+        folder.mkdir(exist_ok=True)
+        cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
+        keep_checked(cover, data, load_cover)
+        for other in (".png", ".jpg"):  # one cover a program: not an older one of another kind
+            if other != cover.suffix:
+                (folder / f"{program}{other}").unlink(missing_ok=True)
+        line = f'cover: "../covers/{cover.name}"'
+        if _TOP_COVER.search(text):
+            text = _TOP_COVER.sub(line, text, count=1)
+        else:
+            text = _AFTER.sub(lambda found: f"{found[0]}\n{line}", text, count=1)
+        write_text(path, text)
     return space.relative(cover)

@@ -15,7 +15,7 @@ from walkcoach.cadence import parse_cadence
 from walkcoach.content.writer import dump_yaml
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.export import write_text
-from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, check_name, check_version
+from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, changing, check_name, file_version
 from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
@@ -46,33 +46,29 @@ def client_form(space: Workspace, name: str) -> dict[str, str]:
 
 
 def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None,
-                version: str | None = None) -> str:
+                version: str | None = None) -> tuple[str, str]:
     """Write a client profile from its form (a new one named after the client unless
     ``name`` names the file to replace), then check it as ``--client`` would read it.
-    Returns the file's name; FormError, with every problem by field, when it is not valid
-    (a changed profile is written all the same, as it would be from an editor; a new one is
-    not kept, so that its form can be sent again). The music must be one of the workspace's
-    own: a profile never points outside it."""
+    Returns the file's name and the version written (walkcoach.workspace.folders).
+
+    Refused before anything is written, with FormError naming each field: no name, a name
+    taken, music that is not one of the workspace's own (a profile never points outside
+    it), a cadence that is none. Refused after, with the loader's problem by field: a
+    changed profile is kept all the same, as it would be from an editor; a new one is not,
+    so that its form can be sent again. StaleFile when ``version`` is not the file's."""
     from walkcoach import content
+    from walkcoach.authoring import schema_path
     from walkcoach.names import slug
 
+    problems: dict[str, str] = {}
     who = (form.get("name") or "").strip()
     if not who:
-        raise FormError({"name": "a client profile needs the client's name"})
-    if name is None:
+        problems["name"] = "a client profile needs the client's name"
+    if name is None and who:
         name = slug(who)
         if space.path("clients", name).exists():
-            raise FormError({"name": f"there is already a client file {name}.yaml: open it "
-                                     "to change it, or give this client another name"})
-    path = space.path("clients", check_name(name))
-    check_version(path, version)  # StaleFile: a change from another page is not undone
-    new = not path.exists()
-    music = (form.get("music") or "").strip()
-    if music:
-        try:
-            space.existing("music", music)
-        except InputError as exc:
-            raise FormError({"music": str(exc)}) from None
+            problems["name"] = (f"there is already a client file {name}.yaml: open it to "
+                                "change it, or give this client another name")
     data: dict[str, Any] = {"name": who}
     for key in ("level", "setting", "notes"):
         value = (form.get(key) or "").strip()
@@ -83,28 +79,38 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
         try:
             data["cadence"] = parse_cadence(cadence)
         except InputError as exc:
-            raise FormError({"cadence": f"cadence {exc}"}) from None
+            problems["cadence"] = f"cadence {exc}"
     notes = [line.strip() for line in (form.get("spoken_notes") or "").splitlines()
              if line.strip()]
     if notes:
         data["spoken_notes"] = notes
     if form.get("chimes") in ("on", "off"):
         data["chimes"] = form.get("chimes") == "on"
+    music = (form.get("music") or "").strip()
     if music:
-        data["music"] = f"../music/{music}"
-    from walkcoach.authoring import schema_path
-
+        try:
+            space.existing("music", music)
+            data["music"] = f"../music/{music}"
+        except InputError as exc:
+            problems["music"] = str(exc)
+    if problems or name is None:
+        raise FormError(problems)
+    path = space.path("clients", check_name(name))
     header = (f"# yaml-language-server: $schema={schema_path('client').resolve().as_uri()}\n"
               "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n")
-    write_text(path, header + dump_yaml(data))
-    try:
-        content.load_client(path)
-    except InputError as exc:
-        if new:
-            path.unlink(missing_ok=True)
-        where = exc.key if isinstance(exc, ContentError) else None
-        raise FormError({_client_field(where): str(exc)}) from None
-    return name
+    with changing(path, version):  # StaleFile: a change from another page is not undone
+        new = not path.exists()
+        write_text(path, header + dump_yaml(data))
+        written = file_version(path)
+        try:
+            content.load_client(path)
+        except InputError as exc:
+            if new:
+                path.unlink(missing_ok=True)
+            where = exc.key if isinstance(exc, ContentError) else None
+            raise FormError({_client_field(where): str(exc)},
+                            version=None if new else written) from None
+    return name, written
 
 
 def _client_field(key: str | None) -> str:

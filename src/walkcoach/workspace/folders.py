@@ -21,8 +21,10 @@ outputs is also resolved and must stay inside (:meth:`Workspace.output_file`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from typing import Literal
 from walkcoach.errors import InputError, excerpt
 
 __all__ = ["KINDS", "NAME", "OUTPUTS", "Kind", "StaleFile", "Workspace", "check_name",
-           "check_version",
+           "changing", "check_version", "read_versioned",
            "default_root", "file_version"]
 
 Kind = Literal["exercises", "programs", "clients", "scripts", "music"]
@@ -50,12 +52,35 @@ def file_version(path: Path) -> str:
     """A short fingerprint of a file's content as it is now ("" when it cannot be read): a
     page that shows a file sends it back with its change, so a change made meanwhile from
     another page is not silently written over."""
-    import hashlib
-
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+        return read_versioned(path)[1]
     except OSError:
         return ""
+
+
+_CHANGING = threading.RLock()
+"""Held while a page's change is checked against the file and written: two saves of one
+version cannot both pass the check."""
+
+
+@contextlib.contextmanager
+def changing(path: Path, version: str | None) -> Iterator[None]:
+    """Check ``version`` (:func:`check_version`) and make the change in the block, with no
+    other studio change to a file in between."""
+    with _CHANGING:
+        check_version(path, version)
+        yield
+
+
+def read_versioned(path: Path) -> tuple[str, str]:
+    """A file's text (UTF-8, undecodable bytes replaced) and the version of exactly that
+    text, read once: a page shows the one and sends back the other."""
+    import hashlib
+
+    with _CHANGING:
+        data = path.read_bytes()
+    return (data.decode("utf-8", errors="replace"),
+            hashlib.blake2b(data, digest_size=8).hexdigest())
 
 
 class StaleFile(InputError):  # noqa: N818 - reads as what the file is

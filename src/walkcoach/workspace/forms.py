@@ -36,8 +36,9 @@ _OPTION_FIELDS = {"--minutes": "minutes", "--intervals": "intervals", "--warmup"
 class FormError(InputError):
     """A form's problems, each tied to its field (``form`` for the form as a whole)."""
 
-    def __init__(self, problems: Mapping[str, str]) -> None:
+    def __init__(self, problems: Mapping[str, str], *, version: str | None = None) -> None:
         self.problems = dict(problems)
+        self.version = version  # the file's version when it was written all the same
         super().__init__("; ".join(f"{field}: {message}"
                                    for field, message in self.problems.items()))
 

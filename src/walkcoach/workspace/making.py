@@ -8,10 +8,13 @@ read (a cue left out for lack of room, as the command line prints them).
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from walkcoach.errors import ExportError, InputError, excerpt
+from walkcoach.export import write_bytes
 from walkcoach.workspace.folders import Workspace, check_name
 from walkcoach.workspace.forms import TrackRequest
 
@@ -47,20 +50,26 @@ def build_track(space: Workspace, request: TrackRequest, progress: Progress) -> 
 
 def keep_script(space: Workspace, name: str, text: str) -> str:
     """Keep a previewed script in the scripts folder under ``name`` (``name-2``... when that
-    is taken: never over another); returns the name it got."""
+    is taken: never over another); returns the name it got. The file is whole or absent:
+    written under a hidden name, then linked to the first free name (a link fails if the
+    name is taken)."""
     base = check_name(name[:56])
-    for number in range(1, 1000):
-        kept = base if number == 1 else f"{base}-{number}"
-        path = space.path("scripts", kept)
-        try:
-            with open(path, "x", encoding="utf-8") as file:  # only if no file has the name
-                file.write(text)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            path.unlink(missing_ok=True)
-            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        return kept
+    folder = space.root / "scripts"
+    trial = folder / f".{secrets.token_hex(8)}.keep.yaml"
+    try:
+        write_bytes(trial, text.encode("utf-8", errors="replace"))
+        for number in range(1, 1000):
+            kept = base if number == 1 else f"{base}-{number}"
+            try:
+                os.link(trial, space.path("scripts", kept))
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise ExportError(f"{folder}: cannot keep the script: "
+                                  f"{exc.strerror or exc}") from None
+            return kept
+    finally:
+        trial.unlink(missing_ok=True)
     raise InputError(f"too many scripts named {excerpt(base)}: remove some")
 
 

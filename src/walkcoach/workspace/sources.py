@@ -8,7 +8,7 @@ from typing import Literal
 
 from walkcoach.errors import InputError, excerpt
 from walkcoach.export import write_text
-from walkcoach.workspace.folders import Workspace, check_name, check_version
+from walkcoach.workspace.folders import Workspace, changing, check_name, file_version
 
 __all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "save_source"]
 
@@ -21,9 +21,10 @@ MAX_TEXT = 1_000_000
 
 
 def save_source(space: Workspace, kind: Editable, name: str, text: str, *,
-                version: str | None = None) -> tuple[str, ...]:
+                version: str | None = None) -> tuple[tuple[str, ...], str]:
     """Write ``text`` as the workspace's file of ``kind`` and ``name`` (line ends made
-    ``\\n``), then validate it; returns its problems, one line each (none: it is good).
+    ``\\n``), then validate it; returns its problems, one line each (none: it is good), and
+    the version written.
     ``version`` is the file's :func:`file_version` when the text was shown: a file changed
     since is refused (InputError), not written over."""
     from walkcoach.authoring import validate_file
@@ -33,10 +34,11 @@ def save_source(space: Workspace, kind: Editable, name: str, text: str, *,
     if len(text) > MAX_TEXT:
         raise InputError(f"the file is {len(text):,} characters long; at most {MAX_TEXT:,}")
     path = space.existing(kind, name)
-    check_version(path, version)
-    write_text(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    with changing(path, version):
+        write_text(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+        written = file_version(path)
     report = validate_file(path)
-    return () if report.ok else report.lines()
+    return () if report.ok else report.lines(), written
 
 
 def copy_exercise(space: Workspace, name: str) -> str:
