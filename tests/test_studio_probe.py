@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from browser import screenshot
-from studio_support import asgi_request, serving
+from studio_support import asgi_request, script_text, serving
 
-from walkcoach import planner, scriptfile, session
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs
 from walkcoach.workspace import Workspace, track_request
@@ -63,12 +62,8 @@ class Box:
         (self.space.root / "clients" / "maria.yaml").write_text(CLIENT, encoding="utf-8")
         (self.space.root / "programs" / "one-week.yaml").write_text(ONE_WEEK,
                                                                     encoding="utf-8")
-        spec = session.make_spec(minutes=3, level="beginner", setting="floor", seed=4)
-        lengths = {text: 1200 for text in planner.candidate_phrases(spec)}
         (self.space.root / "scripts" / "s1.yaml").write_text(
-            scriptfile.write_text(planner.plan(spec, lengths),
-                                  {"minutes": 3.0, "level": "beginner", "setting": "floor",
-                                   "seed": 4}), encoding="utf-8")
+            script_text(minutes=3, seed=4), encoding="utf-8")
         self.app, self.studio = create_app(self.space, hosts=HOSTS, token=TOKEN)
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:

@@ -19,9 +19,8 @@ import httpx
 import pytest
 import yaml
 from browser import screenshot
-from studio_support import asgi_request, serving
+from studio_support import asgi_request, script_text, serving
 
-from walkcoach import planner, scriptfile, session
 from walkcoach.studio.app import create_app
 from walkcoach.workspace import Workspace, track_request
 
@@ -68,12 +67,8 @@ class Box:
         (clients / "maria.yaml").write_text(MARIA, encoding="utf-8")
         (clients / "maria-g.yaml").write_text(OTHER_MARIA, encoding="utf-8")
         (self.space.root / "programs" / "one-week.yaml").write_text(ONE_WEEK, encoding="utf-8")
-        spec = session.make_spec(minutes=1, level="beginner", setting="floor", seed=4)
-        lengths = {text: 1200 for text in planner.candidate_phrases(spec)}
         (self.space.root / "scripts" / "s1.yaml").write_text(
-            scriptfile.write_text(planner.plan(spec, lengths),
-                                  {"minutes": 1.0, "level": "beginner", "setting": "floor",
-                                   "seed": 4}), encoding="utf-8")
+            script_text(minutes=1, seed=4), encoding="utf-8")
         self.app, self.studio = create_app(self.space, hosts=HOSTS, token=TOKEN)
 
     def get(self, url: str) -> httpx.Response:

@@ -8,8 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from studio_support import script_text
 
-from walkcoach import planner, scriptedit, scriptfile, session
+from walkcoach import scriptedit, scriptfile
 from walkcoach.errors import InputError
 from walkcoach.workspace import StaleFile, Workspace, file_version, making, save_source
 
@@ -26,12 +27,7 @@ weeks:
 def space(tmp_path: Path) -> Workspace:
     made = Workspace.open(tmp_path / "ws")
     (made.root / "programs" / "one.yaml").write_text(PROGRAM, encoding="utf-8")
-    spec = session.make_spec(minutes=1, level="beginner", setting="floor")
-    lengths = {text: 1200 for text in planner.candidate_phrases(spec)}
-    (made.root / "scripts" / "s.yaml").write_text(
-        scriptfile.write_text(planner.plan(spec, lengths),
-                              {"minutes": 1.0, "level": "beginner", "setting": "floor"}),
-        encoding="utf-8")
+    (made.root / "scripts" / "s.yaml").write_text(script_text(minutes=1), encoding="utf-8")
     return made
 
 
