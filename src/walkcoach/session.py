@@ -37,12 +37,15 @@ from walkcoach.pcm import Audio
 from walkcoach.text import client_name
 from walkcoach.voice import Speaker, resolve_voice
 
-__all__ = ["DEFAULT_MINUTES", "RECOVERY", "SIDECARS", "WARMUP", "BuiltTrack", "Progress",
+__all__ = ["DEFAULT_MINUTES", "RECOVERY", "SIDECARS", "STAGES", "WARMUP", "BuiltTrack", "Progress",
            "build_track", "check_output", "describe", "make_speaker", "make_spec",
            "plan_session", "session_blocks", "sidecar_paths", "track_tags"]
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as a build advances."""
+STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks", "mix": "Mixing",
+          "encode": "Encoding", "done": "Finishing"}
+"""Each stage a Progress callback is told of, in words (every face shows them alike)."""
 
 MIN_MINUTES, MAX_MINUTES = 1.0, 60.0
 DEFAULT_MINUTES = 8.0

@@ -13,14 +13,12 @@ import click
 from walkcoach import content
 from walkcoach.cli.app import _client, _print, _report_errors, cli
 from walkcoach.export import FORMATS
+from walkcoach.session import STAGES
 
 if TYPE_CHECKING:
     from walkcoach.session import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-_STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks"}
 
 
 @contextlib.contextmanager
@@ -39,7 +37,7 @@ def _progress_bar() -> Iterator[Progress | None]:
     def update(stage: str, done: int, total: int) -> None:
         if not current or current[0] != stage:
             close()
-            bar = click.progressbar(length=max(total, 1), label=_STAGES.get(stage, stage),
+            bar = click.progressbar(length=max(total, 1), label=STAGES.get(stage, stage),
                                     file=sys.stderr)
             current[:] = [stage, bar.__enter__()]
         current[1].update(done - current[1].pos)

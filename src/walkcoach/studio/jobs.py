@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from walkcoach.errors import InputError, WalkcoachError, one_line
+from walkcoach.session import STAGES
 
-__all__ = ["STAGES", "Job", "Jobs", "Stopped", "Work"]
+__all__ = ["Job", "Jobs", "Stopped", "Work"]
 
 State = Literal["queued", "running", "done", "failed"]
 Work = Callable[[Callable[[str, int, int], None]], dict[str, Any]]
 """A job's work: called with a progress callback (stage, done, total), returns its result."""
-STAGES = {"voice": "Speaking new phrases", "tracks": "Building tracks", "mix": "Mixing",
-          "encode": "Encoding", "done": "Finishing"}
 STOP_WAIT_S = 60.0
 """How long closing waits for the running job to unwind (an encode reports no progress)."""
 
