@@ -53,7 +53,8 @@ def file_version(path: Path) -> str:
     page that shows a file sends it back with its change, so a change made meanwhile from
     another page is not silently written over."""
     try:
-        return read_versioned(path)[1]
+        with _CHANGING:
+            return _fingerprint(path.read_bytes())
     except OSError:
         return ""
 
@@ -75,12 +76,15 @@ def changing(path: Path, version: str | None) -> Iterator[None]:
 def read_versioned(path: Path) -> tuple[str, str]:
     """A file's text (UTF-8, undecodable bytes replaced) and the version of exactly that
     text, read once: a page shows the one and sends back the other."""
-    import hashlib
-
     with _CHANGING:
         data = path.read_bytes()
-    return (data.decode("utf-8", errors="replace"),
-            hashlib.blake2b(data, digest_size=8).hexdigest())
+    return data.decode("utf-8", errors="replace"), _fingerprint(data)
+
+
+def _fingerprint(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 class StaleFile(InputError):  # noqa: N818 - reads as what the file is
