@@ -81,3 +81,12 @@ def script_text(*, minutes: float, seed: int = 0, phrase_ms: int = 1200) -> str:
     return scriptfile.write_text(planner.plan(spec, lengths),
                                  {"minutes": float(minutes), "level": "beginner",
                                   "setting": "floor", "seed": seed})
+
+
+def track_form(**fields: str) -> dict[str, str]:
+    """The track form as the page sends it, a 1-minute walk with the system voice, every
+    choice left to its default (the client's, else the exercise's), ``fields`` changed."""
+    return {"exercise": "walking-backwards", "client": "", "level": "", "setting": "",
+            "length": "minutes", "minutes": "1", "intervals": "6x1:00/1:00", "warmup": "",
+            "cooldown": "", "recovery": "", "voice": "system", "rate": "1.0",
+            "intro": "full", "chimes": "", "cadence": "", "music": "", "seed": "0"} | fields

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from browser import screenshot
-from studio_support import asgi_request, script_text, serving
+from studio_support import asgi_request, script_text, serving, track_form
 
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs
@@ -91,12 +91,8 @@ def box(tmp_path: Path) -> Iterator[Box]:
 
 
 def _track_form(**fields: str) -> dict[str, str]:
-    """The track form as the page sends it by default, with ``fields`` changed."""
-    return {"exercise": "walking-backwards", "client": "", "level": "beginner",
-            "setting": "floor", "length": "minutes", "minutes": "1",
-            "intervals": "6x1:00/1:00", "warmup": "", "cooldown": "", "recovery": "",
-            "voice": "system", "rate": "1.0", "intro": "full", "chimes": "on",
-            "cadence": "", "music": "", "seed": "0"} | fields
+    """The track form of a beginner on the floor with chimes, ``fields`` changed."""
+    return track_form(**({"level": "beginner", "setting": "floor", "chimes": "on"} | fields))
 
 
 def _input_value(body: str, name: str) -> str:

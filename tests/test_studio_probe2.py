@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 from browser import screenshot
-from studio_support import asgi_request, script_text, serving
+from studio_support import asgi_request, script_text, serving, track_form
 
 from walkcoach.studio.app import create_app
 from walkcoach.workspace import Workspace, track_request
@@ -85,11 +85,6 @@ def box(tmp_path: Path) -> Iterator[Box]:
     made.studio.jobs.close()
 
 
-def _track_form(**fields: str) -> dict[str, str]:
-    return {"exercise": "walking-backwards", "client": "", "level": "", "setting": "",
-            "length": "minutes", "minutes": "1", "intervals": "6x1:00/1:00", "warmup": "",
-            "cooldown": "", "recovery": "", "voice": "system", "rate": "1.0",
-            "intro": "full", "chimes": "", "cadence": "", "music": "", "seed": "0"} | fields
 
 
 def _says(body: str) -> dict[str, str]:
@@ -158,8 +153,8 @@ def test_two_clients_of_one_name_do_not_share_a_track_file(box: Box) -> None:
     bundles), each with her own spoken notes. Their tracks, with every other choice the same,
     get one file name: the second build overwrites the first, and the first Maria's track
     now says the other's notes. The name's digest must cover the client's notes (or file)."""
-    mine = track_request(box.space, _track_form(client="maria"))
-    other = track_request(box.space, _track_form(client="maria-g"))
+    mine = track_request(box.space, track_form(client="maria"))
+    other = track_request(box.space, track_form(client="maria-g"))
     assert mine.spec.client_notes != other.spec.client_notes
     assert mine.name != other.name
 
