@@ -100,3 +100,14 @@ def test_a_kept_script_is_whole_or_absent(space: Workspace) -> None:
     assert scriptfile.read(space.path("scripts", "kept-2")).lines
     assert space.path("scripts", "kept").stat().st_size > 0
     assert not [p for p in (space.root / "scripts").iterdir() if p.name.startswith(".")]
+
+
+def test_a_top_level_key_is_set_keeping_every_comment() -> None:
+    from walkcoach.content.writer import set_top_key
+
+    text = "# mine\nprogram: P  # its name\nexercise: x\nweeks:\n  - {cover: inner}\n"
+    added = set_top_key(text, "cover", '"a.png"', after="exercise")
+    assert added == "# mine\nprogram: P  # its name\nexercise: x\ncover: \"a.png\"\nweeks:\n" \
+                    "  - {cover: inner}\n"
+    assert set_top_key(added, "cover", '"b.png"') == added.replace("a.png", "b.png")
+    assert set_top_key("{program: P}\n", "cover", "x", after="exercise") is None

@@ -3,8 +3,7 @@ folder and named by the program file's ``cover:`` key, as a coach would write it
 
 from __future__ import annotations
 
-import re
-
+from walkcoach.content.writer import set_top_key
 from walkcoach.errors import InputError
 from walkcoach.export import write_text
 from walkcoach.workspace.folders import Workspace, changing, check_name
@@ -13,8 +12,6 @@ from walkcoach.workspace.uploads import keep_checked, upload_suffix
 __all__ = ["COVER_TYPES", "save_cover"]
 
 COVER_TYPES = (".png", ".jpg", ".jpeg")
-_TOP_COVER = re.compile(r"^cover:.*$", re.MULTILINE)
-_AFTER = re.compile(r"^exercise:.*$", re.MULTILINE)
 
 
 def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> str:
@@ -34,20 +31,16 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not UTF-8 text (byte {exc.start} of the file); "
                              "`walkcoach validate` says more") from None
-        if not _TOP_COVER.search(text) and not _AFTER.search(text):
+        folder = space.root / "covers"
+        cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
+        edited = set_top_key(text, "cover", f'"../covers/{cover.name}"', after="exercise")
+        if edited is None:
             raise InputError(f"{path}: no top-level exercise: line to put the cover beside; "
                              "add cover: to the file by hand")
-        folder = space.root / "covers"
         folder.mkdir(exist_ok=True)
-        cover = folder / f"{program}{'.jpg' if suffix == '.jpeg' else suffix}"
         keep_checked(cover, data, load_cover)
         for other in (".png", ".jpg"):  # one cover a program: not an older one of another kind
             if other != cover.suffix:
                 (folder / f"{program}{other}").unlink(missing_ok=True)
-        line = f'cover: "../covers/{cover.name}"'
-        if _TOP_COVER.search(text):
-            text = _TOP_COVER.sub(line, text, count=1)
-        else:
-            text = _AFTER.sub(lambda found: f"{found[0]}\n{line}", text, count=1)
-        write_text(path, text)
+        write_text(path, edited)
     return space.relative(cover)

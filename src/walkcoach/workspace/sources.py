@@ -3,9 +3,9 @@ checked as ``walkcoach validate`` checks it, every problem with its line and key
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
+from walkcoach.content.writer import set_top_key
 from walkcoach.errors import InputError, excerpt
 from walkcoach.export import write_text
 from walkcoach.workspace.folders import Workspace, changing, check_name, file_version
@@ -15,7 +15,6 @@ __all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "save_source"]
 Editable = Literal["exercises", "programs", "clients"]
 EDITABLE: tuple[Editable, ...] = ("exercises", "programs", "clients")
 """The kinds of file the studio edits as text."""
-_NAME_LINE = re.compile(r"^name:.*$", re.MULTILINE)
 MAX_TEXT = 1_000_000
 """The largest file taken (what the loaders read at most)."""
 
@@ -53,9 +52,9 @@ def copy_exercise(space: Workspace, name: str) -> str:
     if target.exists():
         raise InputError(f"{target} already exists: edit it")
     text = (TEMPLATES_DIR / "exercises" / f"{name}.yaml").read_text(encoding="utf-8")
-    text, found = _NAME_LINE.subn(f"name: {mine}", text, count=1)
-    if not found:
+    named = set_top_key(text, "name", mine)
+    if named is None:
         raise InputError(f"the shipped exercise {name} has no top-level name: line")
-    write_text(target, text)
+    write_text(target, named)
     return mine
 
