@@ -75,7 +75,7 @@ def routes(studio: Studio) -> list[Route]:
         except InputError as exc:
             if not own:
                 raise
-            return go_edit(request, "exercises", name, str(exc))
+            return await source_page(request, "exercises", name, (str(exc),))
         path = loaded.source.path
         return studio.page(request, "exercise.html", exercise=loaded,
                            text=path.read_text(encoding="utf-8", errors="replace"), own=own,
@@ -127,7 +127,7 @@ def routes(studio: Studio) -> list[Route]:
         try:
             form = await run_in_threadpool(client_form, space, name)
         except InputError as exc:  # a broken profile: fixed as its file, not written over
-            return go_edit(request, "clients", name, str(exc))
+            return await source_page(request, "clients", name, (str(exc),))
         bundles = await run_in_threadpool(shares.client_bundles, space, name)
         return studio.page(request, "client.html", name=name, form=form, problems={},
                            music=space.names("music"), bundles=bundles,
@@ -192,19 +192,16 @@ def routes(studio: Studio) -> list[Route]:
     async def source(request: Request) -> Response:
         return await source_page(request, _kind(request), name_param(request))
 
-    async def source_page(request: Request, kind: Editable, name: str) -> Response:
+    async def source_page(request: Request, kind: Editable, name: str,
+                          problems: tuple[str, ...] | None = None) -> Response:
+        """A file to edit as text, with ``problems`` (else what validate finds) under it."""
         path = existing(space, kind, name)
-        report = await run_in_threadpool(validate_file, path)
+        if problems is None:
+            report = await run_in_threadpool(validate_file, path)
+            problems = () if report.ok else report.lines()
         text, version = read_versioned(path)
         return studio.page(request, "source.html", kind=kind, name=name, text=text,
-                           problems=() if report.ok else report.lines(), saved=False,
-                           version=version)
-
-    def go_edit(request: Request, kind: Editable, name: str, problem: str) -> Response:
-        path = existing(space, kind, name)
-        text, version = read_versioned(path)
-        return studio.page(request, "source.html", kind=kind, name=name, text=text,
-                           problems=(problem,), saved=False, version=version)
+                           problems=problems, saved=False, version=version)
 
     async def save(request: Request) -> Response:
         kind, name = _kind(request), name_param(request)
