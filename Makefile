@@ -14,17 +14,18 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: install
-	$(BIN)/walkcoach program audio_templates/programs/walking-backwards-6-weeks.yaml -o output/program
+	$(BIN)/walkcoach program walking-backwards-6-weeks -o output/program
 	$(BIN)/walkcoach build --minutes 5 --level beginner --setting floor -o output/beginner-floor-05min.mp3
 	$(BIN)/walkcoach build --minutes 8 --level intermediate --setting treadmill -o output/intermediate-treadmill-08min.mp3
 	$(BIN)/walkcoach build --minutes 10 --level advanced --setting treadmill -o output/advanced-treadmill-10min.mp3
-	$(BIN)/walkcoach share audio_templates/programs/walking-backwards-6-weeks.yaml --client Maria \
+	$(BIN)/walkcoach share walking-backwards-6-weeks --client Maria \
 	    -o output/share --base-url https://example.com/walks --zip
 	@echo "The studio in your browser: $(BIN)/walkcoach serve   (Ctrl-C to stop it)"
 
 lint: install
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 # The page tests drive the system's Chromium (browser downloads are blocked where CI runs):
 # on Linux, Debian's chromium package is installed when no Chromium is found.

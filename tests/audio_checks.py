@@ -5,7 +5,7 @@ A plain module, not a conftest: tests import it as ``import audio_checks``. pyte
 and holds the rootdir's conftest.py, so no path juggling is needed.
 
 Every measurement works on what a listener gets: the encoded file decoded by ffmpeg
-(``walkcoach.export.decode``), never on walkcoach's own in-memory mix.
+(``walkcoach.encode.export.decode``), never on walkcoach's own in-memory mix.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from walkcoach.export import decode
-from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.encode.export import decode
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 
 Samples = npt.NDArray[np.float32]
 
@@ -38,7 +38,7 @@ SPEECH_DBFS = -50.0
 
 QUIET_MS = 80
 """An onset is sound after at least this long below :data:`SPEECH_DBFS`: less than the
-100 ms of silence between a chime and the cue it announces (walkcoach.chimeplan), so the
+100 ms of silence between a chime and the cue it announces (walkcoach.plan.chimeplan), so the
 cue's own onset is found after its chime."""
 
 

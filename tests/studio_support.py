@@ -74,7 +74,9 @@ def asgi_request(app: Any, method: str, url: str, *, base: str,
 def script_text(*, minutes: float, seed: int = 0, phrase_ms: int = 1200) -> str:
     """An editable session script (``walkcoach script -o``) of a beginner's floor walk,
     planned with every phrase ``phrase_ms`` long (no voice needed)."""
-    from walkcoach import planner, scriptfile, session
+    from walkcoach.build import session
+    from walkcoach.plan import planner
+    from walkcoach.script import file as scriptfile
 
     spec = session.make_spec(minutes=minutes, level="beginner", setting="floor", seed=seed)
     lengths = dict.fromkeys(planner.candidate_phrases(spec), phrase_ms)

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from yaml_edits import edit, line_of
 
-from walkcoach import planner, session
 from walkcoach.authoring import KINDS, detect_kind, schema, schema_path
 from walkcoach.authoring.schemas import dumps
 from walkcoach.authoring.tree import read_tree
+from walkcoach.build import session
 from walkcoach.cli import cli
 from walkcoach.content import (
     TEMPLATES_DIR,
@@ -34,6 +34,7 @@ from walkcoach.content import (
     load_template,
 )
 from walkcoach.errors import ContentError
+from walkcoach.plan import planner
 
 SHIPPED = sorted(TEMPLATES_DIR.rglob("*.yaml"))
 EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"
@@ -475,7 +476,7 @@ def test_mutations_of_the_shipped_files_never_cause_a_traceback(case: tuple[str,
 def test_a_session_script_is_validated_as_render_reads_it(tmp_path: Path) -> None:
     """A script written by `walkcoach script -o` is told apart (not taken for a client
     profile) and checked as `render` reads it: fine as written, refused where broken."""
-    from walkcoach import scriptfile
+    from walkcoach.script import file as scriptfile
 
     spec = session.make_spec(minutes=2, setting="floor")
     planned = planner.plan(spec, dict.fromkeys(planner.candidate_phrases(spec), 900))

@@ -1,4 +1,4 @@
-"""Tests for walkcoach.blocks: times as coaches write them, the interval shorthand, and the
+"""Tests for walkcoach.plan.blocks: times as coaches write them, the interval shorthand, and the
 kind each part gets from its exercise's role and its place."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach.blocks import (
+from walkcoach.content import find_exercise
+from walkcoach.errors import InputError
+from walkcoach.plan.blocks import (
     MAX_BLOCKS,
     MAX_ROUNDS,
     Intervals,
@@ -22,9 +24,7 @@ from walkcoach.blocks import (
     parse_time,
     with_kinds,
 )
-from walkcoach.content import find_exercise
-from walkcoach.errors import InputError
-from walkcoach.model import Block, Source
+from walkcoach.plan.model import Block, Source
 
 BACK = find_exercise("walking-backwards")
 FORWARD = find_exercise("walking-forward")

@@ -15,7 +15,7 @@ from yaml_edits import line_of, load_error
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, exercise_names, find_exercise, load_program
 from walkcoach.errors import ContentError
-from walkcoach.model import LEVELS, SETTINGS, Block, Program
+from walkcoach.plan.model import LEVELS, SETTINGS, Block, Program
 
 PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
 HEAD = """\

@@ -19,10 +19,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-from walkcoach import loudness, notes, session
+from walkcoach import notes
+from walkcoach.audio import loudness
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio
+from walkcoach.build import session
 from walkcoach.cli import cli
 from walkcoach.errors import excerpt
-from walkcoach.pcm import SAMPLE_RATE, Audio
 from walkcoach.voice import Engine, PhraseCache, Speaker, VoiceChoice, resolve_voice
 from walkcoach.voice.cache import CACHE_ENV
 

@@ -1,4 +1,4 @@
-"""One reader of the step metronome's cadence (walkcoach.cadence.parse_cadence), the same for
+"""One reader of the step metronome's cadence (walkcoach.plan.cadence.parse_cadence), the same for
 ``--cadence``, a ``cadence:`` key in a program or client file, and ``make_spec``."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import session
-from walkcoach.cadence import parse_cadence
+from walkcoach.build import session
 from walkcoach.cli import cli
 from walkcoach.content import load_client
 from walkcoach.errors import ContentError, InputError
-from walkcoach.model import MAX_CADENCE, MIN_CADENCE
+from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.model import MAX_CADENCE, MIN_CADENCE
 
 # (as written, what it reads as)
 GOOD: list[tuple[object, object]] = [

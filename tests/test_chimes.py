@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import loudness, planner, sounds
+from walkcoach.audio import layers as sounds
+from walkcoach.audio import loudness
+from walkcoach.audio.chimes import CHIME_BELOW_LU, CHIME_KINDS, chime, chime_layer
+from walkcoach.audio.pcm import SAMPLE_RATE, ms_to_samples
+from walkcoach.build.session import make_spec
 from walkcoach.cli import cli
-from walkcoach.model import Cue, SessionSpec, Timeline
-from walkcoach.pcm import SAMPLE_RATE, ms_to_samples
-from walkcoach.session import make_spec
-from walkcoach.sounds.chimes import CHIME_BELOW_LU, CHIME_KINDS, chime, chime_layer
+from walkcoach.plan import planner
+from walkcoach.plan.model import Cue, SessionSpec, Timeline
 
 ANCHORED = ("start", "switch", "time", "stop")
 

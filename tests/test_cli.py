@@ -259,7 +259,7 @@ def test_script_rejects_bad_options(args: list[str]) -> None:
 def test_a_cadence_out_of_range_is_one_line(out_dir: Path, value: str) -> None:
     for command in (["build", "-o", str(out_dir / "t.mp3")], ["script"]):
         line = _one_error_line(run(*command, "--voice", "system", "--cadence", value))
-        # One reader (walkcoach.cadence) for the option, the YAML files and the library:
+        # One reader (walkcoach.plan.cadence) for the option, the YAML files and the library:
         # a usage error naming the option, said as the files and make_spec say it.
         assert line == (f"walkcoach: error: Invalid value for '--cadence': must be 30 to 200 "
                         f"steps a minute, or auto, not '{value}' (see walkcoach "
@@ -283,7 +283,7 @@ def test_sound_options_reach_the_session() -> None:
 
 def test_a_profiles_sounds_apply_unless_an_option_says(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from walkcoach import session as session_module
+    from walkcoach.build import session as session_module
 
     (tmp_path / "clients").mkdir()
     (tmp_path / "clients" / "ann.yaml").write_text("name: Ann\nchimes: false\ncadence: 70\n",

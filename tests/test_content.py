@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from yaml_edits import edit, line_of, load_error
 
-from walkcoach import planner
+from walkcoach.build.session import make_spec
 from walkcoach.content import (
     TEMPLATES_DIR,
     exercise_names,
@@ -18,8 +18,8 @@ from walkcoach.content import (
     load_template,
 )
 from walkcoach.errors import ContentError, InputError
-from walkcoach.model import LEVELS, SETTINGS
-from walkcoach.session import make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.model import LEVELS, SETTINGS
 
 EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"
 TEMPLATE = TEMPLATES_DIR / "session.yaml"

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from yaml_edits import edit, line_of, load_error
 
+from walkcoach.build.session import make_spec
 from walkcoach.content import (
     TEMPLATES_DIR,
     load_exercise,
@@ -23,7 +24,6 @@ from walkcoach.content import (
 )
 from walkcoach.content.files import MAX_BYTES
 from walkcoach.errors import ContentError, InputError, WalkcoachError
-from walkcoach.session import make_spec
 
 EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"
 TEMPLATE = TEMPLATES_DIR / "session.yaml"

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from walkcoach import cores, notes
+from walkcoach import notes
+from walkcoach.process import cores
 
 
 @pytest.fixture(autouse=True)

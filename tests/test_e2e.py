@@ -21,10 +21,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import export, session
+from walkcoach.build import session
 from walkcoach.cli import cli
+from walkcoach.encode import export
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 from walkcoach.errors import ExportError
-from walkcoach.ffmpeg import ffmpeg_exe
 from walkcoach.voice import (
     PhraseCache,
     Speaker,

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import planner
+from walkcoach.build.session import describe, make_spec
 from walkcoach.cli import cli
 from walkcoach.content import find_exercise, load_client, load_exercise, load_program
 from walkcoach.errors import ContentError, UnknownName
-from walkcoach.model import LEVELS, SETTINGS, SessionSpec
-from walkcoach.session import describe, make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.model import LEVELS, SETTINGS, SessionSpec
 
 SPEED_WORDS = re.compile(r"\bmph\b|incline|belt to", re.IGNORECASE)
 

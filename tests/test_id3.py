@@ -13,10 +13,10 @@ import pytest
 from mutagen.id3 import CHAP, CTOC
 from PIL import Image
 
-from walkcoach import cover, mp3
+from walkcoach.encode import cover, mp3
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 from walkcoach.errors import InputError
-from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.model import Chapter
+from walkcoach.plan.model import Chapter
 
 CHAPTERS = (Chapter(title="Welcome and safety", start_ms=0, end_ms=41_250),
             Chapter(title="Setup", start_ms=41_250, end_ms=70_004),

@@ -1,5 +1,5 @@
 """Sessions in parts from the command line: ``--intervals``, ``--warmup``, ``--cooldown`` and
-``--recovery``, the library call behind them (walkcoach.session.session_blocks), what
+``--recovery``, the library call behind them (walkcoach.build.session.session_blocks), what
 ``script`` shows, and how such a track is named.
 
 Bad input ends with exit status 2, one line naming the option, no traceback, no file.
@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from walkcoach import labels
+from walkcoach.build.session import make_spec, session_blocks
 from walkcoach.cli import cli
 from walkcoach.content import find_exercise
+from walkcoach.encode import labels
 from walkcoach.errors import InputError
-from walkcoach.model import Block
-from walkcoach.session import make_spec, session_blocks
+from walkcoach.plan.model import Block
 
 QUICK = ["--voice", "system", "--level", "beginner", "--setting", "floor", "--seed", "1"]
 

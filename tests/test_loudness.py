@@ -8,8 +8,8 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from walkcoach import loudness
-from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.audio import loudness
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio
 
 RATE = SAMPLE_RATE
 

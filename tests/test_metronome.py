@@ -12,14 +12,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import loudness, planner, sounds
-from walkcoach.blocks import with_kinds
-from walkcoach.cli import cli
-from walkcoach.content import find_exercise
-from walkcoach.model import Block, SessionSpec, Timeline
-from walkcoach.pcm import ms_to_samples
-from walkcoach.session import make_spec
-from walkcoach.sounds.clicks import (
+from walkcoach.audio import layers as sounds
+from walkcoach.audio import loudness
+from walkcoach.audio.clicks import (
     CLICK_DUCK_DB,
     CLICK_MS,
     CLICK_PEAK_DBTP,
@@ -27,6 +22,13 @@ from walkcoach.sounds.clicks import (
     click_layer,
     click_times,
 )
+from walkcoach.audio.pcm import ms_to_samples
+from walkcoach.build.session import make_spec
+from walkcoach.cli import cli
+from walkcoach.content import find_exercise
+from walkcoach.plan import planner
+from walkcoach.plan.blocks import with_kinds
+from walkcoach.plan.model import Block, SessionSpec, Timeline
 
 
 @functools.cache

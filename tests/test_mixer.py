@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import loudness, mixer
-from walkcoach.mixer import Layer, Placement
-from walkcoach.model import Cue, Timeline
-from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
+from walkcoach.audio import loudness, mixer
+from walkcoach.audio.mixer import Layer, Placement
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
+from walkcoach.plan.model import Cue, Timeline
 
 
 def _speech_like(seconds: float, seed: int, level_db: float = -20.0) -> Audio:

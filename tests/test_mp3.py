@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import export, mp3
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio
+from walkcoach.audio.resample import upsample2x
+from walkcoach.encode import export, mp3
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 from walkcoach.errors import ExportError
-from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.pcm import SAMPLE_RATE, Audio
-from walkcoach.resample import upsample2x
 
 OUT_RATE = 2 * SAMPLE_RATE
 

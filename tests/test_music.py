@@ -11,10 +11,11 @@ import audio_checks as ac
 import numpy as np
 import pytest
 
-from walkcoach import session
+from walkcoach.audio import music
+from walkcoach.build import session
+from walkcoach.encode import music as music_file
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 from walkcoach.errors import InputError
-from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.sounds import music
 
 pytestmark = pytest.mark.e2e
 
@@ -64,12 +65,12 @@ def test_silent_music_is_refused(tmp_path: Path) -> None:
     subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
                     "anullsrc=r=44100:cl=stereo", "-t", "3", str(path)], check=True)
     with pytest.raises(InputError, match="is silent"):
-        music.check(path)
+        music_file.check(path)
 
 
 def test_mono_music_stays_mono(tmp_path: Path) -> None:
-    assert music.load(_write_music(tmp_path / "mono.flac", 2, stereo=False)).channels == 1
-    assert music.load(_write_music(tmp_path / "stereo.flac", 2)).channels == 2
+    assert music_file.load(_write_music(tmp_path / "mono.flac", 2, stereo=False)).channels == 1
+    assert music_file.load(_write_music(tmp_path / "stereo.flac", 2)).channels == 2
 
 
 # --- in the built track ---------------------------------------------------------------------

@@ -19,12 +19,13 @@ from click.testing import CliRunner, Result
 from mutagen.id3 import ID3
 from yaml_edits import one_minute_weeks
 
-from walkcoach import export, outputs, session, sheets
+from walkcoach.build import outputs, session
+from walkcoach.build.program import LOCK, build_program
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_program
+from walkcoach.encode import export, sheets
+from walkcoach.encode.ffmpeg import ffmpeg_exe
 from walkcoach.errors import InputError
-from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.program import LOCK, build_program
 
 SESSION = ["--minutes", "1", "--voice", "system", "--seed", "3"]
 PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
@@ -500,7 +501,7 @@ def test_a_rebuild_named_in_another_case_is_in_place(
 
 
 def test_session_still_offers_the_output_checks() -> None:
-    """The checks moved to walkcoach.outputs; callers of walkcoach.session keep them."""
+    """The checks moved to walkcoach.build.outputs; callers of walkcoach.build.session keep them."""
     assert session.check_output is outputs.check_output
     assert session.sidecar_paths is outputs.sidecar_paths
     assert session.SIDECARS is outputs.SIDECARS

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import planner
+from walkcoach.build.session import make_spec
 from walkcoach.content import TEMPLATES_DIR, load_program
-from walkcoach.model import LEVELS, SETTINGS, Cue, SessionSpec, Timeline
-from walkcoach.session import make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.model import LEVELS, SETTINGS, Cue, SessionSpec, Timeline
 
 ANCHORED = ("start", "time", "stop")
 

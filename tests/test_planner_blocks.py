@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkcoach import planner
-from walkcoach.anchors import opening, parts
-from walkcoach.blocks import interval_blocks, parse_intervals, with_kinds
+from walkcoach.build.session import make_spec
 from walkcoach.content import find_exercise
 from walkcoach.errors import ContentError, InputError
-from walkcoach.model import Block, CueGroup, Exercise, SessionSpec, Source, Timeline
-from walkcoach.session import make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.anchors import opening, parts
+from walkcoach.plan.blocks import interval_blocks, parse_intervals, with_kinds
+from walkcoach.plan.model import Block, CueGroup, Exercise, SessionSpec, Source, Timeline
 
 
 @functools.cache
@@ -138,7 +138,7 @@ _ANCHORED = ("start", "switch", "time", "stop")
 
 
 def _check_chimes(spec: SessionSpec, timeline: Timeline, without: Timeline) -> None:
-    """The chime rules (walkcoach.planner): each chime ends CHIME_GAP_MS before its cue and
+    """The chime rules (walkcoach.plan.planner): each chime ends CHIME_GAP_MS before its cue and
     starts CHIME_CLEAR_MS or more after the speech before it; nothing overlaps; anchored cues
     are exactly where they are without chimes; a chime is left out only for want of room (or
     after a countdown's first number); technique cues keep clear of chimes."""

@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 from yaml_edits import edit, line_of, load_error
 
-from walkcoach import export
+from walkcoach.audio.pcm import SAMPLE_RATE
+from walkcoach.build.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
 from walkcoach.cli import cli
 from walkcoach.content import TEMPLATES_DIR, load_client, load_program
+from walkcoach.encode import export
 from walkcoach.errors import ContentError, ExportError, InputError, RuntimeFailure
-from walkcoach.pcm import SAMPLE_RATE
-from walkcoach.program import LOCK, MANIFEST, ProgramResult, build_program, track_name
 from walkcoach.voice import neural_available
 
 PROGRAM = TEMPLATES_DIR / "programs" / "walking-backwards-6-weeks.yaml"
@@ -365,7 +365,7 @@ def _digests(path: Path, text: str, out: Path) -> list[str]:
     """Each week's digest (what decides "up to date"), for the program ``text``."""
     from types import SimpleNamespace
 
-    from walkcoach import program as batch
+    from walkcoach.build import program as batch
 
     path.write_text(text, encoding="utf-8")
     speaker: Any = SimpleNamespace(identity="test voice", cache=SimpleNamespace(root=out))
@@ -494,7 +494,7 @@ def test_sounds_change_every_weeks_digest_and_a_client_wins(tmp_path: Path) -> N
 
     from types import SimpleNamespace
 
-    from walkcoach import program as batch
+    from walkcoach.build import program as batch
 
     path.write_text(text + "cadence: 80\nchimes: false\nclient:\n  name: Maria\n"
                     "  cadence: auto\n", encoding="utf-8")

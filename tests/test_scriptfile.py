@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from walkcoach import export, planner, scriptfile
+from walkcoach.build.session import make_spec
 from walkcoach.cli import cli
+from walkcoach.encode import export
 from walkcoach.errors import ContentError
-from walkcoach.model import SessionSpec, Timeline
-from walkcoach.session import make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.model import SessionSpec, Timeline
+from walkcoach.script import file as scriptfile
 
 OPTIONS = {"minutes": 3.0, "level": "beginner", "setting": "floor", "seed": 4}
 

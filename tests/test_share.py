@@ -379,7 +379,7 @@ def test_a_profiles_bundle_is_found_by_its_token(tmp_path: Path,
     again, or the bare name), another folder or another program finds none. The look-up
     only reads: before any share it makes no tokens file, after them it leaves it as it was."""
     from walkcoach.content import COMMAND_LINE, load_client
-    from walkcoach.model import ClientSpec, Source
+    from walkcoach.plan.model import ClientSpec, Source
 
     monkeypatch.setenv("WALKCOACH_DATA_DIR", str(tmp_path / "data"))
     program_path = tmp_path / "one-week.yaml"

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from walkcoach import planner, sheets
-from walkcoach.ffmpeg import ffmpeg_exe
-from walkcoach.model import (
+from walkcoach.build.session import make_spec
+from walkcoach.encode import sheets
+from walkcoach.encode.ffmpeg import ffmpeg_exe
+from walkcoach.plan import planner
+from walkcoach.plan.model import (
     CUE_KINDS,
     BlockSpan,
     Cue,
@@ -20,7 +22,6 @@ from walkcoach.model import (
     Sound,
     Timeline,
 )
-from walkcoach.session import make_spec
 
 _VTT_TIME = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})$")
 

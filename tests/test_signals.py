@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from yaml_edits import one_minute_weeks
 
-from walkcoach import interrupts
 from walkcoach.content import TEMPLATES_DIR
+from walkcoach.process import interrupts
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32",
                                 reason="Ctrl-C and SIGTERM are process-group signals on POSIX")

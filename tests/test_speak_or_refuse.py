@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml_edits import edit
 
-from walkcoach import planner
+from walkcoach.build.session import make_spec
 from walkcoach.content import TEMPLATES_DIR, load_exercise
 from walkcoach.errors import ContentError
-from walkcoach.model import LEVELS, SETTINGS, Exercise
-from walkcoach.session import make_spec
+from walkcoach.plan import planner
+from walkcoach.plan.model import LEVELS, SETTINGS, Exercise
 from walkcoach.voice import Speaker, resolve_voice
 
 EXERCISE = TEMPLATES_DIR / "exercises" / "walking-backwards.yaml"

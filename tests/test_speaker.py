@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio
 from walkcoach.errors import EngineError
-from walkcoach.pcm import SAMPLE_RATE, Audio
 from walkcoach.voice import PhraseCache, Speaker, VoiceChoice, neural_available
 from walkcoach.voice.base import VoiceInfo
 from walkcoach.voice.split import MAX_CHARS, MAX_WORDS

@@ -28,10 +28,13 @@ from click.testing import CliRunner
 from studio_support import asgi_request
 from studio_support import run as _run
 
-from walkcoach import planner, scriptfile, session
+from walkcoach.build import session
 from walkcoach.errors import InputError
+from walkcoach.plan import planner
+from walkcoach.script import file as scriptfile
 from walkcoach.studio import serve
-from walkcoach.studio.app import Studio, create_app
+from walkcoach.studio.app import create_app
+from walkcoach.studio.base import Studio
 from walkcoach.studio.jobs import Job
 from walkcoach.workspace import Workspace, check_name, exercise_ref
 

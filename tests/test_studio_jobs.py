@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from walkcoach import session
+from walkcoach.build import session
 from walkcoach.errors import ContentError, InputError
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs

@@ -1,4 +1,4 @@
-"""The studio's library (walkcoach.workspace, walkcoach.scriptedit) under concurrent use: a
+"""The studio's library (walkcoach.workspace, walkcoach.workspace.lines) under concurrent use: a
 change is checked and written as one step, a refused edit is never the file, a kept script
 is whole or absent."""
 
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from studio_support import script_text
 
-from walkcoach import scriptedit, scriptfile
 from walkcoach.errors import InputError
+from walkcoach.script import file as scriptfile
 from walkcoach.workspace import StaleFile, Workspace, file_version, making, save_source
+from walkcoach.workspace import lines as scriptedit
 
 PROGRAM = """\
 program: "One week"

@@ -1,5 +1,8 @@
 """Tools for authors: JSON Schemas of the content files, ``validate`` and ``init``.
 
+Takes in files a coach writes (or a kind and a name); gives out their problems, every one at
+once, their schemas, and commented starting files.
+
 * :func:`schema_text` is a kind's JSON Schema (``walkcoach schema KIND``);
 * :func:`validate_files` checks files without making audio, every problem at once
   (``walkcoach validate FILE...``);

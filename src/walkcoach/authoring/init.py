@@ -12,8 +12,8 @@ from pathlib import Path
 
 from walkcoach.authoring.explain import did_you_mean
 from walkcoach.authoring.schemas import schema_path
+from walkcoach.encode.export import write_text
 from walkcoach.errors import InputError, excerpt
-from walkcoach.export import write_text
 from walkcoach.names import slug
 
 __all__ = ["INIT_KINDS", "init_file", "name_problem", "starting_text"]

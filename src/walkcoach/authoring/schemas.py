@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from walkcoach.blocks import MAX_ROUNDS
 from walkcoach.errors import InputError, excerpt
-from walkcoach.model import (
+from walkcoach.plan.blocks import MAX_ROUNDS
+from walkcoach.plan.model import (
     INTROS,
     LEVELS,
     MAX_CADENCE,

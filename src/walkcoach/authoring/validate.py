@@ -29,7 +29,7 @@ from walkcoach.content.files import beside, names_a_file, not_a_file
 from walkcoach.content.loader import key_path
 from walkcoach.content.problems import problems_of
 from walkcoach.errors import ContentError, InputError, excerpt
-from walkcoach.model import Exercise
+from walkcoach.plan.model import Exercise
 
 __all__ = ["KIND_NAMES", "Report", "detect_kind", "validate_file", "validate_files"]
 
@@ -98,7 +98,7 @@ def validate_file(path: Path) -> Report:
 def _script_report(path: Path) -> Report:
     """A session script (``walkcoach script -o``): read as ``walkcoach render`` reads it, and
     its session made again (content and options), without speaking a line."""
-    from walkcoach import scriptfile
+    from walkcoach.script import file as scriptfile
 
     try:
         script = scriptfile.read(path)
@@ -243,7 +243,7 @@ def _music_problem(path: Path, value: str) -> str | None:
     problem = _file_problem(path, value, "music")
     if problem:
         return problem
-    from walkcoach.sounds.music import check  # ffmpeg only when there is music to check
+    from walkcoach.encode.music import check  # ffmpeg only when there is music to check
 
     try:
         check(beside(path, value.strip()))

@@ -1,5 +1,9 @@
 """The walkcoach command line: parse, make one library call, report. No logic lives here.
 
+Takes in the words typed in a terminal; gives out one library call's result as lines on
+stdout, and every problem as one line on stderr with exit status 2 (input) or 1 (machine).
+Imports only click and light modules until a command runs: `--help` answers at once.
+
 ``app`` holds the group and what the commands share; each other module adds its commands.
 
 Run as the program (the ``walkcoach`` script, ``python -m walkcoach``), a Ctrl-C or SIGTERM

@@ -13,22 +13,18 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from walkcoach import __version__, content, interrupts, notes, session, sheets
-from walkcoach.cadence import parse_cadence
+from walkcoach import __version__, notes
 from walkcoach.errors import InputError, RuntimeFailure, UnknownName, WalkcoachError, one_line
-from walkcoach.model import (
-    INTROS,
-    LEVELS,
-    MAX_CADENCE,
-    MIN_CADENCE,
-    SETTINGS,
-    ClientSpec,
-    SessionSpec,
-)
+from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.limits import INTROS, LEVELS, MAX_CADENCE, MIN_CADENCE, RECOVERY, SETTINGS
+from walkcoach.process import interrupts
+
+if TYPE_CHECKING:
+    from walkcoach.plan.model import ClientSpec, SessionSpec
 
 _SHIPPED = "walking-backwards"
 """The default exercise, whose levels and settings are LEVELS and SETTINGS."""
@@ -40,7 +36,7 @@ def _report_errors(func: F) -> F:
     """Turn walkcoach's errors into one line on stderr and the right exit status.
 
     Ctrl-C stops a command with exit status 130; SIGTERM is raised as
-    walkcoach.interrupts.Terminated, so it unwinds through the same cleanups, and exits 143.
+    walkcoach.process.interrupts.Terminated, so it unwinds through the same cleanups, and exits 143.
     Run as the program (:func:`main`), both are ignored once the command has finished.
     """
     @functools.wraps(func)
@@ -118,6 +114,8 @@ def _client(value: str | None, *near: Path) -> ClientSpec | str | None:
     profile file, else the bare name (checked)."""
     if value is None or not value.strip():
         return None
+    from walkcoach import content
+
     found = content.find_client(value, near=(Path.cwd(), *near))
     return found if found.source.path != content.COMMAND_LINE else found.name
 
@@ -139,7 +137,7 @@ def _session_options(func: F) -> F:
                      help="Easy forward walking after the walk: minutes or m:ss."),
         click.option("--recovery", default=None, metavar="EXERCISE",
                      help="What is done between rounds of --intervals: an exercise name "
-                     f"(standing-rest to stand) or a YAML file [default: {session.RECOVERY}]."),
+                     f"(standing-rest to stand) or a YAML file [default: {RECOVERY}]."),
         click.option("--level", "-l", default=None, metavar="LEVEL",
                      help=f"A level of the exercise ({_SHIPPED}: {', '.join(LEVELS)}; another "
                      "exercise names its own): how often cues come, and the speed and "
@@ -180,7 +178,7 @@ def _session_options(func: F) -> F:
 
 class _Cadence(click.ParamType[int | str]):
     """Steps a minute (a whole number, 30 to 200) or auto, read as the YAML files and the
-    library read it (walkcoach.cadence.parse_cadence)."""
+    library read it (walkcoach.plan.cadence.parse_cadence)."""
 
     name = "N|auto"
 
@@ -200,6 +198,10 @@ def _spec(options: dict[str, Any]) -> tuple[SessionSpec, str, float]:
     """The session the _session_options describe, and its voice and rate."""
     if options["minutes"] is not None and options["intervals"] is not None:
         raise click.UsageError("give --minutes or --intervals, not both")
+    from walkcoach import content
+    from walkcoach.build import session
+    from walkcoach.plan.model import ClientSpec
+
     client = _client(options["client"])
     # A sound option given wins; else the client profile's; else make_spec's default.
     sounds = {key: options[key] for key in content.SOUND_KEYS if options[key] is not None}
@@ -266,6 +268,8 @@ def cli() -> None:
 
 
 def _notes(timeline: Any) -> None:
+    from walkcoach.encode import sheets
+
     for line in sheets.dropped_notes(timeline):
         click.echo(f"walkcoach: note: {line}", err=True)
 

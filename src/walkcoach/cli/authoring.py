@@ -7,18 +7,29 @@ from pathlib import Path
 
 import click
 
-from walkcoach import content
 from walkcoach.cli.app import _print, _report_errors, cli
-from walkcoach.voice import list_voices
 
 
 @cli.command()
 @_report_errors
 def exercises() -> None:
     """List the exercises walkcoach ships, each with its role (work, recovery or rest)."""
+    from walkcoach import content
+
     for name in content.exercise_names():
         exercise = content.find_exercise(name)
         _print(f"{name:20} {'(' + exercise.role + ')':11} {exercise.summary}")
+
+
+@cli.command()
+@_report_errors
+def programs() -> None:
+    """List the programs walkcoach ships: `walkcoach program NAME` builds one."""
+    from walkcoach import content
+
+    for name in content.program_names():
+        loaded = content.load_program(content.find_program(name))
+        _print(f"{name:28} {len(loaded.weeks)} weeks  {loaded.name}")
 
 
 @cli.command()
@@ -76,5 +87,7 @@ def init_command(kind: str, name: str, output: str | None) -> None:
 @_report_errors
 def voices() -> None:
     """List the voices of every installed engine, with the ids --voice takes."""
+    from walkcoach.voice import list_voices
+
     for info in list_voices():
         _print(f"{info.id:40} {info.language:10} {info.name}")

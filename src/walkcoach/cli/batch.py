@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from walkcoach import content
+from walkcoach.build.progress import STAGES
 from walkcoach.cli.app import _client, _print, _report_errors, cli
-from walkcoach.export import FORMATS
-from walkcoach.session import STAGES
+from walkcoach.encode.formats import FORMATS
 
 if TYPE_CHECKING:
-    from walkcoach.session import Progress
+    from walkcoach.build.progress import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,9 +67,12 @@ def _batch_options(func: F) -> F:
     return func
 
 
+_PROGRAM_ARG = click.argument("program_name", metavar="PROGRAM")
+"""A program file, or the name of one walkcoach ships (`walkcoach programs`)."""
+
+
 @cli.command("program")
-@click.argument("program_file", metavar="PROGRAM.yaml",
-                type=click.Path(dir_okay=False, path_type=Path))
+@_PROGRAM_ARG
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder for the tracks, their sidecars and the playlist.")
 @click.option("--client", "-c", default=None,
@@ -78,14 +80,17 @@ def _batch_options(func: F) -> F:
               "here or beside the program, or a YAML file) or a name.")
 @_batch_options
 @_report_errors
-def program(program_file: Path, output: Path, jobs: int | None, client: str | None, voice: str,
+def program(program_name: str, output: Path, jobs: int | None, client: str | None, voice: str,
             rate: float, fmt: str) -> None:
     """Build every week of a program (one track per week) and an M3U playlist.
 
+    PROGRAM is a program file, or the name of one walkcoach ships (`walkcoach programs`).
     Only tracks whose content changed since the last run are rebuilt.
     """
-    from walkcoach import program as program_batch  # the batch machinery only when batching
+    from walkcoach import content
+    from walkcoach.build import program as program_batch  # the batch machinery only when batching
 
+    program_file = content.find_program(program_name)
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
         result = program_batch.build_program(loaded, output, jobs=jobs,
@@ -104,8 +109,7 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
 
 
 @cli.command("share")
-@click.argument("program_file", metavar="PROGRAM.yaml",
-                type=click.Path(dir_okay=False, path_type=Path))
+@_PROGRAM_ARG
 @click.option("--client", "-c", default=None,
               help="The client the bundle is for: a profile or a name, as for program "
               "(required unless the program names one).")
@@ -117,16 +121,19 @@ def program(program_file: Path, output: Path, jobs: int | None, client: str | No
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the bundle into one .zip.")
 @_batch_options
 @_report_errors
-def share(program_file: Path, client: str | None, output: Path, base_url: str | None,
+def share(program_name: str, client: str | None, output: Path, base_url: str | None,
           make_zip: bool, jobs: int | None, voice: str, rate: float, fmt: str) -> None:
     """Build every week for one client into a private bundle: tracks, a page and a feed.
 
     The bundle is OUTPUT/<client>-<token>/ (the token is random and kept, so the address
     stays the same on every rebuild): index.html to open or upload, feed.xml (with
-    --base-url) for a podcast app, and the tracks. Only changed weeks are rebuilt.
+    --base-url) for a podcast app, and the tracks. Only changed weeks are rebuilt. PROGRAM is
+    a program file, or the name of one walkcoach ships (`walkcoach programs`).
     """
+    from walkcoach import content
     from walkcoach import share as bundles  # the page and feed libraries only when sharing
 
+    program_file = content.find_program(program_name)
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
         result = bundles.build_share(loaded, output, client=_client(client, program_file.parent),

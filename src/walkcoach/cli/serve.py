@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from walkcoach.cli.app import _print, _report_errors, cli
-from walkcoach.studio.serve import DEFAULT_PORT
+from walkcoach.studio import DEFAULT_PORT
 
 
 @cli.command()

@@ -7,9 +7,8 @@ from typing import Any
 
 import click
 
-from walkcoach import export, scriptfile, session, sheets
 from walkcoach.cli.app import _notes, _print, _report_errors, _session_options, _spec, cli
-from walkcoach.export import FORMATS
+from walkcoach.encode.formats import FORMATS
 
 
 @cli.command()
@@ -23,6 +22,9 @@ from walkcoach.export import FORMATS
 @_report_errors
 def build(output: Path, fmt: str | None, coach: str, **options: Any) -> None:
     """Build one coaching track (MP3 by default) with its cue sheet and captions."""
+    from walkcoach.build import session
+    from walkcoach.encode import sheets
+
     spec, voice, rate = _spec(options)
     speaker = session.make_speaker(voice, rate=rate)
     built = session.build_track(spec, speaker, output, fmt=fmt,
@@ -48,6 +50,10 @@ def script(as_json: bool, output: Path | None, **options: Any) -> None:
     file to edit (change the words, delete a line, add one) and build with
     `walkcoach render`.
     """
+    from walkcoach.build import session
+    from walkcoach.encode import export, sheets
+    from walkcoach.script import file as scriptfile
+
     spec, voice, rate = _spec(options)
     if output is not None:
         export.check_output(output)
@@ -85,6 +91,9 @@ def render(script_file: Path, output: Path, voice: str | None, rate: float | Non
     "begin", so time cues stay on their moment. An edit that cannot fit (a line too long for
     its gap, two lines at once) is refused with its file, line and key.
     """
+    from walkcoach.encode import sheets
+    from walkcoach.script import file as scriptfile
+
     built = scriptfile.render(script_file, output, voice=voice, rate=rate, fmt=fmt)
     _print(f"{built.path}  {sheets.vtt_time(built.timeline.duration_ms)[:8]}  "
            f"({len(built.timeline.cues)} cues; {built.cue_sheet.name}, "

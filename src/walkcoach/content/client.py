@@ -27,23 +27,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict, cast
 
-from walkcoach.cadence import parse_cadence
 from walkcoach.content.exercise import offered
 from walkcoach.content.files import beside, names_a_file, not_a_file
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, InputError, excerpt
-from walkcoach.model import (
+from walkcoach.names import slug
+from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.model import (
     Cadence,
     ClientSpec,
     Exercise,
     Source,
 )
-from walkcoach.names import slug
 from walkcoach.text import MAX_NAME, client_name, name_problem
 
 SOUND_KEYS = ("chimes", "cadence", "music")
-"""What a program or a client says about the sounds besides the voice (walkcoach.sounds)."""
+"""What a program or a client says about the sounds besides the voice (walkcoach.audio.layers)."""
 CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes", *SOUND_KEYS)
 CLIENTS_FOLDER = "clients"
 """Where ``--client NAME`` looks for ``NAME.yaml``: this folder in the current one, or
@@ -122,8 +122,8 @@ class SoundChoices(TypedDict):
 
 def sound_choices(node: Node, path: Path) -> SoundChoices:
     """The :data:`SOUND_KEYS` of a mapping in the file at ``path``: ``chimes`` true or
-    false, ``cadence`` steps a minute or auto (walkcoach.cadence.parse_cadence), ``music`` a file
-    (relative to ``path``'s folder) that must be there; ffmpeg checks it is audio later."""
+    false, ``cadence`` steps a minute or auto (walkcoach.plan.cadence.parse_cadence), ``music``
+    a file (relative to ``path``'s folder) that must be there; ffmpeg checks it is audio later."""
     problems = Problems()
     values = problems.read_all({"chimes": lambda: node.flag("chimes", required=False),
                                 "cadence": lambda: _cadence(node),

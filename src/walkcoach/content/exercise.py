@@ -12,7 +12,7 @@ from typing import TypeVar, cast
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.problems import Problems
 from walkcoach.errors import excerpt
-from walkcoach.model import (
+from walkcoach.plan.model import (
     MAX_CADENCE,
     MAX_NAME_LENGTH,
     MAX_NAMES,

@@ -159,7 +159,7 @@ _MAX_BITS = 3400  # about 1,000 decimal digits: far more than any count, and pri
 def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> int | str:
     # ``1:30`` is text, as YAML 1.2 reads it: YAML 1.1 (PyYAML) reads it as 90 in base 60, and
     # a coach's warm-up of 1:30 is a minute and a half, never 90 minutes. The readers of
-    # lengths take m:ss text (walkcoach.blocks); anywhere else it is refused as text.
+    # lengths take m:ss text (walkcoach.plan.blocks); anywhere else it is refused as text.
     if ":" in str(node.value):
         return str(node.value)
     # Python refuses to read or print integers of thousands of digits (ValueError), and hex

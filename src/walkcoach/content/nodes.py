@@ -17,7 +17,7 @@ from walkcoach.content.files import read_text
 from walkcoach.content.loader import LINE, LINES, SPELLED, Item, LineLoader, Problem, key_path, kind
 from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, excerpt
-from walkcoach.model import Source
+from walkcoach.plan.model import Source
 from walkcoach.text import speakable
 
 

@@ -1,7 +1,7 @@
 """A program week's walk: continuous minutes, the interval shorthand, or blocks of parts.
 
 The three forms and what goes around them are described in walkcoach.content.program;
-the parts themselves are made by walkcoach.blocks. Every error names file, line and key.
+the parts themselves are made by walkcoach.plan.blocks. Every error names file, line and key.
 """
 
 from __future__ import annotations
@@ -12,21 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from walkcoach.blocks import (
+from walkcoach.content.exercise import offered
+from walkcoach.content.files import beside, names_a_file, not_a_file
+from walkcoach.content.nodes import Node
+from walkcoach.content.problems import Problems
+from walkcoach.content.shipped import find_exercise
+from walkcoach.errors import ContentError, InputError
+from walkcoach.plan.blocks import (
     MAX_BLOCKS,
     MAX_ROUNDS,
+    RECOVERY,
     interval_blocks,
     parse_intervals,
     parse_minutes,
     parse_time,
     with_kinds,
 )
-from walkcoach.content.exercise import offered
-from walkcoach.content.files import beside, names_a_file, not_a_file
-from walkcoach.content.nodes import Node
-from walkcoach.content.problems import Problems
-from walkcoach.errors import ContentError, InputError
-from walkcoach.model import Block, Exercise, Source
+from walkcoach.plan.model import Block, Exercise, Source
 
 __all__ = ["AROUND", "FORMS", "RECOVERY", "At", "Reader", "check_around", "read_blocks",
            "read_intervals", "week_walk"]
@@ -37,7 +39,6 @@ AROUND = ("warmup", "cooldown", "recovery")
 """What ``minutes`` and ``intervals`` take around them; ``blocks`` lists it itself."""
 _BLOCK_KEYS = ("exercise", "minutes", "time", "level", "speed_mph", "incline_percent", "cues")
 _REPEAT_KEYS = ("rounds", "blocks")
-RECOVERY = "walking-forward"
 """The recovery exercise of ``intervals``, ``warmup`` and ``cooldown`` unless one is named."""
 _WEEK_MS = (60_000, 60 * 60_000)
 
@@ -84,9 +85,6 @@ class Reader:
 
     def find(self, value: str, error: Callable[[str], ContentError]) -> Exercise:
         """A shipped exercise by name, or one by its path; ``error`` says where it was named."""
-        # Imported here: walkcoach.content imports this module, and find_exercise lives there.
-        from walkcoach.content import find_exercise
-
         if value not in self._exercises:
             try:
                 self._exercises[value] = find_exercise(value)
@@ -98,7 +96,7 @@ class Reader:
 
     def length(self, node: Node, key: str, parse: Callable[[Any], int], *,
                required: bool = False) -> int | None:
-        """The length at ``key`` in ms, read by ``parse`` (walkcoach.blocks)."""
+        """The length at ``key`` in ms, read by ``parse`` (walkcoach.plan.blocks)."""
         text = node.text(key, required=required)
         if text is None:
             return None
@@ -178,7 +176,7 @@ def read_intervals(node: Node) -> Any:
 
 
 def read_blocks(node: Node, reader: Reader) -> tuple[Block, ...]:
-    """A ``blocks:`` list, repeats spelt out, each part of its kind (walkcoach.blocks)."""
+    """A ``blocks:`` list, repeats spelt out, each part of its kind (walkcoach.plan.blocks)."""
     parts = _block_list(node, "blocks", reader, in_repeat=False)
     try:
         return with_kinds(parts)

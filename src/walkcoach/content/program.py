@@ -33,7 +33,7 @@ walk in one of three forms (a week's own form replaces the default's):
 
 ``warmup`` and ``cooldown`` (minutes or m:ss) add a part of easy forward walking (whatever
 the recovery) before and after ``minutes`` or ``intervals``; a cool-down takes the place of
-the last round's recovery (walkcoach.blocks). A ``blocks`` week lists those parts itself:
+the last round's recovery (walkcoach.plan.blocks). A ``blocks`` week lists those parts itself:
 the defaults' warmup, cooldown and recovery do not apply to it, and its own are refused. A
 part lasts 10 seconds to 60 minutes, a week has at most 200 parts, and they add up to 1 to
 60 minutes (the week's ``minutes`` as loaded). ``1:30`` is m:ss quoted or not (walkcoach
@@ -49,9 +49,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from walkcoach.blocks import (
-    parse_minutes,
-)
 from walkcoach.content.client import SOUND_KEYS, client_from, sound_choices
 from walkcoach.content.exercise import offered
 from walkcoach.content.files import beside, not_a_file
@@ -67,9 +64,12 @@ from walkcoach.content.parts import (
     week_walk,
 )
 from walkcoach.content.problems import Problems
-from walkcoach.cover import load_cover
+from walkcoach.encode.cover import load_cover
 from walkcoach.errors import InputError
-from walkcoach.model import (
+from walkcoach.plan.blocks import (
+    parse_minutes,
+)
+from walkcoach.plan.model import (
     INTROS,
     ClientSpec,
     Exercise,
@@ -78,7 +78,7 @@ from walkcoach.model import (
     Setting,
     Source,
 )
-from walkcoach.model import Week as WeekSpec
+from walkcoach.plan.model import Week as WeekSpec
 from walkcoach.text import label_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",

@@ -9,7 +9,7 @@ from typing import Any, cast
 from walkcoach.content.exercise import AS_WRITTEN, COUNT, ROUND, mapping_of, number_of, spoken_line
 from walkcoach.content.nodes import Node, load_yaml
 from walkcoach.content.problems import Problems
-from walkcoach.model import BlockWords, Pauses, SessionTemplate, Source, TimeWords
+from walkcoach.plan.model import BlockWords, Pauses, SessionTemplate, Source, TimeWords
 
 __all__ = ["load_lexicon", "load_template"]
 

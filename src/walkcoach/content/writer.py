@@ -7,13 +7,19 @@ from typing import Any
 
 import yaml
 
-__all__ = ["dump_yaml", "set_top_key"]
+__all__ = ["dump_yaml", "plain_data", "set_top_key"]
 
 
 def dump_yaml(data: Any) -> str:
     """``data`` as block-style YAML, keys in the order given, text as written (UTF-8)."""
     return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
                               default_flow_style=False))
+
+
+def plain_data(text: str) -> Any:
+    """The plain data (dicts, lists, text) of a YAML text the loaders already checked, to
+    change and write back with :func:`dump_yaml`."""
+    return yaml.safe_load(text)
 
 
 def set_top_key(text: str, key: str, value: str, *, after: str | None = None) -> str | None:

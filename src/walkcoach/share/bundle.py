@@ -1,7 +1,7 @@
 """The share bundle: every week of a program built for one client, with a page and a feed.
 
 ``DIR/<client-slug>-<token>/`` holds the tracks (built, or reused when up to date, by
-walkcoach.program), their captions, transcripts and chapters, the cover, ``index.html`` and,
+walkcoach.build.program), their captions, transcripts and chapters, the cover, ``index.html`` and,
 given the public address, ``feed.xml``. The token is random (``secrets``) and kept in the
 user's walkcoach data folder (see :func:`tokens_path`: never in DIR, which is published) per
 output folder, program and client, so a rebuild keeps the same address and a client's
@@ -27,13 +27,14 @@ from urllib.parse import quote, urlsplit
 import filelock
 import platformdirs
 
-from walkcoach import cover, export, names
-from walkcoach import program as batch
+from walkcoach import names
+from walkcoach.build import program as batch
+from walkcoach.build.session import Progress
 from walkcoach.content import COMMAND_LINE
+from walkcoach.encode import cover, export
 from walkcoach.errors import ExportError, InputError, RuntimeFailure, excerpt
-from walkcoach.model import ClientSpec, Program
-from walkcoach.planner import format_duration
-from walkcoach.session import Progress
+from walkcoach.plan.model import ClientSpec, Program
+from walkcoach.plan.planner import format_duration
 from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html

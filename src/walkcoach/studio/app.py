@@ -19,61 +19,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
-from walkcoach import __version__, notes
+from walkcoach import notes
 from walkcoach.errors import InputError, one_line
-from walkcoach.studio.jobs import Jobs
+from walkcoach.studio import pages, tracks
+from walkcoach.studio.base import Studio
 from walkcoach.studio.security import Guard, new_token
-from walkcoach.workspace import MAX_UPLOAD, Workspace, check_name
-from walkcoach.workspace.folders import Kind
+from walkcoach.workspace import MAX_UPLOAD, Workspace
 
-__all__ = ["Studio", "create_app", "existing", "name_param"]
+__all__ = ["create_app"]
 
 _HERE = Path(__file__).parent
-
-
-class Studio:
-    """What every route shares: the workspace, the job queue, the templates, the token."""
-
-    def __init__(self, space: Workspace, *, token: str) -> None:
-        self.space = space
-        self.jobs = Jobs()
-        self.token = token
-        self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
-        self.templates.env.globals.update(version=__version__, csrf_token=token)
-
-    def page(self, request: Request, template: str, status: int = 200,
-             **context: Any) -> Response:
-        """A template rendered with ``context`` (and the workspace)."""
-        return self.templates.TemplateResponse(request, template,
-                                               {"space": self.space, **context},
-                                               status_code=status)
-
-
-def name_param(request: Request) -> str:
-    """The ``{name}`` of a route, if the workspace could have a file of that name; else the
-    page is not found."""
-    try:
-        return check_name(request.path_params["name"])
-    except InputError:
-        raise HTTPException(404, "No such page.") from None
-
-
-def existing(space: Workspace, kind: Kind, name: str) -> Path:
-    """The workspace's file of ``kind`` and ``name``; a page not found when there is none."""
-    try:
-        return space.existing(kind, name)
-    except InputError as exc:
-        raise HTTPException(404, str(exc)) from None
 
 
 def create_app(space: Workspace, *, hosts: frozenset[str],
                token: str | None = None) -> tuple[Any, Studio]:
     """The studio's ASGI app for ``space``, answering only at ``hosts`` ("127.0.0.1:8765"),
     with the Studio it serves (its job queue, for a caller that waits on it)."""
-    from walkcoach.studio import pages, tracks
-
     studio = Studio(space, token=token or new_token())
     notes.set_handler(studio.jobs.note)  # the library's notes go with the job they are about
     routes = [*pages.routes(studio), *tracks.routes(studio),

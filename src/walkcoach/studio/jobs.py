@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from walkcoach.build.session import STAGES
 from walkcoach.errors import InputError, WalkcoachError, one_line
-from walkcoach.session import STAGES
 
 __all__ = ["Job", "Jobs", "Stopped", "Work"]
 

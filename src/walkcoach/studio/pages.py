@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from walkcoach.authoring import validate_file
 from walkcoach.errors import InputError
-from walkcoach.studio.app import Studio, existing, name_param
+from walkcoach.studio.base import Studio, existing, name_param
 from walkcoach.workspace import (
     CLIENT_FIELDS,
     EDITABLE,
@@ -82,7 +82,8 @@ def routes(studio: Studio) -> list[Route]:
                            copied=f"my-{name}" in space.names("exercises"))
 
     async def program(request: Request) -> Response:
-        from walkcoach import content, labels
+        from walkcoach import content
+        from walkcoach.encode import labels
 
         name = name_param(request)
         path = existing(space, "programs", name)
@@ -177,7 +178,7 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "_music.html", problems=problems, added=added)
 
     async def cover(request: Request) -> Response:
-        from walkcoach.cover import MAX_BYTES
+        from walkcoach.encode.cover import MAX_BYTES
 
         name = name_param(request)
         problems: dict[str, str] = {}

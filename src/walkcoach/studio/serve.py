@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from walkcoach.errors import InputError
+from walkcoach.studio import DEFAULT_PORT
 
 __all__ = ["DEFAULT_PORT", "HOST", "bind", "serve"]
 
 HOST = "127.0.0.1"
 """The only address the studio listens on: this computer, never the network."""
-DEFAULT_PORT = 8765
 
 
 def bind(port: int) -> socket.socket:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from walkcoach.errors import InputError
-from walkcoach.studio.app import Studio, existing, name_param
+from walkcoach.studio.base import Studio, existing, name_param
 from walkcoach.studio.pages import form_of, go
 from walkcoach.workspace import (
     VOICES,
@@ -127,7 +127,7 @@ def routes(studio: Studio) -> list[Route]:
                           whole: bool = True, saved: bool = False,
                           typed: Mapping[Any, str] | None = None,
                           version: str | None = None) -> Response:
-        from walkcoach import scriptfile
+        from walkcoach.script import file as scriptfile
 
         path = existing(space, "scripts", name)
         # The version before the lines: a change in between makes a save refused, never

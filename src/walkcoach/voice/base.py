@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from walkcoach.pcm import SAMPLE_RATE, Audio
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio
 
 __all__ = ["SAMPLE_RATE", "Audio", "Engine", "VoiceInfo"]
 

@@ -23,7 +23,7 @@ import numpy as np
 import platformdirs
 
 from walkcoach import notes, tempfiles
-from walkcoach.pcm import CHUNK, to_pcm16
+from walkcoach.audio.pcm import CHUNK, to_pcm16
 from walkcoach.voice.base import SAMPLE_RATE, Audio
 
 CACHE_ENV = "WALKCOACH_CACHE_DIR"

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from walkcoach import cores
 from walkcoach.errors import EngineError, excerpt
+from walkcoach.process import cores
 from walkcoach.voice.base import Audio, VoiceInfo
 
 ENGINE = "neural"

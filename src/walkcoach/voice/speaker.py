@@ -7,9 +7,11 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 
 import numpy as np
 
-from walkcoach import interrupts, loudness, notes
+from walkcoach import notes
+from walkcoach.audio import loudness
+from walkcoach.audio.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
 from walkcoach.errors import EngineError, excerpt
-from walkcoach.pcm import SAMPLE_RATE, Audio, ms_to_samples, samples_to_ms
+from walkcoach.process import interrupts
 from walkcoach.voice.base import Engine
 from walkcoach.voice.cache import PhraseCache, as_stored, phrase_key
 from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize

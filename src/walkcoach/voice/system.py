@@ -13,15 +13,16 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
+import wave
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from walkcoach import interrupts
-from walkcoach.errors import EngineError, excerpt
-from walkcoach.ffmpeg import ffmpeg_exe
+from walkcoach.audio.pcm import SAMPLE_RATE
+from walkcoach.encode.ffmpeg import decode
+from walkcoach.errors import EngineError, InputError, excerpt
+from walkcoach.process import interrupts
 from walkcoach.voice.base import Audio, VoiceInfo
 
 ENGINE = "system"
@@ -251,24 +252,37 @@ def _wait_for(path: Path, done: threading.Event) -> None:
 
 
 def _read(path: Path, text: str) -> tuple[Audio, int]:
-    with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH
-        warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment  # reads WAV (Linux, Windows) or AIFF (macOS, via ffmpeg)
-
-    AudioSegment.converter = ffmpeg_exe()
-
+    """The engine's file as mono samples: a WAV (Linux, Windows) read here, an AIFF (macOS)
+    decoded by ffmpeg."""
     try:
-        segment = AudioSegment.from_file(str(path), format=path.suffix.lstrip("."))
-    except Exception as exc:
+        if path.suffix.lower() == ".wav":
+            samples, rate = _read_wav(path)
+        else:
+            raw = decode(path, what="the system voice's file", rate=SAMPLE_RATE, channels=1)
+            samples, rate = np.frombuffer(raw, dtype=np.float32).copy(), SAMPLE_RATE
+    except (OSError, EOFError, ValueError, wave.Error, InputError) as exc:
         raise EngineError(f"the system voice wrote an unreadable file for {excerpt(text)}"
                           ) from exc
-    samples = np.array(segment.get_array_of_samples(), dtype=np.float32)
-    if segment.channels > 1:
-        samples = samples.reshape(-1, segment.channels).mean(axis=1)
-    samples /= float(1 << (8 * segment.sample_width - 1))
     if samples.size == 0 or not np.any(samples):
         raise EngineError(f"the system voice produced no audio for {excerpt(text)}")
-    return samples.astype(np.float32), int(segment.frame_rate)
+    return samples.astype(np.float32), rate
+
+
+def _read_wav(path: Path) -> tuple[Audio, int]:
+    """A PCM WAV file's samples, channels averaged, scaled to [-1, 1]."""
+    with wave.open(str(path), "rb") as file:
+        width, channels, rate = file.getsampwidth(), file.getnchannels(), file.getframerate()
+        frames = file.readframes(file.getnframes())
+    if width == 1:  # 8-bit WAV is unsigned
+        samples = (np.frombuffer(frames, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width in (2, 4):
+        kind = np.int16 if width == 2 else np.int32
+        samples = np.frombuffer(frames, dtype=kind).astype(np.float32) / float(1 << (8 * width - 1))
+    else:
+        raise ValueError(f"{width * 8}-bit samples")
+    if channels > 1:
+        samples = samples[: samples.size // channels * channels].reshape(-1, channels).mean(axis=1)
+    return samples, rate
 
 
 def _lang(value: Any) -> str:

@@ -1,9 +1,11 @@
 """The coach's workspace, and what the studio's forms ask of the library: the studio is one
-face of the library and keeps none of its logic (walkcoach.studio)."""
+face of the library and keeps none of its logic (walkcoach.studio).
 
-from walkcoach.scriptedit import edit as edit_script
-from walkcoach.scriptedit import problems as script_problems
-from walkcoach.scriptedit import refusal_field
+Takes in a folder and what a form sent; gives out the coach's files saved and read back by
+the same loaders as the command line, tracks and bundles made in the workspace's folders,
+and each problem tied to the field it is about.
+"""
+
 from walkcoach.workspace import making, shares
 from walkcoach.workspace.covers import COVER_TYPES, save_cover
 from walkcoach.workspace.edits import (
@@ -34,6 +36,9 @@ from walkcoach.workspace.forms import (
     recovery_choices,
     track_request,
 )
+from walkcoach.workspace.lines import edit as edit_script
+from walkcoach.workspace.lines import problems as script_problems
+from walkcoach.workspace.lines import refusal_field
 from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",

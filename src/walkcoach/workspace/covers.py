@@ -4,8 +4,8 @@ folder and named by the program file's ``cover:`` key, as a coach would write it
 from __future__ import annotations
 
 from walkcoach.content.writer import set_top_key
+from walkcoach.encode.export import write_text
 from walkcoach.errors import InputError
-from walkcoach.export import write_text
 from walkcoach.workspace.folders import Workspace, changing, check_name
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
 
@@ -20,7 +20,7 @@ def save_cover(space: Workspace, program: str, filename: str, data: bytes) -> st
     at it; returns the cover's path under the workspace. InputError, keeping nothing new,
     when the image is not such a cover or the program file has no top-level ``exercise:``
     line to put the key beside."""
-    from walkcoach.cover import MAX_BYTES, load_cover
+    from walkcoach.encode.cover import MAX_BYTES, load_cover
 
     path = space.existing("programs", check_name(program))
     suffix = upload_suffix(filename, data, types=COVER_TYPES, limit=MAX_BYTES,

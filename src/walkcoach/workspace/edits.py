@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from walkcoach.cadence import parse_cadence
 from walkcoach.content.writer import dump_yaml
+from walkcoach.encode.export import write_text
 from walkcoach.errors import ContentError, InputError, excerpt
-from walkcoach.export import write_text
+from walkcoach.plan.cadence import parse_cadence
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, changing, check_name, file_version
 from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.uploads import keep_checked, upload_suffix
@@ -121,8 +121,8 @@ def _client_field(key: str | None) -> str:
 def save_music(space: Workspace, filename: str, data: bytes) -> str:
     """Keep an uploaded music file in the workspace's music folder, if it is audio that
     ffmpeg can play as a bed; returns its name there. InputError otherwise (nothing kept)."""
+    from walkcoach.encode.music import check
     from walkcoach.names import slug
-    from walkcoach.sounds.music import check
 
     suffix = upload_suffix(filename, data, types=MUSIC_TYPES, limit=MAX_UPLOAD,
                            what="a music file")

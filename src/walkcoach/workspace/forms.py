@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from walkcoach.cadence import parse_cadence
+from walkcoach.build.session import MAX_MINUTES, MIN_MINUTES
 from walkcoach.errors import ContentError, InputError, UnknownName, excerpt
-from walkcoach.model import INTROS, ClientSpec, Exercise, SessionSpec
-from walkcoach.session import MAX_MINUTES, MIN_MINUTES
+from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.model import INTROS, ClientSpec, Exercise, SessionSpec
 from walkcoach.workspace.folders import Workspace
 
 __all__ = ["TRACK_FIELDS", "VOICES", "FormError", "TrackRequest", "check_voice",
@@ -118,7 +118,8 @@ def _shown(number: float) -> str:
 def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
     """The track a form describes, checked as ``walkcoach build`` checks its options (and
     with its messages); FormError with every problem found, by field."""
-    from walkcoach import content, session
+    from walkcoach import content
+    from walkcoach.build import session
 
     problems: dict[str, str] = {}
     exercise: Exercise | None = None
@@ -239,7 +240,7 @@ def track_name(spec: SessionSpec, options: Mapping[str, Any]) -> str:
     import hashlib
     import json
 
-    from walkcoach import labels
+    from walkcoach.encode import labels
     from walkcoach.names import slug
 
     shape = labels.shape_label(spec.blocks) or f"{spec.walk_ms / 60_000:g} min"

@@ -13,8 +13,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from walkcoach.encode.export import write_bytes
 from walkcoach.errors import ExportError, InputError, excerpt
-from walkcoach.export import write_bytes
 from walkcoach.workspace.folders import Workspace, check_name
 from walkcoach.workspace.forms import TrackRequest
 
@@ -27,7 +27,9 @@ Progress = Callable[[str, int, int], None]
 def preview_script(request: TrackRequest, progress: Progress) -> dict[str, Any]:
     """The session's script as ``walkcoach script`` prints it, and as the file ``script -o``
     writes (to keep for editing); phrases are spoken into the cache, no track is made."""
-    from walkcoach import scriptfile, session, sheets
+    from walkcoach.build import session
+    from walkcoach.encode import sheets
+    from walkcoach.script import file as scriptfile
 
     speaker = session.make_speaker(request.voice, rate=request.rate)
     timeline, _ = session.plan_session(request.spec, speaker, progress=progress)
@@ -39,7 +41,7 @@ def preview_script(request: TrackRequest, progress: Progress) -> dict[str, Any]:
 
 def build_track(space: Workspace, request: TrackRequest, progress: Progress) -> dict[str, Any]:
     """Build the track a form asked for into the workspace's tracks folder."""
-    from walkcoach import session
+    from walkcoach.build import session
 
     out = space.output_dir("tracks") / f"{request.name}.mp3"
     speaker = session.make_speaker(request.voice, rate=request.rate)
@@ -75,7 +77,7 @@ def keep_script(space: Workspace, name: str, text: str) -> str:
 
 def render_script(space: Workspace, name: str, progress: Progress) -> dict[str, Any]:
     """Build the track of an edited script as NAME-edited.mp3 beside the plain tracks."""
-    from walkcoach import scriptfile
+    from walkcoach.script import file as scriptfile
 
     path = space.existing("scripts", name)
     out = space.output_dir("tracks") / f"{name}-edited.mp3"
@@ -83,7 +85,7 @@ def render_script(space: Workspace, name: str, progress: Progress) -> dict[str, 
 
 
 def _built(space: Workspace, built: Any) -> dict[str, Any]:
-    from walkcoach import sheets
+    from walkcoach.encode import sheets
 
     return {"file": space.relative(built.path), "captions": space.relative(built.captions),
             "sheet": space.relative(built.cue_sheet),
@@ -97,7 +99,7 @@ def build_weeks(space: Workspace, program: str, voice: str,
     """Build every week of a workspace program into weeks/PROGRAM/ (what is up to date is
     kept)."""
     from walkcoach import content
-    from walkcoach import program as batch
+    from walkcoach.build import program as batch
 
     path = space.existing("programs", program)
     result = batch.build_program(content.load_program(path), space.output_dir("weeks", program),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Literal
 
 from walkcoach.content.writer import set_top_key
+from walkcoach.encode.export import write_text
 from walkcoach.errors import InputError, excerpt
-from walkcoach.export import write_text
 from walkcoach.workspace.folders import Workspace, changing, check_name, file_version
 
 __all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "save_source"]

@@ -7,8 +7,8 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from walkcoach.encode.export import write_bytes
 from walkcoach.errors import ExportError, InputError, excerpt
-from walkcoach.export import write_bytes
 
 __all__ = ["keep_checked", "upload_suffix"]
 

@@ -1,0 +1,5 @@
+"""``python -m walkcoach``."""
+
+from walkcoach.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The content walkcoach ships: exercises, the session template, programs and the lexicon."""

@@ -1,0 +1,170 @@
+"""Long work in the background, one job at a time: the page asks how it is going.
+
+Synthesis and encoding use every core they are given, so two jobs run one after the other
+rather than fight over the cores: a job waits in the queue, then runs in the one worker
+thread. A job belongs to the server, not to a page: closing the tab does not stop it.
+Stopping the server (:meth:`Jobs.close`) stops the running job at its next step of progress,
+as Ctrl-C stops a command: it unwinds through the library's cleanups, so no half-written file
+is left, and the jobs still waiting are dropped. (The worker is a daemon thread only so that
+an app never closed, in a test, does not keep the interpreter from exiting.)
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from walkcoach.build.session import STAGES
+from walkcoach.errors import InputError, WalkcoachError, one_line
+
+__all__ = ["Job", "Jobs", "Stopped", "Work"]
+
+State = Literal["queued", "running", "done", "failed"]
+Work = Callable[[Callable[[str, int, int], None]], dict[str, Any]]
+"""A job's work: called with a progress callback (stage, done, total), returns its result."""
+STOP_WAIT_S = 60.0
+"""How long closing waits for the running job to unwind (an encode reports no progress)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """Raised in a running job when the studio stops: it unwinds as Ctrl-C does."""
+
+
+@dataclass(kw_only=True)
+class Job:
+    """One piece of background work and how far it has come."""
+
+    id: str  # unique to this server's life: a page left open never polls another's job
+    seq: int = 0  # the order it came in
+    kind: str  # what it makes: script, track, render, program, share
+    title: str
+    work: Work = field(repr=False)
+    state: State = "queued"
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)  # the library's notes while it ran
+    seconds: float | None = None  # how long it ran, once it has ended
+
+    @property
+    def percent(self) -> int:
+        """How far the current stage has come, 0 to 100."""
+        if self.state == "done":
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def stage_label(self) -> str:
+        """The current stage, in words."""
+        return STAGES.get(self.stage, self.stage) or ("Waiting for the job before it"
+                                                       if self.state == "queued" else "")
+
+    @property
+    def ended(self) -> bool:
+        """Whether the job has finished, well or not."""
+        return self.state in ("done", "failed")
+
+
+class Jobs:
+    """The queue of jobs and the one thread that runs them, in the order they came."""
+
+    def __init__(self, *, keep: int = 200) -> None:
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._run_id = secrets.token_hex(3)
+        self._keep = keep
+        self._stopping = threading.Event()
+        self._running: Job | None = None
+        self._thread = threading.Thread(target=self._run, name="walkcoach-jobs", daemon=True)
+        self._thread.start()
+
+    def submit(self, *, kind: str, title: str, work: Work) -> Job:
+        """Queue ``work``; the job is returned at once. InputError once the studio stops."""
+        with self._lock:  # close() sets stopping under it: no job lands behind the end
+            if self._stopping.is_set():
+                raise InputError("the studio is stopping: it takes no more work")
+            seq = next(self._ids)
+            job = Job(id=f"{seq}-{self._run_id}", seq=seq, kind=kind, title=title, work=work)
+            self._jobs[job.id] = job
+            ended = [key for key, old in self._jobs.items() if old.ended]
+            for key in ended[: max(0, len(self._jobs) - self._keep)]:
+                del self._jobs[key]
+            self._queue.put(job)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        """The job of an id, if there is one."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def all(self) -> list[Job]:
+        """Every job kept, newest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda job: -job.seq)
+
+    def active(self) -> list[Job]:
+        """The jobs queued or running, oldest first."""
+        return [job for job in reversed(self.all()) if not job.ended]
+
+    def idle(self) -> bool:
+        """Whether no job is queued or running."""
+        with self._lock:
+            return all(job.ended for job in self._jobs.values())
+
+    def note(self, message: str) -> None:
+        """Keep a note of the library's with the running job (the terminal gets it too)."""
+        running = self._running
+        if running is not None:
+            running.notes.append(message)
+        print(f"walkcoach: note: {message}", file=sys.stderr)
+
+    def close(self, timeout: float = STOP_WAIT_S) -> None:
+        """Stop: drop the waiting jobs, stop the running one at its next step (its files
+        cleaned up), and wait for it, at most ``timeout`` seconds."""
+        with self._lock:
+            self._stopping.set()
+            self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self._stopping.is_set():
+                job.error, job.state = "not started: the studio was stopped", "failed"
+                continue
+            self._work(job)
+
+    def _work(self, job: Job) -> None:
+        started = time.monotonic()
+        job.state, self._running = "running", job
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if self._stopping.is_set():
+                raise Stopped
+            job.stage, job.done, job.total = stage, done, total
+
+        try:
+            job.result = job.work(progress)
+            job.state = "done"
+        except Stopped:
+            job.error, job.state = "stopped: the studio was stopped", "failed"
+        except WalkcoachError as exc:
+            job.error, job.state = str(exc), "failed"
+        except Exception as exc:  # a bug: said in one line on the page, whole in the log
+            traceback.print_exc(file=sys.stderr)
+            job.error = one_line(f"walkcoach failed unexpectedly: {exc!r}")
+            job.state = "failed"
+        finally:
+            self._running = None
+            job.seconds = time.monotonic() - started

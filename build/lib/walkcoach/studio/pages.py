@@ -1,0 +1,267 @@
+"""The studio's pages for what the workspace holds: exercises, programs (their weeks, their
+builds and share bundles), clients, the files walkcoach made, and the jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from walkcoach.authoring import validate_file
+from walkcoach.errors import InputError
+from walkcoach.studio.base import Studio, existing, name_param
+from walkcoach.workspace import (
+    CLIENT_FIELDS,
+    EDITABLE,
+    MAX_UPLOAD,
+    VOICES,
+    FormError,
+    StaleFile,
+    client_form,
+    copy_exercise,
+    exercise_choices,
+    file_version,
+    save_client,
+    save_cover,
+    save_music,
+    save_source,
+    shares,
+)
+from walkcoach.workspace.folders import read_versioned
+from walkcoach.workspace.sources import Editable
+
+__all__ = ["form_of", "go", "routes"]
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The text fields of a posted form (files are read by their own routes)."""
+    form = await request.form(max_files=0, max_fields=400)
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _kind(request: Request) -> Editable:
+    kind = request.path_params["kind"]
+    if kind not in EDITABLE:
+        raise HTTPException(404, "No such page.")
+    return cast(Editable, kind)
+
+
+def routes(studio: Studio) -> list[Route]:
+    """The routes of these pages."""
+    space = studio.space
+
+    async def home(request: Request) -> Response:
+        return studio.page(request, "home.html", exercises=exercise_choices(space),
+                           programs=space.names("programs"), clients=space.names("clients"),
+                           scripts=space.names("scripts"),
+                           tracks=space.tracks("tracks"),
+                           active=studio.jobs.active())
+
+    async def exercise(request: Request) -> Response:
+        from walkcoach import content
+
+        name = name_param(request)
+        choices = exercise_choices(space)
+        if name not in choices:
+            raise HTTPException(404, f"There is no exercise named {name}.")
+        own = name in space.names("exercises")
+        try:
+            loaded = await run_in_threadpool(content.find_exercise, choices[name])
+        except InputError as exc:
+            if not own:
+                raise
+            return await source_page(request, "exercises", name, (str(exc),))
+        path = loaded.source.path
+        return studio.page(request, "exercise.html", exercise=loaded,
+                           text=path.read_text(encoding="utf-8", errors="replace"), own=own,
+                           copied=f"my-{name}" in space.names("exercises"))
+
+    async def program(request: Request) -> Response:
+        from walkcoach import content
+        from walkcoach.encode import labels
+
+        name = name_param(request)
+        path = existing(space, "programs", name)
+        weeks: list[dict[str, Any]] = []
+        problem = None
+        loaded = None
+        try:
+            loaded = await run_in_threadpool(content.load_program, path)
+        except InputError as exc:
+            problem = str(exc)
+        if loaded is not None:
+            for week in loaded.weeks:
+                weeks.append({"week": week.week, "level": week.level, "setting": week.setting,
+                              "shape": labels.shape_label(week.blocks)
+                              or f"{week.minutes:g} min", "focus": week.focus})
+        return studio.page(request, "program.html", name=name, program=loaded, weeks=weeks,
+                           problem=problem,
+                           text=path.read_text(encoding="utf-8", errors="replace"),
+                           tracks=space.tracks("weeks", name),
+                           bundles=shares.bundles(space, name), clients=space.names("clients"),
+                           cover=space.cover_of(name), problems={}, voices=VOICES)
+
+    async def clients(request: Request) -> Response:
+        return studio.page(request, "clients.html", clients=space.names("clients"),
+                           form=dict.fromkeys(CLIENT_FIELDS, ""), problems={},
+                           music=space.names("music"))
+
+    async def new_client(request: Request) -> Response:
+        form = await form_of(request)
+        try:
+            name, _ = await run_in_threadpool(save_client, space, form)
+        except FormError as exc:
+            return studio.page(request, "_client_form.html", form=form, problems=exc.problems,
+                               action="/clients", music=space.names("music"))
+        return go(f"/clients/{name}")
+
+    async def client(request: Request) -> Response:
+        name = name_param(request)
+        # The version before the content: a change in between makes a save refused, never
+        # written over.
+        version = file_version(existing(space, "clients", name))
+        try:
+            form = await run_in_threadpool(client_form, space, name)
+        except InputError as exc:  # a broken profile: fixed as its file, not written over
+            return await source_page(request, "clients", name, (str(exc),))
+        bundles = await run_in_threadpool(shares.client_bundles, space, name)
+        return studio.page(request, "client.html", name=name, form=form, problems={},
+                           music=space.names("music"), bundles=bundles,
+                           programs=space.names("programs"), version=version)
+
+    async def edit_client(request: Request) -> Response:
+        name = name_param(request)
+        existing(space, "clients", name)
+        form = await form_of(request)
+        problems: dict[str, str] = {}
+        version = form.get("version")
+        try:
+            _, version = await run_in_threadpool(lambda: save_client(
+                space, form, name=name, version=version))
+        except StaleFile as exc:  # the other page's change stays; this one is said refused
+            problems = {"form": str(exc)}
+        except FormError as exc:
+            problems = exc.problems
+            version = exc.version or version
+        return studio.page(request, "_client_form.html", form=form, problems=problems,
+                           action=f"/clients/{name}", saved=not problems,
+                           music=space.names("music"), version=version)
+
+    async def output(request: Request) -> Response:
+        try:
+            path = space.output_file(request.path_params["path"])
+        except InputError:
+            raise HTTPException(404, "No such file.") from None
+        # A download link on the client's page (sandboxed: another origin, where a link's
+        # download attribute is ignored) navigates to the track: it is a download, as it is
+        # on the published page.
+        download = request.query_params.get("download") == "1" or (
+            path.suffix in (".mp3", ".m4a", ".zip")
+            and request.headers.get("sec-fetch-dest") in ("document", "iframe")
+            and request.headers.get("sec-fetch-site") == "cross-site")
+        return FileResponse(path, filename=path.name if download else None,
+                            content_disposition_type="attachment" if download else "inline")
+
+    async def music(request: Request) -> Response:
+        problems: dict[str, str] = {}
+        added = ""
+        try:
+            filename, data = await upload(request, MAX_UPLOAD, "a music file")
+            added = await run_in_threadpool(save_music, space, filename, data)
+        except InputError as exc:
+            problems["file"] = str(exc)
+        return studio.page(request, "_music.html", problems=problems, added=added)
+
+    async def cover(request: Request) -> Response:
+        from walkcoach.encode.cover import MAX_BYTES
+
+        name = name_param(request)
+        problems: dict[str, str] = {}
+        try:
+            filename, data = await upload(request, MAX_BYTES, "a cover image")
+            await run_in_threadpool(save_cover, space, name, filename, data)
+        except InputError as exc:
+            problems["cover"] = str(exc)
+        return studio.page(request, "_cover.html", name=name, problems=problems,
+                           cover=space.cover_of(name))
+
+    async def source(request: Request) -> Response:
+        return await source_page(request, _kind(request), name_param(request))
+
+    async def source_page(request: Request, kind: Editable, name: str,
+                          problems: tuple[str, ...] | None = None) -> Response:
+        """A file to edit as text, with ``problems`` (else what validate finds) under it."""
+        path = existing(space, kind, name)
+        if problems is None:
+            report = await run_in_threadpool(validate_file, path)
+            problems = () if report.ok else report.lines()
+        text, version = read_versioned(path)
+        return studio.page(request, "source.html", kind=kind, name=name, text=text,
+                           problems=problems, saved=False, version=version)
+
+    async def save(request: Request) -> Response:
+        kind, name = _kind(request), name_param(request)
+        existing(space, kind, name)
+        form = await form_of(request)
+        text, version = form.get("text", ""), form.get("version")
+        saved = True
+        try:
+            problems, version = await run_in_threadpool(lambda: save_source(
+                space, kind, name, text, version=version))
+        except StaleFile as exc:  # the other page's change stays; the text typed here too
+            problems, saved = (str(exc),), False
+        return studio.page(request, "_source_form.html", kind=kind, name=name, text=text,
+                           problems=problems, saved=saved, version=version)
+
+    async def copy(request: Request) -> Response:
+        name = await run_in_threadpool(copy_exercise, space, name_param(request))
+        return go(f"/edit/exercises/{name}")
+
+    async def jobs(request: Request) -> Response:
+        return studio.page(request, "jobs.html", jobs=studio.jobs.all())
+
+    async def job(request: Request) -> Response:
+        found = studio.jobs.get(request.path_params["job"])
+        if found is None:
+            raise HTTPException(404, "No such job (the studio was restarted?).")
+        return studio.page(request, "_job.html", job=found)
+
+    return [Route("/", home), Route("/exercises/{name}", exercise),
+            Route("/programs/{name}", program), Route("/clients", clients),
+            Route("/clients", new_client, methods=["POST"]),
+            Route("/clients/{name}", client), Route("/clients/{name}", edit_client,
+                                                    methods=["POST"]),
+            Route("/files/{path:path}", output), Route("/music", music, methods=["POST"]),
+            Route("/programs/{name}/cover", cover, methods=["POST"]),
+            Route("/edit/{kind}/{name}", source),
+            Route("/edit/{kind}/{name}", save, methods=["POST"]),
+            Route("/exercises/{name}/copy", copy, methods=["POST"]),
+            Route("/jobs", jobs),
+            Route("/jobs/{job}", job)]
+
+
+async def upload(request: Request, limit: int, what: str) -> tuple[str, bytes]:
+    """The file of a posted form's ``file`` field: its name and bytes, at most ``limit``
+    bytes (refused from the request's declared size, before reading it)."""
+    size = request.headers.get("content-length", "")
+    if not size.isdigit() or int(size) > limit + 2 ** 16:
+        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB (and the upload must say "
+                         "its size)")
+    form = await request.form(max_files=1, max_fields=5, max_part_size=2 ** 16)
+    sent = form.get("file")
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        raise InputError(f"choose {what} to upload")
+    data = await sent.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB")
+    return Path(sent.filename).name, data
+
+
+def go(url: str) -> Response:
+    """Where the page goes next (htmx goes where HX-Redirect says)."""
+    return Response(status_code=200, headers={"HX-Redirect": url})

@@ -1,0 +1,45 @@
+"""Files a coach uploads (music, a cover): checked whole before they take a workspace name,
+so a refused upload leaves nothing behind and the file it would have replaced as it was."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from walkcoach.encode.export import write_bytes
+from walkcoach.errors import ExportError, InputError, excerpt
+
+__all__ = ["keep_checked", "upload_suffix"]
+
+
+def upload_suffix(filename: str, data: bytes, *, types: tuple[str, ...], limit: int,
+                  what: str) -> str:
+    """The file ending of an upload (lowercase), if it is one of ``types`` and the upload
+    is at most ``limit`` bytes; else InputError naming ``what`` is taken."""
+    suffix = "." + filename.rpartition(".")[2].lower()
+    if "." not in filename or suffix not in types:
+        raise InputError(f"{excerpt(filename)} is not {what} walkcoach takes "
+                         f"({', '.join(types)})")
+    if len(data) > limit:
+        raise InputError(f"{excerpt(filename)} is {len(data) / 2 ** 20:.1f} MB; {what} is at "
+                         f"most {limit / 2 ** 20:.1f} MB")
+    return suffix
+
+
+def keep_checked(path: Path, data: bytes, check: Callable[[Path], object]) -> None:
+    """Write ``data`` under a name the workspace does not list, ``check`` it there (an
+    InputError refuses it, said of ``path``'s name), then rename it to ``path``."""
+    trial = path.with_name(f".{secrets.token_hex(8)}.upload{path.suffix}")
+    try:
+        write_bytes(trial, data)
+        try:
+            check(trial)
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(trial), path.name)) from None
+        try:
+            trial.replace(path)
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        trial.unlink(missing_ok=True)
