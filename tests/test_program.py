@@ -606,7 +606,7 @@ def test_workers_fork_only_when_it_is_safe(before: str, safe: bool) -> None:
         if "onnxruntime" in before:
             pytest.skip("onnxruntime comes with the neural voice, not installed here")
         safe = False if "auto" in before else safe  # auto is then the system voice
-    code = ("import threading, time; from walkcoach import parallel, session; "
+    code = ("import threading, time; from walkcoach.build import parallel, session; "
             f"{before}; print(parallel._start_method().get_start_method())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
@@ -823,7 +823,7 @@ def test_cli_failed_track_exit_1(short: tuple[Path, Path, Path], tmp_path: Path)
 def test_a_worker_speaks_one_phrase_at_a_time_on_one_thread() -> None:
     """--jobs N means N cores: the model always runs on one thread; a process held to one
     core speaks one phrase at a time, any other one phrase per core at once."""
-    code = ("import os; from walkcoach import cores; from walkcoach.voice import neural; {hold}"
+    code = ("import os; from walkcoach.process import cores; from walkcoach.voice import neural; {hold}"
             "engine = neural.NeuralEngine(); options = neural._voice().session."
             "get_session_options(); print(options.intra_op_num_threads, "
             "engine.concurrency == {expected})")

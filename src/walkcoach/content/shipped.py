@@ -47,12 +47,10 @@ def find_exercise(name_or_path: str) -> Exercise:
 
 
 def find_program(name_or_path: str) -> Path:
-    """The file of a shipped program by name, or the given path (which must exist)."""
+    """The file of a shipped program by name, or the given path (read, and refused if
+    missing, by the loader)."""
     if names_a_file(name_or_path):
-        path = Path(name_or_path)
-        if not path.exists():
-            raise InputError(f"{name_or_path}: no such file")
-        return path
+        return Path(name_or_path)
     path = TEMPLATES_DIR / "programs" / f"{name_or_path}.yaml"
     if not path.exists():
         known = ", ".join(program_names()) or "none"
