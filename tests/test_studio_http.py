@@ -187,6 +187,11 @@ async def _call(app: Any, method: str, path: str, body: bytes,
 def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Box]:
     """A studio on a workspace holding a client, a music bed, a script and an output file,
     with a secret file beside the workspace; queued work is recorded, never run."""
+    yield from make_box(tmp_path, monkeypatch)
+
+
+def make_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Box]:
+    """The ``box`` fixture's studio (for the fixture of another test file)."""
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
     space = Workspace.open(tmp_path / "ws")
     (space.root / "clients" / "ann.yaml").write_text(
@@ -1135,12 +1140,13 @@ def test_keeping_a_script_needs_a_finished_preview(box: Box) -> None:
     assert box.snapshot() == before
 
 
-def test_keeping_a_script_twice_keeps_two_files(box: Box) -> None:
+def test_keeping_a_script_twice_keeps_one_file(box: Box) -> None:
+    """The second time opens the first copy, with the coach's edits (issue 22)."""
     job = box.done_script_job()
     for _ in range(2):
         box.post("/scripts", data={"job": job.id})
     assert sorted(path.name for path in (box.space.root / "scripts").iterdir()) == [
-        "kept-2.yaml", "kept.yaml", "s1.yaml"]
+        "kept.yaml", "s1.yaml"]
 
 
 # --- serve.bind -------------------------------------------------------------------------

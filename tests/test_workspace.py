@@ -93,12 +93,13 @@ def test_an_edit_returns_the_version_it_wrote(space: Workspace) -> None:
 
 def test_a_kept_script_is_whole_or_absent(space: Workspace) -> None:
     """Text that cannot be encoded as it is (a lone surrogate) is kept with the character
-    replaced, never as an empty or partial file; a taken name gets the next free one."""
+    replaced, never as an empty or partial file; a name taken is the same session's script,
+    kept as the coach edited it (issue 22)."""
     text = (space.path("scripts", "s")).read_text(encoding="utf-8")
     first = making.keep_script(space, "kept", text.replace("Hello", "Hel\ud800lo", 1))
     second = making.keep_script(space, "kept", text)
-    assert (first, second) == ("kept", "kept-2")
-    assert scriptfile.read(space.path("scripts", "kept-2")).lines
+    assert (first, second) == ("kept", "kept")
+    assert "Hel?lo" in space.path("scripts", "kept").read_text(encoding="utf-8")
     assert space.path("scripts", "kept").stat().st_size > 0
     assert not [p for p in (space.root / "scripts").iterdir() if p.name.startswith(".")]
 

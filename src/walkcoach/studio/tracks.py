@@ -115,7 +115,7 @@ def routes(studio: Studio) -> list[Route]:
     async def keep_script(request: Request) -> Response:
         form = await form_of(request)
         job = studio.jobs.get(form.get("job", ""))
-        if job is None or job.kind != "script" or job.state != "done":
+        if job is None or job.kind not in ("script", "track") or job.state != "done":
             raise HTTPException(404, "That script is gone (the studio was restarted?): "
                                 "preview it again.")
         kept = await run_in_threadpool(making.keep_script, space, job.result["name"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from walkcoach.content.writer import dump_yaml
@@ -17,13 +18,18 @@ from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.plan.cadence import parse_cadence
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, changing, check_name, file_version
 from walkcoach.workspace.forms import FormError
-from walkcoach.workspace.uploads import keep_checked, upload_suffix
+from walkcoach.workspace.keeping import DROP, change_keys
+from walkcoach.workspace.uploads import free_name, keep_checked, upload_suffix
 
-__all__ = ["CLIENT_FIELDS", "MAX_UPLOAD", "client_form", "save_client", "save_music"]
+__all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "MAX_UPLOAD", "client_form", "save_client",
+           "save_music"]
 
 CLIENT_FIELDS = ("name", "level", "setting", "spoken_notes", "notes", "chimes", "cadence",
                  "music")
 """The fields of a client profile's form, in the order of its file."""
+KEEP_MUSIC = "(kept)"
+"""The music field's value for music the profile's file finds outside the music folder:
+kept as written (changed as a file)."""
 MAX_UPLOAD = 50 * 1024 * 1024
 """The largest music file taken (50 MB: a long track at a high bit rate)."""
 _LINE_KEY = re.compile(r"lines\[(\d+)\]")
@@ -42,7 +48,18 @@ def client_form(space: Workspace, name: str) -> dict[str, str]:
     return {"name": client.name, "level": client.level or "", "setting": client.setting or "",
             "spoken_notes": "\n".join(client.spoken_notes), "notes": client.notes or "",
             "chimes": chimes, "cadence": "" if client.cadence is None else str(client.cadence),
-            "music": client.music.name if client.music is not None else ""}
+            "music": _music_choice(space, client.music)}
+
+
+def _music_choice(space: Workspace, music: Path | None) -> str:
+    """The music field of a profile: a name of the music folder, or :data:`KEEP_MUSIC` for
+    music the profile finds elsewhere (the form cannot show it, and a save keeps it)."""
+    if music is None:
+        return ""
+    own = space.root / "music"
+    if music.parent.resolve() == own.resolve() and music.name in space.names("music"):
+        return music.name
+    return KEEP_MUSIC
 
 
 def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None,
@@ -87,7 +104,9 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
     if form.get("chimes") in ("on", "off"):
         data["chimes"] = form.get("chimes") == "on"
     music = (form.get("music") or "").strip()
-    if music:
+    if music == KEEP_MUSIC and name is not None and space.path("clients", name).exists():
+        data["music"] = KEEP_MUSIC
+    elif music:
         try:
             space.existing("music", music)
             data["music"] = f"../music/{music}"
@@ -100,7 +119,11 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
               "# A client profile, saved by walkcoach's studio; `walkcoach validate` checks it.\n")
     with changing(path, version):  # StaleFile: a change from another page is not undone
         new = not path.exists()
-        write_text(path, header + dump_yaml(data))
+        if new:
+            text = header + dump_yaml(data)
+        else:
+            text = _changed(path.read_text(encoding="utf-8", errors="replace"), data)
+        write_text(path, text)
         written = file_version(path)
         try:
             content.load_client(path)
@@ -113,6 +136,20 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
     return name, written
 
 
+def _changed(text: str, data: Mapping[str, Any]) -> str:
+    """A profile's text with the form's fields set to ``data`` (a field left empty removed),
+    every comment and key the form does not show kept; FormError when that cannot be."""
+    changes = {key: data.get(key, DROP) for key in CLIENT_FIELDS if key != "music"}
+    if data.get("music") != KEEP_MUSIC:
+        changes["music"] = data.get("music", DROP)
+    changed = change_keys(text, changes)
+    if changed is None:
+        raise FormError({"form": "This profile's file is written in a way this form cannot "
+                                 "change without losing part of it: change it as a file "
+                                 "(Edit as a file)."})
+    return changed
+
+
 def _client_field(key: str | None) -> str:
     head = re.split(r"[.\[]", key or "", maxsplit=1)[0]
     return head if head in CLIENT_FIELDS else "form"
@@ -120,7 +157,9 @@ def _client_field(key: str | None) -> str:
 
 def save_music(space: Workspace, filename: str, data: bytes) -> str:
     """Keep an uploaded music file in the workspace's music folder, if it is audio that
-    ffmpeg can play as a bed; returns its name there. InputError otherwise (nothing kept)."""
+    ffmpeg can play as a bed; returns its name there (``calm-2.mp3`` when a ``calm.mp3``
+    is there in any case: a file a client uses is never replaced). InputError otherwise
+    (nothing kept)."""
     from walkcoach.encode.music import check
     from walkcoach.names import slug
 
@@ -129,6 +168,12 @@ def save_music(space: Workspace, filename: str, data: bytes) -> str:
     if not data.startswith(_AUDIO_MAGIC) and data[4:8] != b"ftyp":
         raise InputError(f"{excerpt(filename)} is not an audio file (its first bytes are "
                          "not those of MP3, WAV, FLAC, OGG or M4A)")
-    name = f"{slug(filename.rpartition('.')[0], fallback='music')}{suffix}"
-    keep_checked(space.path("music", name), data, check)  # check decodes it whole
-    return name
+    stem = slug(filename.rpartition('.')[0], fallback='music')
+    for _ in range(5):  # another upload may take the free name first: the next one then
+        path = free_name(space.root / "music", stem, suffix)
+        try:
+            keep_checked(space.path("music", path.name), data, check, replace=False)
+        except FileExistsError:
+            continue
+        return path.name
+    raise InputError(f"{excerpt(filename)}: could not find a free name for it; try again")

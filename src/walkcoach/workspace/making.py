@@ -42,20 +42,27 @@ def preview_script(request: TrackRequest, progress: Progress) -> dict[str, Any]:
 def build_track(space: Workspace, request: TrackRequest, progress: Progress) -> dict[str, Any]:
     """Build the track a form asked for into the workspace's tracks folder."""
     from walkcoach.build import session
+    from walkcoach.script import file as scriptfile
 
     out = space.output_dir("tracks") / f"{request.name}.mp3"
     speaker = session.make_speaker(request.voice, rate=request.rate)
     built = session.build_track(request.spec, speaker, out, progress=progress,
                                 tags=session.track_tags(request.spec, artist="walkcoach"))
-    return _built(space, built)
+    # Its words, to edit as a script after hearing it.
+    return {**_built(space, built), "name": request.name,
+            "yaml": scriptfile.write_text(built.timeline, scriptfile.options_of(
+                request.spec, request.options))}
 
 
 def keep_script(space: Workspace, name: str, text: str) -> str:
-    """Keep a previewed script in the scripts folder under ``name`` (``name-2``... when that
-    is taken: never over another); returns the name it got. The file is whole or absent:
-    written under a hidden name, then linked to the first free name (a link fails if the
-    name is taken)."""
+    """Keep a previewed script in the scripts folder under ``name``; returns the name it got.
+    A script already kept under that name is the coach's own edit of the same session (the
+    name says everything that makes it): it is kept as it is and its name returned, never a
+    fresh copy without the edits. The file is whole or absent: written under a hidden name,
+    then linked to the first free name (a link fails if the name is taken)."""
     base = check_name(name[:56])
+    if space.path("scripts", base).is_file():
+        return base
     folder = space.root / "scripts"
     trial = folder / f".{secrets.token_hex(8)}.keep.yaml"
     try:

@@ -3,6 +3,7 @@ so a refused upload leaves nothing behind and the file it would have replaced as
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from walkcoach.encode.export import write_bytes
 from walkcoach.errors import ExportError, InputError, excerpt
 
-__all__ = ["keep_checked", "upload_suffix"]
+__all__ = ["free_name", "keep_checked", "upload_suffix"]
 
 
 def upload_suffix(filename: str, data: bytes, *, types: tuple[str, ...], limit: int,
@@ -27,9 +28,23 @@ def upload_suffix(filename: str, data: bytes, *, types: tuple[str, ...], limit: 
     return suffix
 
 
-def keep_checked(path: Path, data: bytes, check: Callable[[Path], object]) -> None:
+def free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... the first name no file there
+    has in any case (on a disk that ignores case, "Calm.mp3" is "calm.mp3")."""
+    taken = {path.name.lower() for path in folder.iterdir()} if folder.is_dir() else set()
+    for number in range(1, 1000):
+        name = f"{stem}{suffix}" if number == 1 else f"{stem[:60]}-{number}{suffix}"
+        if name.lower() not in taken:
+            return folder / name
+    raise InputError(f"too many files named {excerpt(stem)}: remove some")
+
+
+def keep_checked(path: Path, data: bytes, check: Callable[[Path], object], *,
+                 replace: bool = True) -> None:
     """Write ``data`` under a name the workspace does not list, ``check`` it there (an
-    InputError refuses it, said of ``path``'s name), then rename it to ``path``."""
+    InputError refuses it, said of ``path``'s name), then rename it to ``path``; with
+    ``replace`` false, a file that took ``path`` meanwhile is never replaced
+    (FileExistsError)."""
     trial = path.with_name(f".{secrets.token_hex(8)}.upload{path.suffix}")
     try:
         write_bytes(trial, data)
@@ -38,7 +53,12 @@ def keep_checked(path: Path, data: bytes, check: Callable[[Path], object]) -> No
         except InputError as exc:
             raise InputError(str(exc).replace(str(trial), path.name)) from None
         try:
-            trial.replace(path)
+            if replace:
+                trial.replace(path)
+            else:
+                os.link(trial, path)
+        except FileExistsError:
+            raise
         except OSError as exc:
             raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
