@@ -14,13 +14,14 @@ Kept apart from the voice package so that content (which reads the files) and th
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 
 from walkcoach.errors import InputError, excerpt
 
 __all__ = ["MAX_LABEL", "MAX_LINE", "MAX_NAME", "SAID_AS_WORDS", "client_name", "label_problem",
-           "name_problem", "says_a_word", "speakable"]
+           "name_problem", "says_a_word", "speakable", "xml_problem"]
 
 SAID_AS_WORDS: dict[str, str] = {
     "&": "and", "+": "plus", "=": "equals", "~": "about", "@": "at", "#": "number",
@@ -40,6 +41,21 @@ memory of speaking it."""
 _LETTERS = frozenset(string.ascii_letters)
 _WORDISH = frozenset(SAID_AS_WORDS) | {"/"}
 _BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 cannot carry (its Char production): C0 controls but tab, line feed and
+carriage return, surrogates, U+FFFE and U+FFFF."""
+
+
+def xml_problem(text: str) -> str | None:
+    """Why ``text`` cannot go into an XML file (the feed) or a web page, or None: a
+    character outside XML 1.0's, named by its code point."""
+    found = _NOT_XML.search(text)
+    if found is None:
+        return None
+    return (f"has the character U+{ord(found[0]):04X} in it, which a feed or a web page "
+            f"cannot carry ({excerpt(text)})")
 
 
 def _in_word(char: str) -> bool:
@@ -95,6 +111,9 @@ def speakable(text: str) -> str | None:
             return f"it holds bytes that are not valid UTF-8 ({excerpt(text)})"
         if category == "Cc" and char != "\t":
             return f"it has a control character in it ({excerpt(text)})"
+    not_xml = xml_problem(text)  # U+FFFE, U+FFFF
+    if not_xml:
+        return f"it {not_xml}"
     # Any decimal digit, of any script, and any symbol in SAID_AS_WORDS is said by the
     # normalizer as English words, spaced from their neighbours.
     if not (any(char.isdecimal() or char in _WORDISH for char in text) or says_a_word(text)):
@@ -123,7 +142,7 @@ def label_problem(text: str) -> str | None:
             return f"holds bytes that are not valid UTF-8 ({excerpt(text)})"
         if char in _BIDI:
             return f"has a text-direction override in it ({excerpt(text)})"
-    return None
+    return xml_problem(text)  # U+FFFE, U+FFFF
 
 
 def name_problem(name: str) -> str | None:

@@ -267,6 +267,7 @@ def _program() -> Schema:
                   "minItems": 1, "items": {"$ref": "#/$defs/week"}},
         "client": _client("the client this program is for (the keys of a client profile)"),
         "cover": _text("your own cover image (.png or .jpg), relative to this file"),
+        "email": _text("your e-mail address: the owner of a client's podcast feed"),
         **_SOUNDS,
     }, required=("program", "coach", "exercise", "weeks"),
         description="A weekly program for walkcoach: one track per week.",

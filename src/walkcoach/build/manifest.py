@@ -3,7 +3,9 @@
 ``walkcoach-manifest.json`` names the program the folder belongs to and, for each track, the
 hash of everything it was made from and the size and SHA-256 of each of its files, so a rerun
 rebuilds only what changed or was damaged. ``.walkcoach.lock`` makes runs into one folder take
-turns.
+turns. Both are the coach's own (the manifest names the program file by its absolute path):
+written readable by their owner only, and kept in the tracks' folder or, for a folder that is
+published (a share bundle), in a private folder of their own.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ _MANIFEST_VERSION = 2  # 2: the program owns the folder; each file's size and SH
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold ``folder`` for this run: another run into it waits, and says so, until this one
     ends (the lock is the kernel's, so a killed run holds nothing)."""
-    lock = filelock.FileLock(folder / LOCK)
+    lock = filelock.FileLock(folder / LOCK, mode=0o600)
     try:
         try:
             lock.acquire(timeout=0)
@@ -76,8 +78,9 @@ class Manifest:
     """``walkcoach-manifest.json``: for each track file, its hash and the files it made."""
 
     def __init__(self, path: Path, program: str, source: Path | None = None,
-                 title: str | None = None) -> None:
+                 title: str | None = None, *, folder: Path | None = None) -> None:
         self.path = path
+        self.folder = folder if folder is not None else path.parent  # where the tracks are
         self.program = program
         self.source = str(source) if source is not None else None  # the program file
         self.title = title  # the program's name
@@ -137,8 +140,8 @@ class Manifest:
                 continue
             for file in entry.get("files", ()):
                 if Path(str(file)).name not in kept:
-                    (self.path.parent / Path(str(file)).name).unlink(missing_ok=True)
-            removed.append(self.path.parent / name)
+                    (self.folder / Path(str(file)).name).unlink(missing_ok=True)
+            removed.append(self.folder / name)
             del self.tracks[name]
         if removed:
             self._save()
@@ -149,7 +152,8 @@ class Manifest:
                 **({"source": self.source} if self.source else {}),
                 **({"title": self.title} if self.title else {}),
                 "tracks": dict(sorted(self.tracks.items()))}
-        export.write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        export.write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n",
+                          private=True)
 
 
 def _sheet_duration(path: Path) -> int | None:

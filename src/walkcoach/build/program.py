@@ -16,7 +16,13 @@
 
 A folder belongs to one program (the manifest names it): another program is refused, since
 their tracks would share names. Runs into one folder take turns, by a lock file in it
-(:data:`LOCK`); a run that has to wait says so.
+(:data:`LOCK`); a run that has to wait says so. A folder that is published (a share bundle)
+keeps its manifest and lock in a private folder of their own (``state_dir``).
+
+Each track also has a content digest (:attr:`TrackResult.content`): a hash of what its week
+says (level, setting, walk and parts, focus, cues, sounds, the exercise files), not of how it
+was made (voice, encoder, walkcoach version, cover) nor of the client's name, so a podcast
+episode keeps its identity across rebuilds and changes when its week does.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ class TrackResult:
     status: Status
     duration_ms: int | None = None  # None when it failed
     error: str | None = None
+    content: str = ""  # a hash of what the week says (see the module's docstring)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +102,7 @@ class _Job:
     week: Week
     track: parallel.TrackJob
     digest: str
+    content: str
 
     @property
     def out(self) -> Path:
@@ -118,8 +126,8 @@ def track_name(week: int, level: str, minutes: float, fmt: str) -> str:
 
 def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
                   client: str | ClientSpec | None = None, voice: str = "auto",
-                  rate: float = 1.0, fmt: str = "mp3",
-                  progress: Progress | None = None) -> ProgramResult:
+                  rate: float = 1.0, fmt: str = "mp3", progress: Progress | None = None,
+                  state_dir: Path | None = None) -> ProgramResult:
     """Build every week of ``program`` into ``out_dir`` with a playlist; skip what is current.
 
     ``jobs`` is the number of worker processes (default: the number of cores); ``client``
@@ -127,7 +135,9 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     client (a name equal to the program client's keeps that client). ``progress`` gets
     ("voice", done, total) while new phrases are synthesized, then ("tracks", done, total)
     as tracks finish. Tracks that fail are reported in the result; a KeyboardInterrupt stops
-    the batch, leaving only whole files and a manifest of them.
+    the batch, leaving only whole files and a manifest of them. ``state_dir`` is where the
+    manifest and the lock are kept (default ``out_dir``); one found in ``out_dir`` is moved
+    there.
     """
     started = time.perf_counter()
     if fmt not in export.FORMATS:
@@ -138,18 +148,36 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir}: cannot write here: it is a file, not a folder")
     # A folder this run makes is removed again if the run fails or is interrupted early.
-    with export.new_folders(out_dir, litter=(LOCK,)), folder_lock(out_dir):
+    state = state_dir if state_dir is not None else out_dir
+    with export.new_folders(out_dir, litter=(LOCK,)), \
+            export.new_folders(state, litter=(LOCK,)), folder_lock(state):
+        if state != out_dir:
+            _move_private(out_dir, state)
         return _build_in(program, out_dir, jobs=jobs, client=client, voice=voice, rate=rate,
-                         fmt=fmt, progress=progress, started=started)
+                         fmt=fmt, progress=progress, started=started, state=state)
+
+
+def _move_private(out_dir: Path, state: Path) -> None:
+    """A manifest an earlier walkcoach kept in ``out_dir`` moved to ``state`` (its lock
+    removed): the folder is published, they are the coach's."""
+    try:
+        if (out_dir / MANIFEST).is_file() and not (state / MANIFEST).exists():
+            os.replace(out_dir / MANIFEST, state / MANIFEST)
+            os.chmod(state / MANIFEST, 0o600)
+        (out_dir / MANIFEST).unlink(missing_ok=True)
+        (out_dir / LOCK).unlink(missing_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{state}: cannot keep the manifest here: {exc.strerror or exc}"
+                          ) from exc
 
 
 def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | ClientSpec | None,
               voice: str, rate: float, fmt: str, progress: Progress | None,
-              started: float) -> ProgramResult:
+              started: float, state: Path) -> ProgramResult:
     """build_program's work, in a folder this run holds."""
     stem = program.source.path.stem
     source = program.source.path.absolute()
-    manifest = Manifest(out_dir / MANIFEST, stem, source, program.name)
+    manifest = Manifest(state / MANIFEST, stem, source, program.name, folder=out_dir)
     other = manifest.owner_source
     if manifest.owner not in (None, stem) or (
             other not in (None, str(source)) and Path(str(other)).is_file()
@@ -173,7 +201,8 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
         duration = manifest.current(job.out, job.digest)
         if duration is not None:
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
-                                                 status="up to date", duration_ms=duration)
+                                                 status="up to date", duration_ms=duration,
+                                                 content=job.content)
             continue
         try:
             session.check_output(job.out)  # now, not after the batch's synthesis
@@ -194,7 +223,8 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
             manifest.record(job.out, week=job.week.week, digest=job.digest,
                             duration_ms=outcome)
             results[job.week.week] = TrackResult(week=job.week.week, path=job.out,
-                                                 status="built", duration_ms=outcome)
+                                                 status="built", duration_ms=outcome,
+                                                 content=job.content)
 
     made = parallel.build_tracks([job.track for job in todo], speaker, workers=jobs,
                                  finished=finished, progress=progress) if todo else 0
@@ -280,11 +310,16 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
                      "template": _file_hash(spec.template.source.path), **files,
                      "voice": speaker.identity, "walkcoach": __version__,
                      "cover": hashlib.sha256(art).hexdigest()}
-        blob = json.dumps(made_from, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        says = {**resolved, "client": None, "exercise": files["exercise"]}  # not the label
         jobs.append(_Job(week=week, track=parallel.TrackJob(spec=spec, out=out, tags=tags,
                                                             cover=art),
-                         digest=hashlib.sha256(blob.encode("utf-8")).hexdigest()))
+                         digest=_digest(made_from), content=_digest(says)))
     return jobs
+
+
+def _digest(facts: dict[str, object]) -> str:
+    blob = json.dumps(facts, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _block_facts(block: Block, hashes: dict[Path, str]) -> dict[str, object]:

@@ -119,27 +119,33 @@ def program(program_name: str, output: Path, jobs: int | None, client: str | Non
               help="Where the output folder will be published (https://...): adds the "
               "podcast feed and QR codes.")
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the bundle into one .zip.")
+@click.option("--start", default=None, metavar="YYYY-MM-DD",
+              help="The date of week 1: week N is dated N-1 weeks later in the feed [default: "
+              "the date kept for this bundle, else the next Monday].")
 @_batch_options
 @_report_errors
 def share(program_name: str, client: str | None, output: Path, base_url: str | None,
-          make_zip: bool, jobs: int | None, voice: str, rate: float, fmt: str) -> None:
+          make_zip: bool, start: str | None, jobs: int | None, voice: str, rate: float,
+          fmt: str) -> None:
     """Build every week for one client into a private bundle: tracks, a page and a feed.
 
     The bundle is OUTPUT/<client>-<token>/ (the token is random and kept, so the address
-    stays the same on every rebuild): index.html to open or upload, feed.xml (with
-    --base-url) for a podcast app, and the tracks. Only changed weeks are rebuilt. PROGRAM is
+    stays the same on every rebuild): index.html to open, feed.xml (with --base-url) for a
+    podcast app, and the tracks; upload that folder (or its zip) and nothing else of
+    OUTPUT (OUTPUT/.walkcoach/ is walkcoach's own). Only changed weeks are rebuilt. PROGRAM is
     a program file, or the name of one walkcoach ships (`walkcoach programs`).
     """
     from walkcoach import content
     from walkcoach import share as bundles  # the page and feed libraries only when sharing
 
+    first = bundles.parse_start(start) if start is not None else None
     program_file = content.find_program(program_name)
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
         result = bundles.build_share(loaded, output, client=_client(client, program_file.parent),
                                      base_url=base_url,
                                      make_zip=make_zip, jobs=jobs, voice=voice, rate=rate,
-                                     fmt=fmt, progress=progress)
+                                     fmt=fmt, progress=progress, start=first)
     built = result.program
     _print(f"{len(built.tracks)} tracks: {len(built.built)} built, "
            f"{len(built.skipped)} up to date -> {result.page}")

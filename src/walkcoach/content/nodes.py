@@ -18,7 +18,7 @@ from walkcoach.content.loader import LINE, LINES, SPELLED, Item, LineLoader, Pro
 from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, excerpt
 from walkcoach.plan.model import Source
-from walkcoach.text import speakable
+from walkcoach.text import speakable, xml_problem
 
 
 def load_yaml(path: Path) -> Node:
@@ -148,9 +148,10 @@ class Node:
         value = str(value).strip()
         if not value:
             raise self.error(key, "must not be empty")
-        problem = speakable(value) if spoken else None
-        if problem:
+        if spoken and (problem := speakable(value)):
             raise self.error(key, f"cannot be spoken: {problem}")
+        if problem := xml_problem(value):  # any text may reach the feed or the page
+            raise self.error(key, problem)
         return value
 
     def number(self, key: str, *, low: float, high: float, required: bool = True,
@@ -212,6 +213,8 @@ class Node:
             if problem:
                 problems.add(self.error(f"{key}[{index}]", f"cannot be spoken: {problem}",
                                         line=line))
+            elif problem := xml_problem(text):
+                problems.add(self.error(f"{key}[{index}]", problem, line=line))
             out.append(text)
         problems.raise_any()
         return tuple(out)

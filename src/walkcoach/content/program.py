@@ -14,6 +14,7 @@ example)::
       - {week: 6, level: advanced, minutes: 10, focus: "..."}
     client: {name: Maria, level: beginner, spoken_notes: ["..."]}   # optional, as a profile
     cover: art/cover.png                       # optional: your own square image
+    email: coach@example.com                   # optional: the owner of the podcast feed
     chimes: true                               # optional: chimes before the cues (default)
     cadence: auto                              # optional: a step metronome (or steps a minute)
     music: music/calm.mp3                      # optional: a music bed under every week
@@ -45,6 +46,7 @@ error names file, line and key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -65,7 +67,7 @@ from walkcoach.content.parts import (
 )
 from walkcoach.content.problems import Problems
 from walkcoach.encode.cover import load_cover
-from walkcoach.errors import InputError
+from walkcoach.errors import InputError, excerpt
 from walkcoach.plan.blocks import (
     parse_minutes,
 )
@@ -82,7 +84,8 @@ from walkcoach.plan.model import Week as WeekSpec
 from walkcoach.text import label_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",
-             "cover", *SOUND_KEYS)
+             "cover", "email", *SOUND_KEYS)
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
 _WEEK_KEYS = ("week", "level", "setting", *FORMS, *AROUND, "speed_mph", "incline_percent",
               "focus", "cues", "intro")
 _DEFAULT_KEYS = tuple(key for key in _WEEK_KEYS if key != "week")
@@ -124,12 +127,14 @@ def load_program(path: Path) -> Program:
                 weeks.append(week)
         top["client"] = problems.get(lambda: _client(node, path, exercise))
     top |= problems.read_all({"cover": lambda: _cover(node, path),
+                              "email": lambda: _email(node),
                               "sounds": lambda: sound_choices(node, path)})
     problems.raise_any()
     return Program(exercise=cast(Exercise, exercise), weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
                    name=top["name"], coach=top["coach"], client=top["client"],
-                   cover=top["cover"], **top["sounds"], source=Source(path=path, line=1))
+                   cover=top["cover"], email=top["email"], **top["sounds"],
+                   source=Source(path=path, line=1))
 
 
 def _week(node: Node, reader: Reader, defaults: dict[str, Any], failed: set[str],
@@ -245,6 +250,15 @@ def _cover(node: Node, program_path: Path) -> Path | None:
     except InputError as exc:
         raise node.error("cover", str(exc)) from None
     return path
+
+
+def _email(node: Node) -> str | None:
+    """The coach's e-mail address, if given: one address, as a feed's owner carries it."""
+    value = node.text("email", required=False)
+    if value is not None and (len(value) > 254 or not _EMAIL.fullmatch(value)):
+        raise node.error("email", f"must be one e-mail address (name@example.com), not "
+                                  f"{excerpt(value)}")
+    return value
 
 
 def _client(node: Node, path: Path, exercise: Exercise) -> ClientSpec | None:

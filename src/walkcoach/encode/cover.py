@@ -34,7 +34,7 @@ _SOFT = (178, 214, 222)
 _MARGIN = 110
 _LINES = 3  # the most lines of each text drawn
 _MOST_CHARS = 240  # more than three lines hold, at the smallest size
-_DRAWING = 1  # bump when the drawing changes, so cached covers are drawn anew
+_DRAWING = 2  # bump when the drawing changes, so cached covers are drawn anew
 
 
 def draw_cover(*, title: str, subtitle: str = "", coach: str = "", size: int = SIZE) -> bytes:
@@ -59,8 +59,7 @@ def draw_cover(*, title: str, subtitle: str = "", coach: str = "", size: int = S
             top += round(pixels * 1.22 * scale)
         top += round(40 * scale)
     out = io.BytesIO()
-    image.quantize(colors=32, method=Image.Quantize.FASTOCTREE,
-                   dither=Image.Dither.NONE).save(out, format="PNG")
+    image.save(out, format="PNG", compress_level=6)  # RGB: no palette, no time chunk
     return out.getvalue()
 
 
@@ -104,7 +103,8 @@ def _whole_png(data: bytes) -> bool:
 
 
 def load_cover(path: Path) -> bytes:
-    """A cover image a coach supplies: a JPEG or PNG file, square enough, not too big."""
+    """A cover image a coach supplies (a JPEG or PNG file, square enough, not too big, and
+    whole), as the bytes to publish: the same kind of image in RGB, with no metadata."""
     try:
         size = path.stat().st_size  # before reading: a sparse 3 GB file is refused unread
         if not path.is_file():
@@ -124,7 +124,7 @@ def load_cover(path: Path) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
-            image.verify()
+            image.verify()  # a PNG's every chunk checksum
     except Image.DecompressionBombError:
         raise InputError(f"{path}: the cover image is far too large; at most "
                          f"{MAX_SIDE} pixels a side") from None
@@ -136,7 +136,35 @@ def load_cover(path: Path) -> bytes:
             or abs(width - height) > 0.02 * max(width, height):
         raise InputError(f"{path}: the cover must be square, 600 to {MAX_SIDE} pixels a side "
                          f"(it is {width}x{height})")
-    return data
+    return _clean(path, data, kind)
+
+
+def _clean(path: Path, data: bytes, kind: str) -> bytes:
+    """The image decoded whole (a truncated file, or one whose header claims more than its
+    data holds, is refused), upright, in RGB (any transparency laid on white), and written
+    again as ``kind`` with nothing but its pixels."""
+    from PIL import Image, ImageFile, ImageOps
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # a short file is an error, never grey pixels
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                rgba = upright.convert("RGBA")
+                rgb = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                rgb.alpha_composite(rgba)
+                upright = rgb
+            rgb = upright.convert("RGB")
+    except Exception:  # Pillow raises many kinds for damaged data
+        raise InputError(f"{path}: the {kind} image is damaged or cut short (it cannot be "
+                         f"decoded whole)") from None
+    out = io.BytesIO()
+    if kind == "PNG":
+        rgb.save(out, format="PNG")
+    else:
+        rgb.save(out, format="JPEG", quality=92)
+    return out.getvalue()
 
 
 def mime_type(data: bytes) -> str:

@@ -152,9 +152,10 @@ def _run_ffmpeg(chunks: Iterable[Audio], tmp: Path, out: Path, fmt: str,
             raise ExportError(f"{out}: ffmpeg failed: {detail}")
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a text file whole or not at all (as UTF-8; what cannot be encoded is replaced)."""
-    with atomic_path(path) as tmp:
+def write_text(path: Path, text: str, *, private: bool = False) -> None:
+    """Write a text file whole or not at all (as UTF-8; what cannot be encoded is replaced);
+    ``private``: readable by its owner only (0600) from the start."""
+    with atomic_path(path, private=private) as tmp:
         tmp.write_text(text, encoding="utf-8", errors="replace")
 
 
@@ -176,10 +177,12 @@ _UMASK = _umask()
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it only if the block succeeds
+    (``private``: left 0600, as made)."""
     tmp = _temporary_beside(path)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a shared track must be readable
+    if not private:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a shared track must be readable
     try:
         yield tmp
         os.replace(tmp, path)

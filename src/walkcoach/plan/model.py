@@ -342,4 +342,5 @@ class Program:
     chimes: bool | None = None  # None: on; a client's own value wins
     cadence: Cadence | None = None  # None: no metronome, unless the client has one
     music: Path | None = None
+    email: str | None = None  # the coach's e-mail: the owner of a client's podcast feed
     source: Source

@@ -6,6 +6,7 @@ handout with QR codes, and a zip of it all.
 """
 
 from walkcoach.share.bundle import (
+    PRIVATE,
     TOKENS,
     ShareResult,
     build_share,
@@ -13,8 +14,10 @@ from walkcoach.share.bundle import (
     bundle_owner,
     bundle_slug,
     check_base_url,
+    check_start,
+    parse_start,
     tokens_path,
 )
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner", "bundle_slug",
-           "check_base_url", "tokens_path"]
+__all__ = ["PRIVATE", "TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner",
+           "bundle_slug", "check_base_url", "check_start", "parse_start", "tokens_path"]

@@ -1,57 +1,53 @@
 """The share bundle: every week of a program built for one client, with a page and a feed.
 
-``DIR/<client-slug>-<token>/`` holds the tracks (built, or reused when up to date, by
-walkcoach.build.program), their captions, transcripts and chapters, the cover, ``index.html`` and,
-given the public address, ``feed.xml``. The token is random (``secrets``) and kept in the
-user's walkcoach data folder (see :func:`tokens_path`: never in DIR, which is published) per
-output folder, program and client, so a rebuild keeps the same address and a client's
-podcast subscription keeps working; a leaked link is replaced by deleting the client's entry
-there. Nothing in one client's folder names or links another client.
+``DIR/<client-slug>-<token>/`` is what is published: the tracks (built, or reused when up to
+date, by walkcoach.build.program), their captions, transcripts and chapters, the cover,
+``index.html`` and, given the public address, ``feed.xml``; with ``make_zip``, the same
+files as ``DIR/<client-slug>-<token>.zip``. The build's manifest and lock are the coach's
+and never in it: they are kept in ``DIR/.walkcoach/<client-slug>-<token>/`` (:data:`PRIVATE`).
+The token (walkcoach.share.tokens) is kept in the user's data folder, never in DIR, with the
+folder's name and the schedule: a rebuild keeps the same address and dates, and a client's
+podcast subscription keeps working. Nothing in one client's folder names or links another
+client. Week N is dated ``start`` + N - 1 weeks, at 06:00 UTC.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
+import datetime
 import json
-import os
 import re
-import secrets
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
-import filelock
-import platformdirs
-
-from walkcoach import names
 from walkcoach.build import program as batch
 from walkcoach.build.session import Progress
-from walkcoach.content import COMMAND_LINE
 from walkcoach.encode import cover, export
-from walkcoach.errors import ExportError, InputError, RuntimeFailure, excerpt
+from walkcoach.encode.sheets import sidecar_paths
+from walkcoach.errors import InputError, RuntimeFailure, excerpt
 from walkcoach.plan.model import ClientSpec, Program
-from walkcoach.plan.planner import format_duration
+from walkcoach.share import tokens
 from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
+from walkcoach.share.publish import write_zip
+from walkcoach.share.tokens import (
+    TOKENS,
+    bundle_folder,
+    bundle_owner,
+    bundle_slug,
+    tokens_path,
+)
 
-__all__ = ["TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner", "bundle_slug",
-           "check_base_url", "tokens_path"]
+__all__ = ["PRIVATE", "TOKENS", "ShareResult", "build_share", "bundle_folder", "bundle_owner",
+           "bundle_slug", "check_base_url", "check_start", "parse_start", "tokens_path"]
 
-TOKENS = "share-tokens.json"
-"""The file of each client's private token, in the user's walkcoach data folder."""
-DATA_ENV = "WALKCOACH_DATA_DIR"
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
-TOKEN_BYTES = 16
-TOKEN_LENGTH = 22
-"""A client's token: 16 random bytes, 22 characters of URL-safe base64."""
+PRIVATE = ".walkcoach"
+"""The folder in DIR of each bundle's manifest and lock: the coach's, never published."""
 _URL_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
-_PRIVATE = frozenset({batch.MANIFEST, batch.LOCK})  # the coach's files, not the client's
 _MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "wav": "audio/wav"}
+PUBLISH_HOUR = datetime.time(6, 0, tzinfo=datetime.timezone.utc)
+"""When on its day each week's episode is dated."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +60,7 @@ class ShareResult:
     archive: Path | None
     url: str | None
     program: batch.ProgramResult
+    files: tuple[str, ...] = ()  # the names of the files published in ``folder``, sorted
 
 
 MAX_URL = 300
@@ -102,170 +99,99 @@ def _url_problem(base_url: str) -> str | None:
     return None
 
 
+def parse_start(text: str) -> datetime.date:
+    """The date ``text`` says (YYYY-MM-DD, as ``--start`` takes it); else InputError."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return check_start(datetime.date.fromisoformat(text.strip()))
+    except ValueError:
+        pass
+    raise InputError(f"--start must be a date as YYYY-MM-DD (2027-01-04), not {excerpt(text)}")
+
+
+def check_start(start: object) -> datetime.date:
+    """``start`` if it is a date a schedule can begin on (1990 to 2200); else InputError."""
+    if not isinstance(start, datetime.date) or isinstance(start, datetime.datetime):
+        raise InputError(f"--start must be a date (YYYY-MM-DD), not {excerpt(str(start))}")
+    if not 1990 <= start.year <= 2200:
+        raise InputError(f"--start must be a date from 1990 to 2200, not {start.isoformat()}")
+    return start
+
+
 def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | None = None,
                 base_url: str | None = None, make_zip: bool = False, jobs: int | None = None,
                 voice: str = "auto", rate: float = 1.0, fmt: str = "mp3",
-                progress: Progress | None = None) -> ShareResult:
+                progress: Progress | None = None,
+                start: datetime.date | None = None) -> ShareResult:
     """Build (or bring up to date) ``program`` for one client (a profile, or a name) into a
     bundle under ``out_dir``; with ``base_url`` (where ``out_dir`` is published) also the
-    feed."""
+    feed. ``start`` is the date of week 1 (default: the one kept for this bundle, else the
+    next Monday)."""
     given = client.name if isinstance(client, ClientSpec) else (client or "")
     name = given.strip() or (program.client.name if program.client else "")
     if not name:
         raise InputError("a share bundle is for one client: give --client NAME (or a "
                          "client: section in the program file)")
     base = check_base_url(base_url) if base_url else None
+    start = check_start(start) if start is not None else None
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: cannot write here: it is a file, not a folder")
     with export.new_folders(out_dir):
-        token = _token(out_dir, program.source.path,
-                       _client_key(client, name, program.source.path,
-                                   from_program=program.client is not None))
-        folder = out_dir / f"{names.slug(name)}-{token}"
+        kept = tokens.keep(out_dir, program.source.path,
+                           tokens.client_key(client, name, program.source.path,
+                                             from_program=program.client is not None),
+                           name=name, start=start)
+        folder = out_dir / kept.folder
         built = batch.build_program(program, folder, jobs=jobs, client=client or name,
-                                    voice=voice, rate=rate, fmt=fmt, progress=progress)
+                                    voice=voice, rate=rate, fmt=fmt, progress=progress,
+                                    state_dir=out_dir / PRIVATE / kept.folder)
         if built.failed:
             first = built.failed[0]
             raise RuntimeFailure(f"week {first.week} could not be built: {first.error}")
     url = f"{base}{quote(folder.name)}/" if base else None
-    episodes = [_episode(program, track) for track in built.tracks]
+    episodes = [_episode(program, track, kept.start) for track in built.tracks]
     _remove_stale_chapters(folder, episodes)
     art = cover.load_cover(program.cover) if program.cover else cover.draw_cover(
         title=program.exercise.title, subtitle=program.name, coach=program.coach)
-    (folder / "cover.jpg").unlink(missing_ok=True)
-    (folder / "cover.png").unlink(missing_ok=True)
     art_name = "cover.png" if cover.mime_type(art) == "image/png" else "cover.jpg"
-    export.write_bytes(folder / art_name, art)
     bundle = Bundle(
         title=program.name, description=program.exercise.summary,
         exercise=program.exercise.title, coach=program.coach, client=name,
         sessions_per_week=program.sessions_per_week, safety=_safety(program, episodes),
-        cover=art_name, guid=f"urn:walkcoach:{token}",
+        cover=art_name, guid=f"urn:walkcoach:{kept.token}",
         page_url=f"{url}index.html" if url else None,
-        feed_url=f"{url}feed.xml" if url else None)
+        feed_url=f"{url}feed.xml" if url else None, email=program.email)
+    # Everything is made before anything is written: a page and feed of one run, or neither.
+    html = page_html(bundle, episodes)
+    xml = feed_xml(bundle, episodes, base_url=url) if url else None
+    (folder / ("cover.png" if art_name == "cover.jpg" else "cover.jpg")).unlink(missing_ok=True)
+    export.write_bytes(folder / art_name, art)
     page = folder / "index.html"
-    export.write_text(page, page_html(bundle, episodes))
-    feed = None
-    if url:
-        feed = folder / "feed.xml"
-        export.write_bytes(feed, feed_xml(bundle, episodes, base_url=url))
+    export.write_text(page, html)
+    feed = folder / "feed.xml"
+    if xml is not None:
+        export.write_bytes(feed, xml)
     else:
-        (folder / "feed.xml").unlink(missing_ok=True)  # a feed with an old address would lie
-    archive = _zip(folder) if make_zip else None
+        feed.unlink(missing_ok=True)  # a feed with an old address would lie
+    made = [art_name, page.name, *([feed.name] if xml is not None else []),
+            built.playlist.name,
+            *(path.name for track in built.tracks
+              for path in (track.path, *sidecar_paths(track.path),
+                           track.path.with_suffix(".chapters.json")))]
+    archive = write_zip(folder, made) if make_zip else None
     if not make_zip:
         folder.with_suffix(".zip").unlink(missing_ok=True)  # an earlier zip would be stale
-    return ShareResult(folder=folder, page=page, feed=feed, archive=archive, url=url,
-                       program=built)
+    return ShareResult(folder=folder, page=page, feed=feed if xml is not None else None,
+                       archive=archive, url=url, program=built, files=tuple(sorted(made)))
 
 
-def tokens_path() -> Path:
-    """Where the clients' tokens are kept: the user's walkcoach data folder
-    (``$WALKCOACH_DATA_DIR`` overrides it), never the folder that is published."""
-    override = os.environ.get(DATA_ENV)
-    base = Path(override) if override else Path(
-        platformdirs.user_data_dir("walkcoach", appauthor=False))
-    return base / TOKENS
-
-
-def bundle_slug(folder: str) -> str | None:
-    """The client's slug of a bundle folder's name (``maria-lopez-<token>``), or None when
-    the name is not one of a bundle."""
-    slug, dash, token = folder[:-TOKEN_LENGTH - 1], folder[-TOKEN_LENGTH - 1:-TOKEN_LENGTH], \
-        folder[-TOKEN_LENGTH:]
-    return slug if slug and dash == "-" and _TOKEN.fullmatch(token) else None
-
-
-def bundle_folder(out_dir: Path, program_path: Path, client: ClientSpec) -> Path | None:
-    """The bundle folder of ``client`` for the program at ``program_path`` under ``out_dir``,
-    if a token is kept for them (the one :func:`build_share` made) and the folder is there;
-    else None. Only reads: no token is made, nothing is written."""
-    name = client.name.strip()
-    if not name:
-        return None
-    key = _client_key(client, name, program_path, from_program=False)
-    token = _kept_tokens(tokens_path()).get(_token_key(out_dir, program_path, key))
-    if not (isinstance(token, str) and _TOKEN.fullmatch(token)):
-        return None
-    folder = out_dir / f"{names.slug(name)}-{token}"
-    return folder if folder.is_dir() else None
-
-
-def bundle_owner(out_dir: Path, program_path: Path, folder: Path) -> str:
-    """Who a bundle folder under ``out_dir`` was made for, in words: "profile FILE", "the
-    program's own client" or "the name NAME" ("" when no token kept names it). Only reads."""
-    token = folder.name[-TOKEN_LENGTH:]
-    prefix = _token_key(out_dir, program_path, "")[:-3]  # the key without its client
-    for key, kept in _kept_tokens(tokens_path()).items():
-        if kept != token or not key.startswith(prefix):
-            continue
-        client = json.loads(key)[2]
-        kind, _, rest = str(client).partition(":")
-        if kind == "profile":
-            return f"profile {Path(rest).name}"
-        return "the program's own client" if kind == "program" else f"the name {rest}"
-    return ""
-
-
-def _client_key(client: str | ClientSpec | None, name: str, program_path: Path, *,
-                from_program: bool) -> str:
-    """Who a token is for: a profile by its file (two clients may share a first name), a
-    program's own client (``from_program``: the program file names one) by the program, a
-    bare name by itself."""
-    if isinstance(client, ClientSpec) and client.source.path != COMMAND_LINE:
-        return f"profile:{_resolved(client.source.path)}"
-    if not client and from_program:
-        return f"program:{_resolved(program_path)}:{name}"
-    return f"name:{name}"
-
-
-def _resolved(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):
-        return str(path.absolute())
-
-
-def _token_key(out_dir: Path, program_path: Path, client: str) -> str:
-    """The key of a client's token in the tokens file: output folder, program, client."""
-    return json.dumps([_resolved(out_dir), _resolved(program_path), client])
-
-
-def _kept_tokens(path: Path) -> dict[str, Any]:
-    """The tokens kept in the file at ``path``; none when it is missing or unreadable."""
-    with contextlib.suppress(OSError, ValueError):
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(loaded, dict) and isinstance(loaded.get("tokens"), dict):
-            return cast(dict[str, Any], loaded["tokens"])
-    return {}
-
-
-def _token(out_dir: Path, program_path: Path, client: str) -> str:
-    """The client's token for this program and output folder: the one kept, or a new one."""
-    path = tokens_path()
-    key = _token_key(out_dir, program_path, client)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with filelock.FileLock(path.with_name(path.name + ".lock")):
-            tokens = _kept_tokens(path)
-            token = tokens.get(key)
-            if isinstance(token, str) and _TOKEN.fullmatch(token):
-                return token
-            token = secrets.token_urlsafe(TOKEN_BYTES)
-            tokens[key] = token
-            export.write_text(path, json.dumps({"version": 2, "tokens": tokens}, indent=2,
-                                               sort_keys=True) + "\n")
-            return token
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot keep the clients' tokens here: "
-                          f"{exc.strerror or exc}") from exc
-
-
-def _episode(program: Program, track: batch.TrackResult) -> Episode:
-    """The page's and feed's view of one built track, from its files."""
+def _episode(program: Program, track: batch.TrackResult, start: datetime.date) -> Episode:
+    """The page's and feed's view of one built track, from its files: titled by the whole
+    track's length in minutes (what a player shows), then the walk's own."""
     sheet_path = track.path.with_suffix(".json")
     try:
         sheet = json.loads(sheet_path.read_text(encoding="utf-8"))
-        data = track.path.read_bytes()
+        size = track.path.stat().st_size
     except (OSError, ValueError) as exc:
         raise RuntimeFailure(f"{track.path}: cannot read the built track: {exc}") from None
     week = next(w for w in program.weeks if w.week == track.week)
@@ -277,16 +203,18 @@ def _episode(program: Program, track: batch.TrackResult) -> Episode:
                   for cue in sheet["cues"])
     minutes = sheet["walk_minutes"]
     shape = sheet.get("shape")
+    duration_ms = int(sheet["duration_ms"])
+    total = max(1, round(duration_ms / 60_000))
+    day = start + datetime.timedelta(weeks=track.week - 1)
     return Episode(
-        week=track.week, title=f"Week {track.week}: "
-        f"{format_duration(round(minutes * 60_000))}, {sheet['level']}"
-        + (f", {shape}" if shape else ""), shape=shape,
+        week=track.week, title=f"Week {track.week}: {total} min, {minutes:g} min walk, "
+        f"{sheet['level']}" + (f", {shape}" if shape else ""), shape=shape,
         summary=week.focus, level=sheet["level"], setting=sheet["setting"], minutes=minutes,
         audio=track.path.name, captions=track.path.with_suffix(".vtt").name,
         chapters=chapters.name, transcript=track.path.with_suffix(".txt").name,
-        size=len(data), mime=_MIME.get(track.path.suffix[1:], "audio/mpeg"),
-        duration_ms=int(sheet["duration_ms"]), digest=hashlib.sha256(data).hexdigest()[:12],
-        lines=lines)
+        size=size, mime=_MIME.get(track.path.suffix[1:], "audio/mpeg"),
+        duration_ms=duration_ms, digest=track.content[:16], lines=lines,
+        published=datetime.datetime.combine(day, PUBLISH_HOUR))
 
 
 def _safety(program: Program, episodes: list[Episode]
@@ -308,20 +236,3 @@ def _remove_stale_chapters(folder: Path, episodes: list[Episode]) -> None:
     for path in folder.glob("*.chapters.json"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
-
-
-def _zip(folder: Path) -> Path:
-    """``folder`` as one archive beside it (the coach's own files left out)."""
-    archive = folder.with_suffix(".zip")
-    with export.atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w") as packed:
-        for path in sorted(_shared_files(folder)):
-            method = zipfile.ZIP_STORED if path.suffix in (".mp3", ".m4a", ".png") \
-                else zipfile.ZIP_DEFLATED
-            packed.write(path, f"{folder.name}/{path.name}", compress_type=method)
-    return archive
-
-
-def _shared_files(folder: Path) -> Iterator[Path]:
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in _PRIVATE and not path.name.startswith("."):
-            yield path

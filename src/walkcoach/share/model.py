@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 
@@ -37,9 +38,10 @@ class Episode:
     size: int
     mime: str
     duration_ms: int
-    digest: str  # a short hash of the audio: a new guid when the track changes
+    digest: str  # a short hash of what the week says (not of the audio's bytes): its guid
     lines: tuple[Line, ...] = ()
     shape: str | None = None  # a walk in parts: "6 x 1 min intervals"
+    published: datetime.datetime | None = None  # the week's date in the schedule (UTC)
 
     @property
     def length(self) -> str:
@@ -62,3 +64,4 @@ class Bundle:
     guid: str  # stable per client and program: the feed's identity
     page_url: str | None = None
     feed_url: str | None = None
+    email: str | None = None  # the coach's, for the feed's owner (only when given)
