@@ -203,8 +203,8 @@ def make_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Box]:
     made = Box(app=app, studio=studio, space=space, outside=tmp_path,
                real_submit=studio.jobs.submit)
 
-    def submit(*, kind: str, title: str, work: Any) -> Job:
-        job = Job(id=f"q{len(made.queued) + 1}", kind=kind, title=title, work=work)
+    def submit(*, kind: str, title: str, work: Any, key: str | None = None) -> Job:
+        job = Job(id=f"q{len(made.queued) + 1}", kind=kind, title=title, work=work, key=key)
         made.queued.append(job)
         return job
 

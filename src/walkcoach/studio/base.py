@@ -30,7 +30,8 @@ class Studio:
         self.jobs = Jobs()
         self.token = token
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
-        self.templates.env.globals.update(version=__version__, csrf_token=token)
+        # Not "version": a page's own context has a file's version by that name.
+        self.templates.env.globals.update(walkcoach_version=__version__, csrf_token=token)
 
     def page(self, request: Request, template: str, status: int = 200,
              **context: Any) -> Response:

@@ -25,11 +25,14 @@ from typing import Any, Literal
 from walkcoach.build.session import STAGES
 from walkcoach.errors import InputError, WalkcoachError, one_line
 
-__all__ = ["Job", "Jobs", "Stopped", "Work"]
+__all__ = ["MAX_WAITING", "Job", "Jobs", "Stopped", "Work"]
 
 State = Literal["queued", "running", "done", "failed"]
 Work = Callable[[Callable[[str, int, int], None]], dict[str, Any]]
 """A job's work: called with a progress callback (stage, done, total), returns its result."""
+MAX_WAITING = 20
+"""How many jobs may wait at once: a page (or a script) that sends work in a loop is told
+to wait, not given a queue that grows without end."""
 STOP_WAIT_S = 60.0
 """How long closing waits for the running job to unwind (an encode reports no progress)."""
 
@@ -55,6 +58,14 @@ class Job:
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # the library's notes while it ran
     seconds: float | None = None  # how long it ran, once it has ended
+    key: str | None = None  # what it makes: the same work asked for again is this job
+
+    def poll_ms(self, polled: int) -> int:
+        """How long a page waits before asking again, after ``polled`` answers: soon while
+        it runs, then less and less often; a job waiting its turn, every 3 seconds."""
+        if self.state == "queued":
+            return 3000
+        return min(3000, int(400 * 1.25 ** max(0, polled)))
 
     @property
     def percent(self) -> int:
@@ -90,13 +101,24 @@ class Jobs:
         self._thread = threading.Thread(target=self._run, name="walkcoach-jobs", daemon=True)
         self._thread.start()
 
-    def submit(self, *, kind: str, title: str, work: Work) -> Job:
-        """Queue ``work``; the job is returned at once. InputError once the studio stops."""
+    def submit(self, *, kind: str, title: str, work: Work, key: str | None = None) -> Job:
+        """Queue ``work``; the job is returned at once. A job of the same ``key`` (the same
+        file made from the same choices) still waiting or running is returned instead: a
+        double click makes one track. InputError once the studio stops, or when
+        :data:`MAX_WAITING` jobs already wait."""
         with self._lock:  # close() sets stopping under it: no job lands behind the end
             if self._stopping.is_set():
                 raise InputError("the studio is stopping: it takes no more work")
+            if key is not None:
+                for old in self._jobs.values():
+                    if old.key == key and old.kind == kind and not old.ended:
+                        return old
+            if sum(old.state == "queued" for old in self._jobs.values()) >= MAX_WAITING:
+                raise InputError(f"{MAX_WAITING} jobs are already waiting: let them finish "
+                                 "first")
             seq = next(self._ids)
-            job = Job(id=f"{seq}-{self._run_id}", seq=seq, kind=kind, title=title, work=work)
+            job = Job(id=f"{seq}-{self._run_id}", seq=seq, kind=kind, title=title, work=work,
+                      key=key)
             self._jobs[job.id] = job
             ended = [key for key, old in self._jobs.items() if old.ended]
             for key in ended[: max(0, len(self._jobs) - self._keep)]:

@@ -229,7 +229,9 @@ def routes(studio: Studio) -> list[Route]:
         found = studio.jobs.get(request.path_params["job"])
         if found is None:
             raise HTTPException(404, "No such job (the studio was restarted?).")
-        return studio.page(request, "_job.html", job=found)
+        polled = request.query_params.get("polled", "0")
+        return studio.page(request, "_job.html", job=found,
+                           polled=min(int(polled), 1000) if polled.isdigit() else 0)
 
     return [Route("/", home), Route("/exercises/{name}", exercise),
             Route("/programs/{name}", program), Route("/clients", clients),

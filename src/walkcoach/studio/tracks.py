@@ -101,11 +101,11 @@ def routes(studio: Studio) -> list[Route]:
             return await form_page(request, form, exc.problems, whole=False)
         if action == "script":
             job = studio.jobs.submit(
-                kind="script", title=f"Script: {asked.name}",
+                kind="script", title=f"Script: {asked.name}", key=asked.name,
                 work=lambda progress: making.preview_script(asked, progress))
         else:
             job = studio.jobs.submit(
-                kind="track", title=f"Track: {asked.name}",
+                kind="track", title=f"Track: {asked.name}", key=asked.name,
                 work=lambda progress: making.build_track(space, asked, progress))
         page = await form_page(request, form, {}, whole=False, job=job)
         # Back from what comes next (the script's editor) finds the form as it was sent.
@@ -166,7 +166,7 @@ def routes(studio: Studio) -> list[Route]:
         job = None
         if not problems and form.get("then") == "build":
             job = studio.jobs.submit(
-                kind="render", title=f"Track of script: {name}",
+                kind="render", title=f"Track of script: {name}", key=f"{name}@{version}",
                 work=lambda progress: making.render_script(space, name, progress))
         return await script_page(request, name, problems=problems, job=job, whole=False,
                                  saved=True, version=version)
@@ -181,6 +181,7 @@ def routes(studio: Studio) -> list[Route]:
         except InputError as exc:
             return studio.page(request, "_problems.html", problems={"voice": str(exc)})
         job = studio.jobs.submit(kind="program", title=f"Program: {name}",
+                                 key=f"{name}/{voice}",
                                  work=lambda progress: making.build_weeks(space, name, voice,
                                                                           progress))
         return studio.page(request, "_job.html", job=job)
@@ -198,6 +199,7 @@ def routes(studio: Studio) -> list[Route]:
             return studio.page(request, "_problems.html", problems=problems)
         job = studio.jobs.submit(
             kind="share", title=f"Share: {name} for {client or 'the program client'}",
+            key=f"{name}/{client}/{base_url}/{voice}",
             work=lambda progress: making.share_program(space, name, client, base_url, voice,
                                                        progress))
         return studio.page(request, "_job.html", job=job)

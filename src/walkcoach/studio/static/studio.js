@@ -10,7 +10,8 @@
       track.mode = "hidden";
       track.addEventListener("cuechange", function () {
         var cue = track.activeCues && track.activeCues[0];
-        caption.textContent = cue ? cue.text : "";
+        // A cue's text is WebVTT, where "&" is written "&amp;": its HTML says the words.
+        caption.textContent = cue ? cue.getCueAsHTML().textContent : "";
       });
     });
   }
@@ -49,9 +50,22 @@
       "again (walkcoach serve) and build once more; a job it was running did not finish.";
     shown.hidden = false;
   });
-  document.addEventListener("htmx:beforeRequest", function () {
+  // A button pressed is not pressed again while its request is on its way (a double click
+  // asks once).
+  function buttonsOf(event) {
+    var elt = event.detail.elt;
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (verb === "get") { return []; }  // a job asking how it is going presses nothing
+    var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+    return form ? form.querySelectorAll("button") : [];
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var shown = document.getElementById("studio-problem");
     if (shown) { shown.hidden = true; }
+    buttonsOf(event).forEach(function (button) { button.disabled = true; });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    buttonsOf(event).forEach(function (button) { button.disabled = false; });
   });
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
