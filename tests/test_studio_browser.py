@@ -173,7 +173,7 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
     address, space = studio
     page.goto(f"{address}clients")
     page.fill("input[name=name]", "Maria Lopez")
-    page.fill("input[name=level]", "beginner")
+    page.select_option("#client-form select[name=level]", "beginner")
     page.fill("textarea[name=spoken_notes]", "Use the wall for balance today.")
     page.click("#client-form button[type=submit]")
     page.wait_for_url(f"{address}clients/maria-lopez")

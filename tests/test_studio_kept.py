@@ -97,3 +97,17 @@ def test_edit_these_words_is_offered_after_a_build(box: Box) -> None:
     page = box.get(f"/jobs/{job.id}").text
     assert "Edit these words" in page
     assert box.post("/scripts", data={"job": job.id}).headers["HX-Redirect"] == "/scripts/kept"
+
+
+def test_a_level_no_exercise_has_is_refused_on_save_and_levels_are_a_list(box: Box) -> None:
+    page = box.get("/clients").text
+    assert '<select name="level">' in page and '<option value="beginner">' in page
+    assert '<select name="setting">' in page and '<option value="floor">' in page
+    before = box.snapshot()
+    response = box.post("/clients", data={"name": "Zed", "level": "expert"})
+    assert "choose the level from the list" in response.text
+    assert box.snapshot() == before
+    response = box.post("/clients/ann", data={"name": "Ann", "setting": "moon"})
+    assert "choose the setting from the list" in response.text
+    assert "level: beginner" in (box.space.root / "clients" / "ann.yaml").read_text(
+        encoding="utf-8")

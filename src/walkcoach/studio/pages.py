@@ -23,6 +23,7 @@ from walkcoach.workspace import (
     VOICES,
     FormError,
     StaleFile,
+    client_choices,
     client_form,
     copy_exercise,
     exercise_choices,
@@ -108,6 +109,7 @@ def routes(studio: Studio) -> list[Route]:
 
     async def clients(request: Request) -> Response:
         return studio.page(request, "clients.html", clients=space.names("clients"),
+                           choices=await run_in_threadpool(client_choices, space),
                            form=dict.fromkeys(CLIENT_FIELDS, ""), problems={},
                            music=space.names("music"))
 
@@ -117,6 +119,7 @@ def routes(studio: Studio) -> list[Route]:
             name, _ = await run_in_threadpool(save_client, space, form)
         except FormError as exc:
             return studio.page(request, "_client_form.html", form=form, problems=exc.problems,
+                               choices=await run_in_threadpool(client_choices, space),
                                action="/clients", music=space.names("music"))
         return go(f"/clients/{name}")
 
@@ -131,6 +134,7 @@ def routes(studio: Studio) -> list[Route]:
             return await source_page(request, "clients", name, (str(exc),))
         bundles = await run_in_threadpool(shares.client_bundles, space, name)
         return studio.page(request, "client.html", name=name, form=form, problems={},
+                           choices=await run_in_threadpool(client_choices, space),
                            music=space.names("music"), bundles=bundles,
                            programs=space.names("programs"), version=version)
 
@@ -149,6 +153,7 @@ def routes(studio: Studio) -> list[Route]:
             problems = exc.problems
             version = exc.version or version
         return studio.page(request, "_client_form.html", form=form, problems=problems,
+                           choices=await run_in_threadpool(client_choices, space),
                            action=f"/clients/{name}", saved=not problems,
                            music=space.names("music"), version=version)
 

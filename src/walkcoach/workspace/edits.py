@@ -21,8 +21,8 @@ from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.keeping import DROP, change_keys
 from walkcoach.workspace.uploads import free_name, keep_checked, upload_suffix
 
-__all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "MAX_UPLOAD", "client_form", "save_client",
-           "save_music"]
+__all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "MAX_UPLOAD", "client_choices", "client_form",
+           "save_client", "save_music"]
 
 CLIENT_FIELDS = ("name", "level", "setting", "spoken_notes", "notes", "chimes", "cadence",
                  "music")
@@ -62,6 +62,23 @@ def _music_choice(space: Workspace, music: Path | None) -> str:
     return KEEP_MUSIC
 
 
+def client_choices(space: Workspace) -> dict[str, tuple[str, ...]]:
+    """The levels and settings a profile may name: those of the exercises the coach can
+    choose, easiest level first (a profile is not tied to one exercise)."""
+    from walkcoach import content
+    from walkcoach.workspace.forms import exercise_choices
+
+    found: dict[str, dict[str, None]] = {"level": {}, "setting": {}}
+    for ref in exercise_choices(space).values():
+        try:
+            exercise = content.find_exercise(ref)
+        except InputError:
+            continue
+        found["level"].update(dict.fromkeys(exercise.level_names))
+        found["setting"].update(dict.fromkeys(exercise.setting_names))
+    return {key: tuple(names) for key, names in found.items()}
+
+
 def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None = None,
                 version: str | None = None) -> tuple[str, str]:
     """Write a client profile from its form (a new one named after the client unless
@@ -87,9 +104,13 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
             problems["name"] = (f"there is already a client file {name}.yaml: open it to "
                                 "change it, or give this client another name")
     data: dict[str, Any] = {"name": who}
+    offered = client_choices(space)
     for key in ("level", "setting", "notes"):
         value = (form.get(key) or "").strip()
-        if value:
+        if value and key in offered and value not in offered[key]:
+            problems[key] = (f"choose the {key} from the list: no exercise has the {key} "
+                             f"{excerpt(value)}")
+        elif value:
             data[key] = value
     cadence = (form.get("cadence") or "").strip()
     if cadence:
