@@ -32,6 +32,7 @@ from walkcoach.plan.model import (
     ROLES,
     SETTINGS,
 )
+from walkcoach.plan.schedule import RELEASES, WEEKDAYS
 
 __all__ = ["KINDS", "SCHEMAS_DIR", "SPOKEN", "build", "dumps", "schema", "schema_path",
            "schema_text", "write_all"]
@@ -134,6 +135,11 @@ _SOUNDS: Schema = {
 }
 
 
+_DAYS = {"description": "the days of the week sessions fall on: mon,wed,fri (or a list)",
+         "type": ["string", "array"], "minLength": 1, "minItems": 1,
+         "items": _choice("a day of the week", WEEKDAYS)}
+
+
 def _exercise() -> Schema:
     setting = _object({
         "safety": _lines("safety lines said in this setting only"),
@@ -190,6 +196,7 @@ def _client(description: str) -> Schema:
         "spoken_notes": _lines("notes said in the intro, as written"),
         "notes": _text("notes for the coach only, never said"),
         **_SOUNDS,
+        "days": _DAYS | {"description": "the days of the week the client walks: mon,wed,fri"},
     }, required=("name",), description=description)
 
 
@@ -269,6 +276,18 @@ def _program() -> Schema:
         "cover": _text("your own cover image (.png or .jpg), relative to this file"),
         "email": _text("your e-mail address: the owner of a client's podcast feed"),
         **_SOUNDS,
+        "release": {"description": "when the weeks reach the client: all at once, or each "
+                                   "once earned (or the earned rule's keys)",
+                    "if": {"type": "object"}, "else": _choice("all or earned", RELEASES),
+                    "then": _object({
+                        "when": _choice("all or earned", RELEASES),
+                        "sessions": _number("sessions of the latest week that earn the "
+                                            "next, 1 to 14", 1, 14, integer=True),
+                        "pain_at_most": _number("pain (0-10) each of them may have", 0, 10,
+                                                integer=True)}, required=("when",))},
+        "pain_limit": _number("pain (0-10) above which the client is told to stop and "
+                              "contact you (default 5)", 0, 10, integer=True),
+        "days": _DAYS,
     }, required=("program", "coach", "exercise", "weeks"),
         description="A weekly program for walkcoach: one track per week.",
         **{"$defs": {"week": _object(week_keys, required=("week",),

@@ -49,7 +49,7 @@ if _started_as_walkcoach():
     for _signum in _LEAVING:
         signal.signal(_signum, _leave_quietly)
 
-from walkcoach.cli import authoring, batch, serve, tracks  # noqa: E402, F401 - each adds its commands
+from walkcoach.cli import authoring, batch, loop, serve, tracks  # noqa: E402, F401 - each adds its commands
 from walkcoach.cli.app import cli, main, show_note  # noqa: E402
 
 __all__ = ["cli", "main", "show_note"]

@@ -12,6 +12,7 @@ The format (``clients/maria.yaml``)::
     chimes: false                      # optional: no chimes before the cues
     cadence: 80                        # optional: a step metronome (steps a minute, or auto)
     music: music/calm.mp3              # optional: a music bed (relative to this file)
+    days: mon,wed,fri                  # optional: the days the client walks (reminders)
 
 The sound keys (:data:`SOUND_KEYS`) go at a program's top level too; a client's own value
 wins over the program's. A program file's ``client:`` section takes the same keys.
@@ -40,11 +41,12 @@ from walkcoach.plan.model import (
     Exercise,
     Source,
 )
+from walkcoach.plan.schedule import parse_days
 from walkcoach.text import MAX_NAME, client_name, name_problem
 
 SOUND_KEYS = ("chimes", "cadence", "music")
 """What a program or a client says about the sounds besides the voice (walkcoach.audio.layers)."""
-CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes", *SOUND_KEYS)
+CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes", *SOUND_KEYS, "days")
 CLIENTS_FOLDER = "clients"
 """Where ``--client NAME`` looks for ``NAME.yaml``: this folder in the current one, or
 beside the program file."""
@@ -85,11 +87,24 @@ def client_from(node: Node, path: Path, *, exercise: Exercise | None = None) -> 
         "notes": lambda: node.text("notes", required=False),
     })
     sounds = problems.get(lambda: sound_choices(node, path))
+    days = problems.get(lambda: read_days(node))
     problems.raise_any()
     sources = tuple((key, node.source_of(key)) for key in ("level", "setting")
                     if values[key] is not None)
     return ClientSpec(**values, sources=sources, **cast(SoundChoices, sounds),
-                      source=Source(path=path, line=node.line))
+                      days=days or (), source=Source(path=path, line=node.line))
+
+
+def read_days(node: Node) -> tuple[int, ...]:
+    """The ``days`` of a program or a profile: days of the week as ``mon,wed,fri`` (or a
+    list of them), checked strictly (walkcoach.plan.schedule.parse_days); () when absent."""
+    raw = node.texts("days", required=False)
+    if not raw:
+        return ()
+    try:
+        return parse_days(",".join(raw))
+    except InputError as exc:
+        raise node.error("days", str(exc)) from None
 
 
 def _name(node: Node) -> str:

@@ -18,6 +18,9 @@ example)::
     chimes: true                               # optional: chimes before the cues (default)
     cadence: auto                              # optional: a step metronome (or steps a minute)
     music: music/calm.mp3                      # optional: a music bed under every week
+    release: earned                            # optional: all (every week at once, default)
+    pain_limit: 5                              # optional: above it the page says stop (0-10)
+    days: mon,wed,fri                          # optional: the days sessions fall on
 
 A week needs ``week``, ``level``, ``setting`` and ``focus`` (from itself or from
 ``defaults``; the level and the setting are ones the program's exercise names), and its
@@ -39,6 +42,10 @@ the defaults' warmup, cooldown and recovery do not apply to it, and its own are 
 part lasts 10 seconds to 60 minutes, a week has at most 200 parts, and they add up to 1 to
 60 minutes (the week's ``minutes`` as loaded). ``1:30`` is m:ss quoted or not (walkcoach
 reads it as YAML 1.2 does).
+``release: earned`` holds each week back until the client's check-ins earn it (the rule's
+keys, with their defaults: ``release: {when: earned, sessions: 2, pain_at_most: 2}``;
+walkcoach.plan.schedule.ReleaseRule says what they mean), and ``pain_limit`` is the pain
+above which the client is told to stop and contact the coach.
 Weeks are numbered 1-99 in increasing order. ``chimes``, ``cadence`` and ``music`` apply to
 every week (walkcoach.content.client.sound_choices), a client's own value winning. Every
 error names file, line and key.
@@ -51,7 +58,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from walkcoach.content.client import SOUND_KEYS, client_from, sound_choices
+from walkcoach.content.client import SOUND_KEYS, client_from, read_days, sound_choices
 from walkcoach.content.exercise import offered
 from walkcoach.content.files import beside, not_a_file
 from walkcoach.content.nodes import Node, load_yaml
@@ -67,7 +74,7 @@ from walkcoach.content.parts import (
 )
 from walkcoach.content.problems import Problems
 from walkcoach.encode.cover import load_cover
-from walkcoach.errors import InputError, excerpt
+from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.plan.blocks import (
     parse_minutes,
 )
@@ -81,10 +88,12 @@ from walkcoach.plan.model import (
     Source,
 )
 from walkcoach.plan.model import Week as WeekSpec
+from walkcoach.plan.schedule import PAIN_LIMIT, RELEASES, ReleaseRule
 from walkcoach.text import label_problem
 
 _TOP_KEYS = ("program", "coach", "exercise", "sessions_per_week", "defaults", "weeks", "client",
-             "cover", "email", *SOUND_KEYS)
+             "cover", "email", *SOUND_KEYS, "release", "pain_limit", "days")
+_RULE_KEYS = ("when", "sessions", "pain_at_most")
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
 _WEEK_KEYS = ("week", "level", "setting", *FORMS, *AROUND, "speed_mph", "incline_percent",
               "focus", "cues", "intro")
@@ -128,12 +137,15 @@ def load_program(path: Path) -> Program:
         top["client"] = problems.get(lambda: _client(node, path, exercise))
     top |= problems.read_all({"cover": lambda: _cover(node, path),
                               "email": lambda: _email(node),
-                              "sounds": lambda: sound_choices(node, path)})
+                              "sounds": lambda: sound_choices(node, path),
+                              "release": lambda: _release(node),
+                              "days": lambda: read_days(node)})
     problems.raise_any()
     return Program(exercise=cast(Exercise, exercise), weeks=tuple(weeks),
                    sessions_per_week=int(per_week) if per_week is not None else None,
                    name=top["name"], coach=top["coach"], client=top["client"],
                    cover=top["cover"], email=top["email"], **top["sounds"],
+                   release=top["release"], days=top["days"],
                    source=Source(path=path, line=1))
 
 
@@ -259,6 +271,37 @@ def _email(node: Node) -> str | None:
         raise node.error("email", f"must be one e-mail address (name@example.com), not "
                                   f"{excerpt(value)}")
     return value
+
+
+def _release(node: Node) -> ReleaseRule:
+    """``release`` (all, earned, or the earned rule as a mapping) and ``pain_limit``."""
+    limit = node.number("pain_limit", low=0, high=10, integer=True, required=False)
+    pain_limit = PAIN_LIMIT if limit is None else int(limit)
+    try:
+        rule = node.mapping("release", required=False)
+    except ContentError:
+        rule = None  # a word, read as one
+    if rule is None:
+        mode = node.choice("release", RELEASES, required=False) or "all"
+        return ReleaseRule(mode=cast(Any, mode), pain_limit=pain_limit,
+                           pain=min(ReleaseRule.pain, pain_limit))
+    problems = Problems()
+    with problems.each():
+        rule.only(*_RULE_KEYS)
+    values = problems.read_all({
+        "when": lambda: rule.choice("when", RELEASES),
+        "sessions": lambda: rule.number("sessions", low=1, high=14, integer=True,
+                                        required=False),
+        "pain_at_most": lambda: rule.number("pain_at_most", low=0, high=10, integer=True,
+                                            required=False)})
+    problems.raise_any()
+    pain = ReleaseRule.pain if values["pain_at_most"] is None else int(values["pain_at_most"])
+    if pain > pain_limit:
+        raise rule.error("pain_at_most", f"must be at most the pain_limit ({pain_limit}): "
+                                         f"above it the client is told to stop, not {pain}")
+    sessions = values["sessions"]
+    return ReleaseRule(mode=values["when"], pain=pain, pain_limit=pain_limit,
+                       sessions=ReleaseRule.sessions if sessions is None else int(sessions))
 
 
 def _client(node: Node, path: Path, exercise: Exercise) -> ClientSpec | None:

@@ -13,6 +13,7 @@ from walkcoach.plan.limits import MIN_CADENCE as MIN_CADENCE
 from walkcoach.plan.limits import SETTINGS as SETTINGS
 from walkcoach.plan.limits import Cadence as Cadence
 from walkcoach.plan.limits import Intro as Intro
+from walkcoach.plan.schedule import ReleaseRule as ReleaseRule
 from walkcoach.plan.timeline import BlockKind as BlockKind
 from walkcoach.plan.timeline import BlockSpan as BlockSpan
 from walkcoach.plan.timeline import Chapter as Chapter
@@ -303,6 +304,7 @@ class ClientSpec:
     chimes: bool | None = None  # None: as the program (or the command line) says
     cadence: Cadence | None = None
     music: Path | None = None
+    days: tuple[int, ...] = ()  # the weekdays the client walks (Monday 0); none: the program's
     source: Source
     sources: tuple[tuple[str, Source], ...] = ()  # where the level and setting were written
 
@@ -343,4 +345,6 @@ class Program:
     cadence: Cadence | None = None  # None: no metronome, unless the client has one
     music: Path | None = None
     email: str | None = None  # the coach's e-mail: the owner of a client's podcast feed
+    release: ReleaseRule = ReleaseRule()  # every week at once, or each once earned
+    days: tuple[int, ...] = ()  # the days of the week sessions fall on (Monday 0); none: spread
     source: Source
