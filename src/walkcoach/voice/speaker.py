@@ -15,6 +15,7 @@ from walkcoach.process import interrupts
 from walkcoach.voice.base import Engine
 from walkcoach.voice.cache import PhraseCache, as_stored, phrase_key
 from walkcoach.voice.normalize import NORMALIZER_VERSION, normalize
+from walkcoach.voice.seeded import EDIT_VERSION
 from walkcoach.voice.select import VoiceChoice
 from walkcoach.voice.split import MAX_CHARS, MAX_WORDS, split_text
 
@@ -46,9 +47,10 @@ class Speaker:
     @property
     def identity(self) -> dict[str, str | float]:
         """What decides how this speaker sounds (for cache keys and build manifests)."""
+        noise = {"noise": f"seeded-{EDIT_VERSION}"} if self.choice.engine == "neural" else {}
         return {"engine": self.choice.engine, "voice": self.choice.voice, "rate": self.rate,
                 "normalizer": NORMALIZER_VERSION, "audio": _AUDIO_VERSION,
-                "lexicon": phrase_key(**self.lexicon)}
+                "lexicon": phrase_key(**self.lexicon), **noise}
 
     def spoken(self, text: str) -> str:
         """The words the engine is given for ``text``."""
