@@ -1,5 +1,0 @@
-"""``python -m walkcoach``."""
-
-from walkcoach.cli import main
-
-main()

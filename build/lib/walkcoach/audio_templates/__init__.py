@@ -1,1 +1,0 @@
-"""The content walkcoach ships: exercises, the session template, programs and the lexicon."""
