@@ -27,14 +27,19 @@ lint: install
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-# The page tests drive the system's Chromium (browser downloads are blocked where CI runs):
-# on Linux, Debian's chromium package is installed when no Chromium is found.
+# The page tests drive the system's Chromium (browser downloads are blocked where CI runs),
+# and the W3C HTML checker (vnu, shipped by a dev dependency) needs Java 11 or later: on
+# Linux, Debian's chromium and default-jre-headless are installed when missing.
 browser:
-	@if [ "$$(uname -s)" = Linux ] && ! command -v chromium >/dev/null \
-	    && ! command -v chromium-browser >/dev/null; then \
-	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    $$SUDO apt-get install -y -qq chromium >/dev/null; fi
+	@if [ "$$(uname -s)" = Linux ]; then \
+	  missing=""; \
+	  command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+	    || missing="$$missing chromium"; \
+	  command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	  if [ -n "$$missing" ]; then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      $$SUDO apt-get install -y -qq $$missing >/dev/null; fi; fi
 
 test: lint browser
 	$(BIN)/pytest -q
