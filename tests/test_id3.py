@@ -92,7 +92,9 @@ def test_tag_text_is_made_safe(tmp_path: Path) -> None:
 def test_the_cover_is_square_and_big_enough(art: bytes) -> None:
     with Image.open(io.BytesIO(art)) as image:
         assert image.format == "PNG" and image.size == (1400, 1400)
-        assert len(image.getcolors(256) or []) >= 3  # drawn, not blank
+        assert image.mode == "RGB"  # Apple's podcast app refuses indexed colour
+        assert not image.info and b"tIME" not in art  # no metadata, no time stamp
+        assert len(image.getcolors(1400 * 1400) or []) >= 3  # drawn, not blank
     assert len(art) < 100_000  # inside every track: it must stay small
 
 
