@@ -1,13 +1,17 @@
 """The client's page: one self-contained HTML file (no external scripts, fonts or CDNs).
 
-It shows the program, the schedule, the safety notes, a player per week with captions shown
-as it plays, each transcript, and (with a public address) QR codes of the page and the feed.
-Printed, it is a one-page handout: the schedule and the safety notes, no players. Rendered
-with Jinja2 from a template shipped in the package, with every value escaped.
+It shows the program, the schedule, the safety notes, a player per week with its captions
+(a ``<track>`` a phone's own player shows, and a line under the player as it plays), each
+transcript, and with a public address a Subscribe block (links that open podcast apps, short
+steps, the feed's address to copy) and QR codes of the page and the feed with their
+addresses printed under them. Printed, it is a one-page handout: the schedule, the safety
+notes and the codes, no players. Rendered with Jinja2 from a template shipped in the
+package, with every value escaped.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -20,12 +24,37 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("walkcoach.share", "templates"),
     autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
 
+# Where a podcast app takes a feed from a link (the address without its scheme): Apple
+# Podcasts opens podcast://, Pocket Casts pktc://subscribe/, AntennaPod
+# antennapod-subscribe:// (the app puts the scheme back).
+APP_LINKS = (("Apple Podcasts", "podcast://"), ("Pocket Casts", "pktc://subscribe/"),
+             ("AntennaPod", "antennapod-subscribe://"))
+"""Podcast apps that subscribe from a link, and the prefix each link starts with."""
+
 
 def page_html(bundle: Bundle, episodes: Sequence[Episode]) -> str:
     """The page of ``bundle``."""
+    feed = bundle.feed_url
     return _ENV.get_template("index.html.j2").render(
         bundle=bundle, episodes=[_view(episode) for episode in episodes],
-        qr_page=_qr(bundle.page_url), qr_feed=_qr(bundle.feed_url))
+        qr_page=_qr(bundle.page_url, "this page"), qr_feed=_qr(feed, "the podcast feed"),
+        apps=[(name, prefix + _without_scheme(feed)) for name, prefix in APP_LINKS]
+        if feed else [])
+
+
+def iso_duration(ms: int) -> str:
+    """A length as an ISO 8601 duration, the form HTML's ``<time datetime>`` takes:
+    ``PT1M30S``, ``PT1H2M``, ``PT0S``."""
+    hours, rest = divmod(max(ms, 0) // 1000, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S"))
+             if value]
+    return "PT" + ("".join(parts) or "0S")
+
+
+def _without_scheme(url: str) -> str:
+    """``url`` without its ``https://`` (or ``http://``): what the apps' links carry."""
+    return url.split("://", 1)[-1]
 
 
 def _view(episode: Episode) -> dict[str, Any]:
@@ -37,14 +66,30 @@ def _view(episode: Episode) -> dict[str, Any]:
         data = data.replace(char, escape)
     minutes = f"{episode.minutes:g} min" + (f" ({episode.shape})" if episode.shape else "")
     return {**{field: getattr(episode, field) for field in episode.__dataclass_fields__},
-            "length": episode.length, "cues_json": data, "minutes_text": minutes}
+            "length": episode.length, "length_iso": iso_duration(episode.duration_ms),
+            "cues_json": data, "minutes_text": minutes,
+            "lines": [{"start_ms": line.start_ms, "clock": line.clock, "text": line.text,
+                       "iso": iso_duration(line.start_ms)} for line in episode.lines],
+            "date": _date(episode)}
 
 
-def _qr(url: str | None) -> str:
-    """An inline SVG QR code of ``url`` (segno), or nothing."""
+def _date(episode: Episode) -> dict[str, str] | None:
+    """The week's date in the schedule, when the bundle gives one: ISO, and as read."""
+    value = getattr(episode, "published", None)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        return None
+    return {"iso": value.isoformat(), "text": f"{value:%a} {value.day} {value:%b %Y}"}
+
+
+def _qr(url: str | None, what: str) -> str:
+    """An inline SVG QR code of ``url`` (segno) that scales with CSS (a viewBox, no fixed
+    size), named for screen readers; or nothing."""
     if not url:
         return ""
     import segno
 
-    svg: str = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#17323b")
-    return svg
+    svg: str = segno.make(url, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr-code", title=f"QR code of {what}")
+    return svg.replace("<svg ", '<svg role="img" ', 1)  # named by its <title>
