@@ -594,7 +594,8 @@ def _walkcoach(*args: str) -> subprocess.Popen[str]:
 
 @pytest.mark.parametrize(("before", "safe"), [
     ("session.make_speaker('auto')", True),  # the neural voice loads nothing until it speaks
-    ("session.make_speaker('system')", False),  # pyttsx3 is loaded to name its default voice
+    ("session.make_speaker('system')", True),  # its default voice is remembered, not asked
+    ("from walkcoach.voice import system; system.SystemEngine().voices()", False),  # pyttsx3
     ("import onnxruntime", False),
     ("threading.Thread(target=time.sleep, args=(0.5,)).start()", False),
 ])
@@ -606,8 +607,8 @@ def test_workers_fork_only_when_it_is_safe(before: str, safe: bool) -> None:
         if "onnxruntime" in before:
             pytest.skip("onnxruntime comes with the neural voice, not installed here")
         safe = False if "auto" in before else safe  # auto is then the system voice
-    code = ("import threading, time; from walkcoach.build import parallel, session; "
-            f"{before}; print(parallel._start_method().get_start_method())")
+    code = ("import threading, time; from walkcoach.build import session, workers; "
+            f"{before}; print(workers.start_method().get_start_method())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     forks = safe and sys.platform.startswith("linux")

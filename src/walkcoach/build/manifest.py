@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from walkcoach import notes
 from walkcoach.encode import export
 from walkcoach.encode.sheets import sidecar_paths
@@ -39,6 +37,8 @@ _MANIFEST_VERSION = 2  # 2: the program owns the folder; each file's size and SH
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold ``folder`` for this run: another run into it waits, and says so, until this one
     ends (the lock is the kernel's, so a killed run holds nothing)."""
+    import filelock  # only programs lock a folder: a single build does not import it
+
     lock = filelock.FileLock(folder / LOCK, mode=0o600)
     try:
         try:

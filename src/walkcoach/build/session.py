@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from walkcoach.audio import layers as sounds
 from walkcoach.audio import loudness, mixer
 from walkcoach.audio.music import Music
 from walkcoach.audio.pcm import Audio
+from walkcoach.build import workers
 from walkcoach.build.outputs import SIDECARS, check_output, sidecar_paths
 from walkcoach.build.progress import STAGES, Progress
 from walkcoach.content import (
@@ -45,7 +46,7 @@ from walkcoach.voice import Speaker, resolve_voice
 
 __all__ = ["DEFAULT_MINUTES", "RECOVERY", "SIDECARS", "STAGES", "WARMUP", "BuiltTrack", "Progress",
            "build_track", "check_output", "describe", "make_speaker", "make_spec",
-           "plan_session", "session_blocks", "sidecar_paths", "track_tags"]
+           "plan_session", "session_blocks", "sidecar_paths", "speak", "track_tags"]
 
 
 MIN_MINUTES, MAX_MINUTES = 1.0, 60.0
@@ -202,12 +203,26 @@ def make_speaker(voice: str = "auto", *, rate: float = 1.0,
 
 def plan_session(spec: SessionSpec, speaker: Speaker,
                  progress: Progress | None = None) -> tuple[Timeline, dict[str, Audio]]:
-    """Speak every candidate phrase (cached), then plan with their real lengths."""
+    """Speak every candidate phrase (cached), then plan with their real lengths.
+
+    The phrases the cache lacks are spoken on every core, in worker processes
+    (walkcoach.build.workers.speak_missing), when there are several and the voice is one to
+    spread; this process then reads them all from the cache.
+    """
     texts = planner.candidate_phrases(spec)
-    report = (lambda done, total: progress("voice", done, total)) if progress else None
-    clips = speaker.clips(texts, progress=report)
+    clips = speak(speaker, texts, progress)
     durations = {text: speaker.duration_ms(text) for text in texts}
     return planner.plan(spec, durations), clips
+
+
+def speak(speaker: Speaker, texts: Sequence[str],
+          progress: Progress | None = None) -> dict[str, Audio]:
+    """The clips of ``texts``: the missing ones spoken over worker processes where that pays
+    (walkcoach.build.workers.speak_missing), else by ``speaker`` itself. ``progress`` gets
+    ("voice", done, total)."""
+    report = (lambda done, total: progress("voice", done, total)) if progress else None
+    spread = workers.speak_missing(speaker, texts, progress=report)
+    return speaker.clips(texts, progress=None if spread else report)
 
 
 def describe(spec: SessionSpec, speaker: Speaker | None = None) -> dict[str, Any]:

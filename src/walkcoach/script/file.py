@@ -265,8 +265,7 @@ def render(path: Path, out: Path, *, voice: str | None = None, rate: float | Non
     spec = session_of(script)
     speaker = session.make_speaker(voice, rate=rate)
     texts = tuple(dict.fromkeys(line.say for line in script.lines))
-    report = (lambda done, total: progress("voice", done, total)) if progress else None
-    clips = speaker.clips(texts, progress=report)
+    clips = session.speak(speaker, texts, progress)  # on every core (walkcoach.build.workers)
     durations = {text: speaker.duration_ms(text) for text in texts}
     laid = timeline(script, spec, durations)
     return session.build_track(spec, speaker, out, fmt=fmt, progress=progress,

@@ -7,7 +7,9 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import importlib.util
 import io
+import json
 import os
 import sys
 import tempfile
@@ -19,11 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from walkcoach import tempfiles
 from walkcoach.audio.pcm import SAMPLE_RATE
 from walkcoach.encode.ffmpeg import decode
 from walkcoach.errors import EngineError, InputError, excerpt
 from walkcoach.process import interrupts
 from walkcoach.voice.base import Audio, VoiceInfo
+from walkcoach.voice.cache import default_cache_dir
 
 ENGINE = "system"
 _PREFERRED = ("gmw/en-us", "en-us", "english-us", "com.apple.voice.compact.en-US.Samantha",
@@ -81,6 +85,56 @@ def _get_engine() -> Any:
     return _engine
 
 
+_MEMO = "system-voice.json"  # in the phrase cache's folder, beside its shelves
+
+
+def _installation() -> list[object] | None:
+    """What decides the default voice, read without importing anything: the preferences, and
+    the files of espeakng-loader and pyttsx3 (a reinstall or upgrade changes them). None where
+    the voices are the system's own, which may change at any time."""
+    if not sys.platform.startswith("linux"):
+        return None
+    stamp: list[object] = [_PREFERRED]
+    for name in ("espeakng_loader", "pyttsx3"):
+        try:
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin is None:
+                return None
+            found = os.stat(spec.origin)
+        except (OSError, ImportError, ValueError):
+            return None
+        stamp.append([spec.origin, found.st_size, found.st_mtime_ns])
+    read_back: list[object] = json.loads(json.dumps(stamp))  # as the file gives it back
+    return read_back
+
+
+def _remembered(stamp: list[object]) -> str | None:
+    try:
+        memo = json.loads((default_cache_dir() / _MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    voice = memo.get("voice") if isinstance(memo, dict) else None
+    if memo.get("installation") != stamp or not isinstance(voice, str) \
+            or not voice.startswith(f"{ENGINE}:"):
+        return None
+    return voice
+
+
+def _remember(stamp: list[object], voice: str) -> None:
+    """Keep the default voice chosen (whole or not at all; a cache that cannot be written only
+    costs the engine's start next time)."""
+    folder = default_cache_dir()
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = tempfiles.make(folder, _MEMO)
+        try:
+            tmp.write_text(json.dumps({"installation": stamp, "voice": voice}),
+                           encoding="utf-8")
+            os.replace(tmp, folder / _MEMO)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
 def _quiet_driver() -> None:
     """pyttsx3's espeak driver prints "Audio saved to ..." on stdout from espeak's own
     thread, at times after the phrase's wait has ended (an interrupted run printed it into
@@ -135,7 +189,22 @@ class SystemEngine:
         return tuple(out)
 
     def default_voice(self) -> str:
-        """An English voice, chosen explicitly: the first voice is not English everywhere."""
+        """An English voice, chosen explicitly: the first voice is not English everywhere.
+
+        Where the voices are those of an installed package (espeakng-loader on Linux), the
+        choice is remembered beside the phrase cache until that package or pyttsx3 changes:
+        a build whose phrases are all cached then never starts the engine.
+        """
+        stamp = _installation()
+        remembered = _remembered(stamp) if stamp is not None else None
+        if remembered is not None:
+            return remembered
+        chosen = self._choose_default()
+        if stamp is not None:
+            _remember(stamp, chosen)
+        return chosen
+
+    def _choose_default(self) -> str:
         voices = self.voices()
         ids = {v.id.split(":", 1)[1]: v for v in voices}
         for wanted in _PREFERRED:
