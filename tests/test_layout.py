@@ -7,6 +7,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -149,8 +150,15 @@ def test_the_wheel_installed_elsewhere_builds_a_program_by_name(tmp_path: Path) 
     """Built as a wheel (no setuptools warning), installed into a fresh virtual environment
     outside the repository, `walkcoach program NAME` works from an empty folder."""
     wheels = tmp_path / "wheels"
+    source = tmp_path / "source"  # setuptools writes build/ beside what it builds: a copy
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in ("src", "audio_templates"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v",
-                            "-w", str(wheels), str(ROOT)], capture_output=True, text=True,
+                            "-w", str(wheels), str(source)], capture_output=True, text=True,
                            check=True)
     said = built.stdout + built.stderr  # -v: the build backend's own output too
     assert "setuptools" in said  # the backend's output is there to be read
