@@ -19,8 +19,19 @@ import httpx
 import pytest
 
 T = TypeVar("T")
-READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:\d+/)")
-"""The line `walkcoach serve` prints once it answers, with its address."""
+READY = re.compile(r"walkcoach studio: (http://127\.0\.0\.1:(\d+)/)\?token=([\w-]+)")
+"""The line `walkcoach serve` prints once it answers, with its address and secret."""
+SECRETS: dict[str, tuple[str, str]] = {}
+"""The cookie (name, value) of each studio served, by its address."""
+
+
+def sign_in(context: Any) -> Any:
+    """A Playwright browser context (or a page, whose context) given the cookie of every
+    studio served, as opening the address each printed would; returned as given."""
+    target = getattr(context, "context", context)
+    target.add_cookies([{"name": name, "value": value, "url": address}
+                        for address, (name, value) in SECRETS.items()])
+    return context
 
 
 @contextlib.contextmanager
@@ -39,6 +50,7 @@ def serving(space: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         server.kill()
         pytest.fail(f"the studio did not start: {line!r} "
                     f"{server.stderr.read() if server.stderr else ''!r}")
+    SECRETS[found[1]] = (f"walkcoach-studio-{found[2]}", found[3])
     try:
         yield found[1], server
     finally:

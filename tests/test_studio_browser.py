@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from browser import screenshot
-from studio_support import serving
+from studio_support import serving, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900},
                                   accept_downloads=True)
-    page = context.new_page()
+    page = sign_in(context).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
@@ -187,7 +187,7 @@ def test_build_a_program_and_share_it_with_a_client(studio: tuple[str, Path], pa
     page.wait_for_selector("#program-job .job")
     page.close()  # a closed tab does not stop the job
 
-    other = browser.new_page()
+    other = sign_in(browser.new_page())
     other.goto(f"{address}jobs")
     other.wait_for_selector("[data-state=done]:has-text(\"Program: two-weeks\")",
                             timeout=_TIMEOUT_MS)
@@ -254,7 +254,7 @@ def test_the_studio_reads_on_a_phone(studio: tuple[str, Path], browser: Any) -> 
     address, _ = studio
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                 device_scale_factor=2)
-    page = phone.new_page()
+    page = sign_in(phone).new_page()
     page.goto(f"{address}track")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a phone"
@@ -265,7 +265,7 @@ def test_the_studio_reads_on_a_phone(studio: tuple[str, Path], browser: Any) -> 
 def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], page: Any,
                                                    browser: Any) -> None:
     address, space = studio
-    stale = browser.new_page()  # the same page left open in another tab
+    stale = sign_in(browser.new_page())  # the same page left open in another tab
     stale.goto(f"{address}exercises/walking-backwards")
     page.goto(f"{address}exercises/walking-backwards")
     page.click("text=Make my own copy")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from browser import screenshot
-from studio_support import asgi_request, script_text, serving, track_form
+from studio_support import asgi_request, script_text, serving, sign_in, track_form
 
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs
@@ -259,7 +259,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    yield context.new_page()
+    yield sign_in(context).new_page()
     context.close()
 
 
@@ -267,7 +267,7 @@ def page(browser: Any) -> Iterator[Any]:
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
-    yield context.new_page()
+    yield sign_in(context).new_page()
     context.close()
 
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 from browser import screenshot
-from studio_support import asgi_request, script_text, serving, track_form
+from studio_support import SECRETS, asgi_request, script_text, serving, sign_in, track_form
 
 from walkcoach.studio.app import create_app
 from walkcoach.workspace import Workspace, track_request
@@ -187,7 +187,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (space / "programs").mkdir()
     (space / "programs" / "one-week.yaml").write_text(ONE_WEEK, encoding="utf-8")
     with serving(space) as (address, _):
-        with httpx.Client(base_url=address, timeout=30) as client:
+        with httpx.Client(base_url=address, timeout=30,
+                          cookies=dict([SECRETS[address]])) as client:
             token = re.search(r'"X-CSRF-Token": "([^"]+)"', client.get("/").text)
             assert token
             answer = client.post("/programs/one-week/share",
@@ -209,7 +210,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900},
                                   accept_downloads=True)
-    yield context.new_page()
+    yield sign_in(context).new_page()
     context.close()
 
 

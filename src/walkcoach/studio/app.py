@@ -32,10 +32,11 @@ __all__ = ["create_app"]
 _HERE = Path(__file__).parent
 
 
-def create_app(space: Workspace, *, hosts: frozenset[str],
-               token: str | None = None) -> tuple[Any, Studio]:
+def create_app(space: Workspace, *, hosts: frozenset[str], token: str | None = None,
+               secret: str | None = None) -> tuple[Any, Studio]:
     """The studio's ASGI app for ``space``, answering only at ``hosts`` ("127.0.0.1:8765"),
-    with the Studio it serves (its job queue, for a caller that waits on it)."""
+    with the Studio it serves (its job queue, for a caller that waits on it). With a
+    ``secret``, only a browser that opened the address carrying it (walkcoach.studio.security)."""
     studio = Studio(space, token=token or new_token())
     notes.set_handler(studio.jobs.note)  # the library's notes go with the job they are about
     routes = [*pages.routes(studio), *tracks.routes(studio),
@@ -66,4 +67,4 @@ def create_app(space: Workspace, *, hosts: frozenset[str],
                     exception_handlers={HTTPException: not_found, InputError: bad_input,
                                         500: failure},
                     lifespan=lifespan, max_body_size=MAX_UPLOAD + 2 ** 20)
-    return Guard(app, hosts=hosts, token=studio.token), studio
+    return Guard(app, hosts=hosts, token=studio.token, secret=secret), studio

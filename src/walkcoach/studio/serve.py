@@ -47,15 +47,20 @@ def serve(workspace: Path, *, port: int = DEFAULT_PORT, open_browser: bool = Tru
     import uvicorn
 
     from walkcoach.studio.app import create_app
+    from walkcoach.studio.security import new_token
     from walkcoach.workspace import Workspace
 
     space = Workspace.open(workspace)
     sock = bind(port)
     bound = sock.getsockname()[1]
-    address = f"http://{HOST}:{bound}/"
-    app, _ = create_app(space, hosts=frozenset({f"{HOST}:{bound}", f"localhost:{bound}"}))
+    secret = new_token()  # this launch's: the address opened carries it once
+    address = f"http://{HOST}:{bound}/?token={secret}"
+    app, _ = create_app(space, hosts=frozenset({f"{HOST}:{bound}", f"localhost:{bound}"}),
+                        secret=secret)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                           access_log=False, timeout_graceful_shutdown=2))
+                                           access_log=False, timeout_graceful_shutdown=2,
+                                           timeout_keep_alive=5, limit_concurrency=64,
+                                           h11_max_incomplete_event_size=64 * 1024))
 
     def announce() -> None:
         while not server.started and not server.should_exit:

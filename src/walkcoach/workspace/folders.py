@@ -204,7 +204,8 @@ class Workspace:
             raise InputError(f"not a file of the workspace's outputs: {excerpt(relative)}")
         area = (self.root / parts[0]).resolve()
         path = area.joinpath(*parts[1:]).resolve()
-        if not path.is_relative_to(area) or not path.is_file():
+        # A hard link is another name of a file that may live anywhere: never walkcoach's.
+        if not path.is_relative_to(area) or not path.is_file() or path.stat().st_nlink > 1:
             raise InputError(f"not a file of the workspace's outputs: {excerpt(relative)}")
         return path
 

@@ -50,22 +50,31 @@
       "again (walkcoach serve) and build once more; a job it was running did not finish.";
     shown.hidden = false;
   });
-  // A button pressed is not pressed again while its request is on its way (a double click
-  // asks once).
-  function buttonsOf(event) {
+  // A form sent is not sent again while its request is on its way (a double click asks
+  // once). Its buttons say so (aria-disabled) but keep the focus: a keyboard user's place
+  // stays where it was.
+  function formOf(event) {
     var elt = event.detail.elt;
     var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
-    if (verb === "get") { return []; }  // a job asking how it is going presses nothing
-    var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
-    return form ? form.querySelectorAll("button") : [];
+    if (verb === "get" || !elt) { return null; }  // a job asking how it goes sends nothing
+    return elt.tagName === "FORM" ? elt : (elt.closest && elt.closest("form"));
+  }
+  function marking(form, on) {
+    form.querySelectorAll("button").forEach(function (button) {
+      if (on) { button.setAttribute("aria-disabled", "true"); }
+      else { button.removeAttribute("aria-disabled"); }
+    });
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = formOf(event);
+    if (form && form.dataset.sending) { event.preventDefault(); return; }
     var shown = document.getElementById("studio-problem");
     if (shown) { shown.hidden = true; }
-    buttonsOf(event).forEach(function (button) { button.disabled = true; });
+    if (form) { form.dataset.sending = "1"; marking(form, true); }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    buttonsOf(event).forEach(function (button) { button.disabled = false; });
+    var form = formOf(event);
+    if (form) { delete form.dataset.sending; marking(form, false); }
   });
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });

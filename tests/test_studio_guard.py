@@ -1,0 +1,108 @@
+"""The studio's guard against the other users and programs of the computer, and against
+other sites' pages (issue 22): a per-launch secret turned into an HttpOnly SameSite=Strict
+cookie, the studio's files never another page's subresource, scripts only from /static/,
+hard-linked outputs not served."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from studio_support import asgi_request
+
+from walkcoach.studio.app import create_app
+from walkcoach.workspace import Workspace
+
+BASE = "http://127.0.0.1:8765"
+SECRET = "launch-secret-for-these-tests"
+COOKIE = "walkcoach-studio-8765"
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> Iterator[tuple[object, Workspace]]:
+    """A studio started with a secret, as `walkcoach serve` starts it."""
+    space = Workspace.open(tmp_path / "ws")
+    (space.root / "tracks" / "made.txt").write_text("made by walkcoach", encoding="utf-8")
+    (space.root / "share" / "p").mkdir(parents=True)
+    (space.root / "share" / "p" / "week.txt").write_text("the bundle", encoding="utf-8")
+    app, studio = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t",
+                             secret=SECRET)
+    yield app, space
+    studio.jobs.close()
+
+
+def _get(app: object, url: str, **headers: str) -> httpx.Response:
+    return asgi_request(app, "GET", url, base=BASE, headers=headers)
+
+
+def test_without_the_secret_nothing_answers(guarded: tuple[object, Workspace]) -> None:
+    app, _ = guarded
+    for url in ("/", "/clients", "/files/tracks/made.txt", "/static/studio.js",
+                "/?token=wrong", f"/?token={SECRET[:-1]}"):
+        response = _get(app, url)
+        assert response.status_code == 403, url
+        assert "made by walkcoach" not in response.text
+        assert "Open it again from the address walkcoach printed" in response.text
+    posted = asgi_request(app, "POST", f"/clients?token={SECRET}", base=BASE,
+                          headers={"X-CSRF-Token": "t"}, data={"name": "X"})
+    assert posted.status_code == 403
+
+
+def test_the_address_with_the_secret_becomes_a_strict_cookie(
+        guarded: tuple[object, Workspace]) -> None:
+    app, _ = guarded
+    response = _get(app, f"/track?exercise=x&token={SECRET}")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/track?exercise=x"  # the secret out of sight
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}={SECRET};")
+    assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= {part.strip()
+                                                          for part in cookie.split(";")}
+    signed = {"cookie": f"{COOKIE}={SECRET}"}
+    assert _get(app, "/", **signed).status_code == 200
+    assert _get(app, "/", cookie=f"{COOKIE}=nope").status_code == 403
+    assert _get(app, "/", cookie=f"walkcoach-studio-9999={SECRET}x").status_code == 403
+
+
+def test_the_published_bundle_answers_its_sandboxed_page(
+        guarded: tuple[object, Workspace]) -> None:
+    app, _ = guarded
+    response = _get(app, "/files/share/p/week.txt", **{"sec-fetch-site": "cross-site",
+                                                       "sec-fetch-dest": "audio"})
+    assert response.status_code == 200 and response.text == "the bundle"
+    assert response.headers["cross-origin-resource-policy"] == "cross-origin"
+
+
+@pytest.mark.parametrize("url", ["/files/tracks/made.txt", "/static/studio.js"])
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_files_are_no_other_pages_subresource(guarded: tuple[object, Workspace], url: str,
+                                              site: str) -> None:
+    app, _ = guarded
+    signed = {"cookie": f"{COOKIE}={SECRET}"}
+    for dest in ("audio", "image", "script", "empty", "track", "style"):
+        response = _get(app, url, **signed, **{"sec-fetch-site": site, "sec-fetch-dest": dest})
+        assert response.status_code == 403, (url, site, dest)
+        assert "made by walkcoach" not in response.text
+    mine = _get(app, url, **signed, **{"sec-fetch-site": "same-origin",
+                                       "sec-fetch-dest": "script"})
+    assert mine.status_code == 200
+    assert mine.headers["cross-origin-resource-policy"] == "same-origin"
+
+
+def test_scripts_come_only_from_the_static_folder(guarded: tuple[object, Workspace]) -> None:
+    app, _ = guarded
+    policy = _get(app, "/", cookie=f"{COOKIE}={SECRET}").headers["content-security-policy"]
+    assert "script-src http://127.0.0.1:8765/static/;" in policy
+
+
+def test_a_hard_linked_output_is_not_served(guarded: tuple[object, Workspace],
+                                            tmp_path: Path) -> None:
+    app, space = guarded
+    secret = tmp_path / "private.txt"
+    secret.write_text("private", encoding="utf-8")
+    os.link(secret, space.root / "tracks" / "linked.txt")
+    response = _get(app, "/files/tracks/linked.txt", cookie=f"{COOKIE}={SECRET}")
+    assert response.status_code == 404 and "private" not in response.text
