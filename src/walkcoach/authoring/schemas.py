@@ -137,7 +137,7 @@ _SOUNDS: Schema = {
 
 _DAYS = {"description": "the days of the week sessions fall on: mon,wed,fri (or a list)",
          "type": ["string", "array"], "minLength": 1, "minItems": 1,
-         "items": _choice("a day of the week", WEEKDAYS)}
+         "items": _text(f"a day of the week: {', '.join(WEEKDAYS)}")}
 
 
 def _exercise() -> Schema:
