@@ -106,3 +106,52 @@ def test_a_hard_linked_output_is_not_served(guarded: tuple[object, Workspace],
     os.link(secret, space.root / "tracks" / "linked.txt")
     response = _get(app, "/files/tracks/linked.txt", cookie=f"{COOKIE}={SECRET}")
     assert response.status_code == 404 and "private" not in response.text
+
+
+def _ffmpegs() -> list[str]:
+    """The ffmpeg binaries of this machine: the system's (if any) and imageio-ffmpeg's."""
+    import shutil
+
+    import imageio_ffmpeg
+
+    found = [imageio_ffmpeg.get_ffmpeg_exe()]
+    system = shutil.which("ffmpeg")
+    if system and os.path.realpath(system) != os.path.realpath(found[0]):
+        found.append(system)
+    return found
+
+
+@pytest.mark.parametrize("ffmpeg", _ffmpegs())
+def test_an_hls_playlist_named_mp3_is_refused_not_decoded(
+        ffmpeg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upload named .mp3 that starts as an MP3 does (an ID3 tag) but is an HLS playlist
+    naming a file of the computer: ffmpeg reads it as MP3 only, and only that file, so it
+    is refused, never decoded into a bed of the other file's sound."""
+    from test_studio_http import _wav
+
+    from walkcoach.encode import ffmpeg as wrapper
+
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "ffmpeg").symlink_to(ffmpeg)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
+    wrapper.ffmpeg_exe.cache_clear()  # found again on this PATH
+    private = tmp_path / "private.wav"
+    private.write_bytes(_wav(3.0))
+    playlist = (b"ID3\x03\x00\x00\x00\x00\x00\x00#EXTM3U\n#EXT-X-TARGETDURATION:10\n"
+                b"#EXTINF:3.0,\nfile://" + str(private).encode() + b"\n#EXT-X-ENDLIST\n")
+    space = Workspace.open(tmp_path / "ws")
+    app, studio = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t")
+    try:
+        response = asgi_request(app, "POST", "/music", base=BASE,
+                                headers={"X-CSRF-Token": "t"},
+                                files={"file": ("calm.mp3", playlist, "audio/mpeg")})
+        used = wrapper.ffmpeg_exe()
+    finally:
+        studio.jobs.close()
+        monkeypatch.undo()
+        wrapper.ffmpeg_exe.cache_clear()
+    assert used == str(tools / "ffmpeg")
+    assert response.status_code == 200
+    assert "not audio ffmpeg can read" in response.text, response.text
+    assert list((space.root / "music").iterdir()) == []
