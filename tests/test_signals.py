@@ -4,7 +4,7 @@ A terminal's Ctrl-C reaches every process of the group (the CLI and its batch wo
 service manager's SIGTERM too. However many arrive, and whenever, the run ends within
 seconds: status 130 for Ctrl-C, 143 for SIGTERM, one line on stderr, no partial file, no
 worker left behind. Each run starts with an empty phrase cache, so the voice is really at
-work (the neural one when installed: worker processes for a batch, threads for one build).
+work (the neural one when installed: worker processes for a batch and for one track).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import pytest
 from yaml_edits import one_minute_weeks
 
 from walkcoach.content import TEMPLATES_DIR
-from walkcoach.process import interrupts
+from walkcoach.process import cores, interrupts
+from walkcoach.voice import neural_available
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32",
                                 reason="Ctrl-C and SIGTERM are process-group signals on POSIX")
@@ -49,11 +50,13 @@ def _start(args: list[str], cache: Path) -> subprocess.Popen[str]:
                             start_new_session=True)
 
 
-def _when_synthesizing(run: subprocess.Popen[str], cache: Path) -> None:
-    """Wait until the first phrase is in the cache: the voice is at work."""
+def _when_synthesizing(run: subprocess.Popen[str], cache: Path, *, phrase: bool = False) -> None:
+    """Wait until the first file is in the cache (with ``phrase``, the first phrase, not
+    the track's cover): the voice is at work."""
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline \
-            and not any(files for _, _, files in os.walk(cache)):
+            and not any(name.endswith(".pcm") or not phrase
+                        for _, _, files in os.walk(cache) for name in files):
         time.sleep(0.01)
     assert run.poll() is None, "the run ended before it could be stopped"
 
@@ -122,6 +125,48 @@ def test_signals_during_cold_synthesis_end_the_run_cleanly(
     status, message = MESSAGES[signum]
     assert (run.returncode, err) == (status, message)
     assert _partial_files(out) == []
+    if sys.platform.startswith("linux"):
+        time.sleep(0.2)  # the workers are reaped by now
+        assert _alive_in_group(run.pid) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not neural_available() or cores.cap_jobs(None) < 2,
+                    reason="phrases are spoken in worker processes with the neural voice and "
+                           "two cores")
+@pytest.mark.parametrize(("command", "signum", "times"), [
+    ("build", signal.SIGINT, 2),
+    ("build", signal.SIGTERM, 1),
+    ("render", signal.SIGTERM, 2),
+    ("script", signal.SIGINT, 1),
+], ids=lambda value: value.name if isinstance(value, signal.Signals) else str(value))
+def test_signals_while_workers_speak_one_cold_track(tmp_path: Path, command: str,
+                                                    signum: signal.Signals,
+                                                    times: int) -> None:
+    """One track's missing phrases are spoken by worker processes (build, render and script
+    alike): the signal ``times`` times to the group while they speak ends the run within
+    seconds, with the right status and one line, no partial file, and no worker left."""
+    out = tmp_path / "out"
+    voice = ["--voice", "neural"]
+    if command == "render":
+        script = tmp_path / "walk.yaml"
+        subprocess.run([sys.executable, "-m", "walkcoach", "script", "--minutes", "2", *voice,
+                        "-o", str(script)], check=True, capture_output=True)  # shared cache
+        args = ["render", str(script), "-o", str(out / "walk.mp3")]
+    else:
+        name = "walk.yaml" if command == "script" else "walk.mp3"
+        args = [command, "--minutes", "2", *voice, "-o", str(out / name)]
+    run = _start(args, tmp_path / "cache")
+    _when_synthesizing(run, tmp_path / "cache", phrase=True)
+    if sys.platform.startswith("linux"):
+        assert len(_alive_in_group(run.pid)) >= 3, "the phrases are not spoken by workers"
+    for _ in range(times):
+        os.killpg(run.pid, signum)
+        time.sleep(0.1)
+    err = _finish(run, f"{times} x {signum.name}")
+    assert (run.returncode, err) == MESSAGES[signum]
+    assert _partial_files(out) == []
+    assert not (out / "walk.yaml").exists() and not (out / "walk.mp3").exists()
     if sys.platform.startswith("linux"):
         time.sleep(0.2)  # the workers are reaped by now
         assert _alive_in_group(run.pid) == []
