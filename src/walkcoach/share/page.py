@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ def page_html(bundle: Bundle, episodes: Sequence[Episode]) -> str:
     return _ENV.get_template("index.html.j2").render(
         bundle=bundle, episodes=[_view(episode) for episode in episodes],
         qr_page=_qr(bundle.page_url, "this page"), qr_feed=_qr(feed, "the podcast feed"),
+        page_address=_segments(bundle.page_url), feed_address=_segments(feed),
         apps=[(name, prefix + _without_scheme(feed)) for name, prefix in APP_LINKS]
         if feed else [])
 
@@ -50,6 +52,12 @@ def iso_duration(ms: int) -> str:
     parts = [f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S"))
              if value]
     return "PT" + ("".join(parts) or "0S")
+
+
+def _segments(url: str | None) -> list[str]:
+    """``url`` cut after each run of "/": the pieces a printed address wraps between, so a
+    line never ends inside a name (or at one of its hyphens) unless the name is too long."""
+    return re.findall(r"[^/]*/+|[^/]+$", url or "")
 
 
 def _without_scheme(url: str) -> str:
