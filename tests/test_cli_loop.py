@@ -18,7 +18,7 @@ from walkcoach.cli import cli
 from walkcoach.share import tokens
 from walkcoach.share.checkins import Session, checkin_tag, encode
 from walkcoach.share.clients import bundles_of
-from walkcoach.share.loop import bundle_release
+from walkcoach.share.loop import bundle_release, page_checkins
 
 DAY = datetime.date(2027, 1, 4)
 PROGRAM = """\
@@ -207,3 +207,14 @@ def test_a_check_ins_file_that_cannot_be_read_is_one_line(place: Path) -> None:
 def test_help(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "CLIENT" in result.stdout
+
+
+def test_the_page_gets_what_it_needs_to_make_codes(place: Path) -> None:
+    tag = share(place)
+    program = content.load_program(place / "program.yaml")
+    maria = content.find_client("maria", near=(place,))
+    (token,) = [b.token for b in bundles_of(maria)]
+    run("checkin", "maria", encode(sessions(1, 1) + sessions(4, week=2), tag=tag))
+    assert page_checkins(program, maria, token) == {
+        "version": 1, "tag": tag, "pain_limit": 5, "sessions_per_week": 3,
+        "release": "earned", "released": [1, 2], "again": 2, "stop": False, "email": None}

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from walkcoach import content
 from walkcoach.errors import InputError, WalkcoachError, excerpt
 from walkcoach.plan.model import ClientSpec, Program, Source
 from walkcoach.share import logbook
-from walkcoach.share.checkins import ForeignCodeError, checkin_tag, read_code
+from walkcoach.share.checkins import VERSION, ForeignCodeError, checkin_tag, read_code
 from walkcoach.share.clients import KeptBundle, bundles_of
 from walkcoach.share.progress import Progress, progress_of
 from walkcoach.share.release import Release, release
 
 __all__ = ["Imported", "bundle_release", "bundle_sessions", "client_progress",
-           "import_checkin"]
+           "import_checkin", "page_checkins"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +98,19 @@ def bundle_release(program: Program, client: ClientSpec | str | None, token: str
     """The weeks of ``program`` out in the bundle of ``token``: all of them, or those the
     client's imported check-ins have earned (``release: earned``)."""
     return release(program, bundle_sessions(program, client, token))
+
+
+def page_checkins(program: Program, client: ClientSpec | str | None,
+                  token: str) -> dict[str, Any]:
+    """What the client's page needs to log sessions and make check-in codes, as JSON-ready
+    data for the page to embed: the bundle's check-in tag, the pain limit, the sessions a
+    week, the weeks out (as imported so far), the week offered again, whether to stop, and
+    the coach's e-mail for "Send to my coach" (None when the program gives none)."""
+    out = bundle_release(program, client, token)
+    return {"version": VERSION, "tag": checkin_tag(token), "pain_limit": out.pain_limit,
+            "sessions_per_week": program.sessions_per_week, "release": out.mode,
+            "released": list(out.weeks), "again": out.again, "stop": out.stop,
+            "email": program.email}
 
 
 def _sessions(client: ClientSpec, bundles: list[KeptBundle]) -> tuple[logbook.Logged, ...]:
