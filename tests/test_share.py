@@ -405,7 +405,7 @@ def test_a_profiles_bundle_is_found_by_its_token(tmp_path: Path,
     assert bundle_folder(tmp_path / "elsewhere", program_path, profiles[0]) is None
     assert bundle_folder(out, tmp_path / "another.yaml", profiles[0]) is None
     assert {path.name: path.read_bytes() for path in (tmp_path / "data").iterdir()} == kept
-    assert sorted(out.iterdir()) == sorted(shared)
+    assert sorted(out.iterdir()) == sorted([*shared, out / ".walkcoach"])  # + the private
     for folder in shared:
         folder.rename(folder.with_name("moved"))  # its token kept, its folder gone
         assert bundle_folder(out, program_path, profiles[shared.index(folder)]) is None
