@@ -34,7 +34,8 @@ sessions_per_week: 3
 defaults: {setting: floor}
 weeks:
   - {week: 1, level: beginner, minutes: 1, focus: "Heel & toe, slowly."}
-  - {week: 2, level: intermediate, minutes: 1, setting: treadmill, focus: "A bit faster."}
+  - {week: 2, level: intermediate, intervals: 2x0:30/0:15, setting: treadmill,
+     focus: "A bit faster."}
 """
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

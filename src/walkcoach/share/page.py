@@ -88,7 +88,7 @@ def _date(episode: Episode) -> dict[str, str] | None:
         value = value.date()
     if not isinstance(value, datetime.date):
         return None
-    return {"iso": value.isoformat(), "text": f"{value:%a} {value.day} {value:%b %Y}"}
+    return {"iso": value.isoformat(), "text": f"{value:%a} {value.day} {value:%b}"}
 
 
 def _qr(url: str | None, what: str) -> str:
