@@ -226,3 +226,28 @@ def test_an_email_that_is_no_address_is_refused(tmp_path: Path) -> None:
     program.write_text(PROGRAM_TEXT + "email: ana at coach\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"p\.yaml:7: email: must be one e-mail address"):
         load_program(program)
+
+
+def test_an_older_bundles_manifest_moves_out_of_the_published_folder(
+        shared: ShareResult, program_file: Path) -> None:
+    """A bundle made before: its manifest and lock in the folder. The next share moves the
+    manifest to DIR/.walkcoach/ (nothing is rebuilt) and leaves the folder as published."""
+    private = shared.folder.parent / PRIVATE / shared.folder.name
+    os.replace(private / "walkcoach-manifest.json", shared.folder / "walkcoach-manifest.json")
+    (shared.folder / ".walkcoach.lock").touch()
+    again = _share(program_file, shared.folder.parent)
+    assert not again.program.built
+    assert sorted(path.name for path in again.folder.iterdir()) == list(again.files)
+    assert _mode(private / "walkcoach-manifest.json") == 0o600
+
+
+@pytest.mark.parametrize(("today", "monday"), [
+    ((2026, 12, 7), (2026, 12, 14)),  # a Monday: the next one
+    ((2026, 12, 13), (2026, 12, 14)),  # a Sunday
+    ((2026, 12, 31), (2027, 1, 4)),
+])
+def test_the_default_start_is_the_next_monday(today: tuple[int, int, int],
+                                              monday: tuple[int, int, int]) -> None:
+    from walkcoach.share.tokens import next_monday
+
+    assert next_monday(datetime.date(*today)) == datetime.date(*monday)
