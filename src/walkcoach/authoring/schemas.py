@@ -21,6 +21,7 @@ from typing import Any
 
 from walkcoach.errors import InputError, excerpt
 from walkcoach.plan.blocks import MAX_ROUNDS
+from walkcoach.plan.levels import LEVEL_RULES
 from walkcoach.plan.model import (
     INTROS,
     LEVELS,
@@ -191,6 +192,9 @@ def _client(description: str) -> Schema:
         "name": _text("the client's name, said in the greeting", spoken=True),
         "level": _LEVEL | {"description": "the client's level, one the exercise names: it "
                                           "overrides the program's"},
+        "level_rule": {"enum": list(LEVEL_RULES), "description": "what the client's level "
+                       "means for a program's weeks: all (every week at it), highest (weeks "
+                       "above it held at it) or start (the program's steps starting at it)"},
         "setting": _SETTING | {"description": "where the client walks, a setting the "
                                               "exercise names: it overrides the program's"},
         "spoken_notes": _lines("notes said in the intro, as written"),

@@ -32,18 +32,19 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from walkcoach import __version__
+from walkcoach import __version__, notes
 from walkcoach.build import parallel, session
 from walkcoach.build.manifest import LOCK, MANIFEST, Manifest, folder_lock
 from walkcoach.build.session import Progress
 from walkcoach.content import TEMPLATES_DIR, check_client
 from walkcoach.encode import cover, export, labels, sheets
 from walkcoach.errors import ExportError, InputError, RuntimeFailure, WalkcoachError, excerpt
+from walkcoach.plan.levels import DEFAULT_LEVEL_RULE, RULE_WORDS, week_levels
 from walkcoach.plan.model import Block, ClientSpec, Program, Source, Week
 from walkcoach.process import cores
 from walkcoach.voice import Speaker
@@ -127,7 +128,8 @@ def track_name(week: int, level: str, minutes: float, fmt: str) -> str:
 def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
                   client: str | ClientSpec | None = None, voice: str = "auto",
                   rate: float = 1.0, fmt: str = "mp3", progress: Progress | None = None,
-                  state_dir: Path | None = None) -> ProgramResult:
+                  state_dir: Path | None = None,
+                  weeks: Collection[int] | None = None) -> ProgramResult:
     """Build every week of ``program`` into ``out_dir`` with a playlist; skip what is current.
 
     ``jobs`` is the number of worker processes (default: the number of cores); ``client``
@@ -137,7 +139,9 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
     as tracks finish. Tracks that fail are reported in the result; a KeyboardInterrupt stops
     the batch, leaving only whole files and a manifest of them. ``state_dir`` is where the
     manifest and the lock are kept (default ``out_dir``); one found in ``out_dir`` is moved
-    there.
+    there. ``weeks`` (default: all) are the weeks to build: the others' tracks are left out
+    of the folder and the playlist (a program whose weeks are earned), each track still
+    made as one week of the whole program.
     """
     started = time.perf_counter()
     if fmt not in export.FORMATS:
@@ -154,7 +158,8 @@ def build_program(program: Program, out_dir: Path, *, jobs: int | None = None,
         if state != out_dir:
             _move_private(out_dir, state)
         return _build_in(program, out_dir, jobs=jobs, client=client, voice=voice, rate=rate,
-                         fmt=fmt, progress=progress, started=started, state=state)
+                         fmt=fmt, progress=progress, started=started, state=state,
+                         weeks=weeks)
 
 
 def _move_private(out_dir: Path, state: Path) -> None:
@@ -173,7 +178,8 @@ def _move_private(out_dir: Path, state: Path) -> None:
 
 def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | ClientSpec | None,
               voice: str, rate: float, fmt: str, progress: Progress | None,
-              started: float, state: Path) -> ProgramResult:
+              started: float, state: Path,
+              weeks: Collection[int] | None = None) -> ProgramResult:
     """build_program's work, in a folder this run holds."""
     stem = program.source.path.stem
     source = program.source.path.absolute()
@@ -192,7 +198,8 @@ def _build_in(program: Program, out_dir: Path, *, jobs: int, client: str | Clien
                          "share names)")
     export.remove_stale_temporaries(out_dir)  # of runs killed outright
     speaker = session.make_speaker(voice, rate=rate)
-    all_jobs = _jobs(program, out_dir, speaker, client=client, fmt=fmt)
+    all_jobs = [job for job in _jobs(program, out_dir, speaker, client=client, fmt=fmt)
+                if weeks is None or job.week.week in weeks]
     if manifest.owner is None:
         _refuse_strangers(out_dir, all_jobs)
     results: dict[int, TrackResult] = {}
@@ -280,8 +287,10 @@ def _jobs(program: Program, out_dir: Path, speaker: Speaker, *,
               "music": _file_hash(music) if music is not None else None}
     jobs = []
     before: tuple[str, str] | None = None  # the level and setting of the week before
-    for week in program.weeks:
-        level = who.level if who and who.level else week.level
+    levels = client_week_levels(program, who)
+    if who is not None and who.level is not None:
+        _note_levels(program, who, levels)
+    for week, level in zip(program.weeks, levels, strict=True):
         setting = who.setting if who and who.setting else week.setting
         # The full intro in the first week and whenever the level or setting changes; a
         # short one for the weeks the listener already knows (unless the week says).
@@ -361,3 +370,20 @@ def _write_playlist(program: Program, out_dir: Path, jobs: list[_Job],
             return path  # unchanged: leave its time alone
     export.write_text(path, text)
     return path
+
+
+def client_week_levels(program: Program, client: ClientSpec | None) -> tuple[str, ...]:
+    """The level each week of ``program`` is walked at for ``client``: the program's, or as
+    the client's level and level rule say (walkcoach.plan.levels)."""
+    return week_levels(program.exercise.level_names, [week.level for week in program.weeks],
+                       client.level if client is not None else None,
+                       client.level_rule if client is not None else DEFAULT_LEVEL_RULE)
+
+
+def _note_levels(program: Program, client: ClientSpec, levels: tuple[str, ...]) -> None:
+    """Say, once, which weeks a client's level changes from the program's (never silent)."""
+    changed = [f"week {week.week} {level} (not {week.level})"
+               for week, level in zip(program.weeks, levels, strict=True) if level != week.level]
+    if changed:
+        rule = RULE_WORDS[client.level_rule].format(level=client.level)
+        notes.note(f"{client.name}'s level ({rule}): {', '.join(changed)}")

@@ -4,6 +4,7 @@ The format (``clients/maria.yaml``)::
 
     name: "María"                      # said in the greeting
     level: beginner                    # optional: overrides the program's or --level
+    level_rule: highest                # optional: all (default), highest or start
     setting: floor                     # optional: overrides the program's or --setting
                                        # (both: ones the exercise walked names)
     spoken_notes:                      # optional: said in the intro, as written
@@ -35,6 +36,7 @@ from walkcoach.content.problems import Problems
 from walkcoach.errors import ContentError, InputError, excerpt
 from walkcoach.names import slug
 from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.levels import DEFAULT_LEVEL_RULE, LEVEL_RULES
 from walkcoach.plan.model import (
     Cadence,
     ClientSpec,
@@ -46,7 +48,8 @@ from walkcoach.text import MAX_NAME, client_name, name_problem
 
 SOUND_KEYS = ("chimes", "cadence", "music")
 """What a program or a client says about the sounds besides the voice (walkcoach.audio.layers)."""
-CLIENT_KEYS = ("name", "level", "setting", "spoken_notes", "notes", *SOUND_KEYS, "days")
+CLIENT_KEYS = ("name", "level", "level_rule", "setting", "spoken_notes", "notes", *SOUND_KEYS,
+               "days")
 CLIENTS_FOLDER = "clients"
 """Where ``--client NAME`` looks for ``NAME.yaml``: this folder in the current one, or
 beside the program file."""
@@ -85,6 +88,7 @@ def client_from(node: Node, path: Path, *, exercise: Exercise | None = None) -> 
            for key in ("level", "setting")},
         "spoken_notes": lambda: node.texts("spoken_notes", required=False, spoken=True),
         "notes": lambda: node.text("notes", required=False),
+        "level_rule": lambda: _level_rule(node),
     })
     sounds = problems.get(lambda: sound_choices(node, path))
     days = problems.get(lambda: read_days(node))
@@ -93,6 +97,18 @@ def client_from(node: Node, path: Path, *, exercise: Exercise | None = None) -> 
                     if values[key] is not None)
     return ClientSpec(**values, sources=sources, **cast(SoundChoices, sounds),
                       days=days or (), source=Source(path=path, line=node.line))
+
+
+def _level_rule(node: Node) -> str:
+    """What the profile's level means for a program's weeks (walkcoach.plan.levels)."""
+    rule = node.text("level_rule", required=False)
+    if rule is None:
+        return DEFAULT_LEVEL_RULE
+    if rule not in LEVEL_RULES:
+        raise node.error("level_rule", f"must be one of {', '.join(LEVEL_RULES)} (all: every "
+                         "week at the client's level; highest: weeks above it held at it; "
+                         f"start: the program's steps starting at it), not {excerpt(rule)}")
+    return rule
 
 
 def read_days(node: Node) -> tuple[int, ...]:

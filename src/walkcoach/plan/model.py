@@ -298,6 +298,7 @@ class ClientSpec:
 
     name: str
     level: Level | None = None
+    level_rule: str = "all"  # what the level means for a program's weeks (plan.levels)
     setting: Setting | None = None
     spoken_notes: tuple[str, ...] = ()  # said in the intro, as written
     notes: str | None = None  # for the coach only; never spoken
