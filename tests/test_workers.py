@@ -22,8 +22,9 @@ from walkcoach.voice import PhraseCache, Speaker, VoiceChoice, neural_available
 
 ENGINES = ("onnxruntime", "piper", "pyttsx3", "espeakng_loader")
 """A voice engine's modules: none may be imported by a build whose phrases are all cached."""
-UNUSED_WHEN_WARM = (*ENGINES, "PIL", "filelock", "scipy")
-"""Nor what draws a cover (cached), locks a program's folder, or resamples a voice."""
+UNUSED_WHEN_WARM = (*ENGINES, "PIL", "filelock", "scipy", "multiprocessing")
+"""Nor what draws a cover (cached), locks a program's folder, resamples a voice, or runs a
+pool of workers."""
 
 _RUN_CLI = """
 import json, sys
@@ -77,7 +78,8 @@ def _walkcoach(*args: str, cache: Path) -> set[str]:
 @pytest.mark.parametrize("voice", ["auto", "system"])
 def test_a_warm_build_script_and_render_load_no_voice(tmp_path: Path, voice: str) -> None:
     """Once every phrase is cached, `build`, `script` and `render` import no voice engine (and
-    no model is loaded), nor Pillow, filelock or scipy: a cold first run fills the cache."""
+    no model is loaded), nor Pillow, filelock, scipy or multiprocessing: a cold first run
+    fills the cache."""
     cache = Path(os.environ["WALKCOACH_CACHE_DIR"])  # the run's shared cache
     script = tmp_path / "walk.yaml"
     common = ["--minutes", "1", "--voice", voice]

@@ -25,7 +25,6 @@ on for ever.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -33,14 +32,18 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, as_completed
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from walkcoach.errors import RuntimeFailure, WalkcoachError
 from walkcoach.process import cores, interrupts
 from walkcoach.voice import PhraseCache, Speaker, VoiceChoice
+
+if TYPE_CHECKING:  # multiprocessing loads only for a pool: a warm build never needs one
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["GRACE_S", "SPREAD_ENGINES", "fresh", "missing_texts", "open_pool", "pool_size", "speak",
            "speak_missing", "start_method", "stop", "worker_speaker", "working"]
@@ -112,7 +115,7 @@ def speak_missing(speaker: Speaker, texts: Iterable[str],
     except BaseException as exc:
         with interrupts.held():
             stop(pool)
-        if isinstance(exc, BrokenProcessPool):
+        if isinstance(exc, BrokenExecutor):  # a worker died (BrokenProcessPool)
             raise RuntimeFailure(f"a worker process stopped unexpectedly ({exc})") from exc
         raise
     return True
@@ -122,6 +125,8 @@ def open_pool(speaker: Speaker, workers: int
               ) -> tuple[ProcessPoolExecutor, multiprocessing.context.BaseContext]:
     """A pool of ``workers`` processes, each with a speaker like ``speaker`` (its voice, rate,
     lexicon and cache), held to one core. Stop it with :func:`stop` on any exception."""
+    from concurrent.futures import ProcessPoolExecutor
+
     context = start_method()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker,
@@ -148,6 +153,8 @@ def start_method() -> multiprocessing.context.BaseContext:
     thread pool of its own, which it stops and restarts around a fork (pthread_atfork); that
     is the thread Python 3.12+ warns about when it forks (see _forking).
     """
+    import multiprocessing
+
     if sys.platform.startswith("linux") and threading.active_count() == 1 \
             and not any(name in sys.modules for name in _NOT_FORK_SAFE):
         return multiprocessing.get_context("fork")
