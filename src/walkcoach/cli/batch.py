@@ -122,11 +122,15 @@ def program(program_name: str, output: Path, jobs: int | None, client: str | Non
 @click.option("--start", default=None, metavar="YYYY-MM-DD",
               help="The date of week 1: week N is dated N-1 weeks later in the feed [default: "
               "the date kept for this bundle, else the next Monday].")
+@click.option("--days", default=None, metavar="DAYS",
+              help="The days the client walks, as mon,wed,fri: adds schedule.ics (a reminder "
+              "each session) and dates each week's episode on its first session [default: "
+              "the profile's days:, else the program's; none: no calendar].")
 @_batch_options
 @_report_errors
 def share(program_name: str, client: str | None, output: Path, base_url: str | None,
-          make_zip: bool, start: str | None, jobs: int | None, voice: str, rate: float,
-          fmt: str) -> None:
+          make_zip: bool, start: str | None, days: str | None, jobs: int | None, voice: str,
+          rate: float, fmt: str) -> None:
     """Build every week for one client into a private bundle: tracks, a page and a feed.
 
     The bundle is OUTPUT/<client>-<token>/ (the token is random and kept, so the address
@@ -137,19 +141,26 @@ def share(program_name: str, client: str | None, output: Path, base_url: str | N
     """
     from walkcoach import content
     from walkcoach import share as bundles  # the page and feed libraries only when sharing
+    from walkcoach.plan.schedule import parse_days
 
     first = bundles.parse_start(start) if start is not None else None
+    chosen = parse_days(days) if days is not None else None
     program_file = content.find_program(program_name)
     loaded = content.load_program(program_file)
     with _progress_bar() as progress:
         result = bundles.build_share(loaded, output, client=_client(client, program_file.parent),
                                      base_url=base_url,
                                      make_zip=make_zip, jobs=jobs, voice=voice, rate=rate,
-                                     fmt=fmt, progress=progress, start=first)
+                                     fmt=fmt, progress=progress, start=first, days=chosen)
     built = result.program
     _print(f"{len(built.tracks)} tracks: {len(built.built)} built, "
            f"{len(built.skipped)} up to date -> {result.page}")
     if result.feed is not None:
         _print(f"podcast feed: {result.url}feed.xml")
+    if result.calendar is not None:
+        _print(f"calendar: {result.calendar}")
+    if result.release is not None and result.release.mode == "earned":
+        _print(f"weeks out: {', '.join(map(str, result.release.weeks))} "
+               f"({result.release.says})")
     if result.archive is not None:
         _print(f"zip: {result.archive}")

@@ -8,7 +8,12 @@ and never in it: they are kept in ``DIR/.walkcoach/<client-slug>-<token>/`` (:da
 The token (walkcoach.share.tokens) is kept in the user's data folder, never in DIR, with the
 folder's name and the schedule: a rebuild keeps the same address and dates, and a client's
 podcast subscription keeps working. Nothing in one client's folder names or links another
-client. Week N is dated ``start`` + N - 1 weeks, at 06:00 UTC.
+client. Week N is dated ``start`` + N - 1 weeks, at 06:00 UTC; with days chosen (``days``,
+or ``days:`` in the profile or the program), on week N's first session day, and the bundle
+holds ``schedule.ics`` (walkcoach.share.calendar). A program whose weeks are earned
+(``release: earned``) publishes only the weeks the check-ins imported for the client have
+released (walkcoach.share.loop). The page's ``sw.js`` and ``manifest.webmanifest``
+(walkcoach.share.offline) let it work offline and from the home screen.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -26,11 +32,14 @@ from walkcoach.encode import cover, export
 from walkcoach.encode.sheets import sidecar_paths
 from walkcoach.errors import InputError, RuntimeFailure, excerpt
 from walkcoach.plan.model import ClientSpec, Program
-from walkcoach.share import tokens
+from walkcoach.plan.schedule import session_dates
+from walkcoach.share import loop, offline, tokens
+from walkcoach.share.calendar import schedule_days, schedule_ics
 from walkcoach.share.feed import feed_xml
 from walkcoach.share.model import Bundle, Episode, Line
 from walkcoach.share.page import page_html
 from walkcoach.share.publish import write_zip
+from walkcoach.share.release import Release
 from walkcoach.share.tokens import (
     TOKENS,
     bundle_folder,
@@ -48,6 +57,7 @@ _URL_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2
 _MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "wav": "audio/wav"}
 PUBLISH_HOUR = datetime.time(6, 0, tzinfo=datetime.timezone.utc)
 """When on its day each week's episode is dated."""
+CALENDAR = "schedule.ics"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +71,8 @@ class ShareResult:
     url: str | None
     program: batch.ProgramResult
     files: tuple[str, ...] = ()  # the names of the files published in ``folder``, sorted
+    calendar: Path | None = None  # schedule.ics, when days were chosen
+    release: Release | None = None  # the weeks out, by the check-ins imported so far
 
 
 MAX_URL = 300
@@ -122,11 +134,13 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
                 base_url: str | None = None, make_zip: bool = False, jobs: int | None = None,
                 voice: str = "auto", rate: float = 1.0, fmt: str = "mp3",
                 progress: Progress | None = None,
-                start: datetime.date | None = None) -> ShareResult:
+                start: datetime.date | None = None,
+                days: Sequence[int] | None = None) -> ShareResult:
     """Build (or bring up to date) ``program`` for one client (a profile, or a name) into a
     bundle under ``out_dir``; with ``base_url`` (where ``out_dir`` is published) also the
     feed. ``start`` is the date of week 1 (default: the one kept for this bundle, else the
-    next Monday)."""
+    next Monday); ``days`` (Monday 0) the days the client walks (default: the profile's or
+    the program's ``days``; none chosen anywhere: no calendar)."""
     given = client.name if isinstance(client, ClientSpec) else (client or "")
     name = given.strip() or (program.client.name if program.client else "")
     if not name:
@@ -142,14 +156,17 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
                                              from_program=program.client is not None),
                            name=name, start=start)
         folder = out_dir / kept.folder
+        out = loop.bundle_release(program, client or name, kept.token)
         built = batch.build_program(program, folder, jobs=jobs, client=client or name,
                                     voice=voice, rate=rate, fmt=fmt, progress=progress,
-                                    state_dir=out_dir / PRIVATE / kept.folder)
+                                    state_dir=out_dir / PRIVATE / kept.folder,
+                                    weeks=out.weeks if out.mode == "earned" else None)
         if built.failed:
             first = built.failed[0]
             raise RuntimeFailure(f"week {first.week} could not be built: {first.error}")
     url = f"{base}{quote(folder.name)}/" if base else None
-    episodes = [_episode(program, track, kept.start) for track in built.tracks]
+    week_days = _chosen_days(program, client, days)
+    episodes = [_episode(program, track, kept.start, week_days) for track in built.tracks]
     _remove_stale_chapters(folder, episodes)
     art = cover.load_cover(program.cover) if program.cover else cover.draw_cover(
         title=program.exercise.title, subtitle=program.name, coach=program.coach)
@@ -160,10 +177,21 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
         sessions_per_week=program.sessions_per_week, safety=_safety(program, episodes),
         cover=art_name, guid=f"urn:walkcoach:{kept.token}",
         page_url=f"{url}index.html" if url else None,
-        feed_url=f"{url}feed.xml" if url else None, email=program.email)
+        feed_url=f"{url}feed.xml" if url else None, email=program.email,
+        calendar=CALENDAR if week_days else None,
+        webcal_url=f"webcal://{url.split('://', 1)[1]}{CALENDAR}" if url and week_days
+        else None)
     # Everything is made before anything is written: a page and feed of one run, or neither.
-    html = page_html(bundle, episodes)
+    checkins = loop.page_checkins(program, client or name, kept.token)
+    html = page_html(bundle, episodes, checkins=checkins, rule=program.release,
+                     next_week=out.next)
     xml = feed_xml(bundle, episodes, base_url=url) if url else None
+    worker, _ = offline.service_worker(tag=checkins["tag"], page=html, cover=art,
+                                       cover_name=art_name, episodes=episodes)
+    manifest = offline.web_manifest(title=program.name, client=name, cover=art,
+                                    cover_name=art_name, mime=cover.mime_type(art))
+    ics = schedule_ics(title=program.name, episodes=episodes, start=kept.start,
+                       days=week_days, token=kept.token, url=url) if week_days else None
     (folder / ("cover.png" if art_name == "cover.jpg" else "cover.jpg")).unlink(missing_ok=True)
     export.write_bytes(folder / art_name, art)
     page = folder / "index.html"
@@ -173,7 +201,15 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
         export.write_bytes(feed, xml)
     else:
         feed.unlink(missing_ok=True)  # a feed with an old address would lie
+    export.write_text(folder / offline.SERVICE_WORKER, worker)
+    export.write_bytes(folder / offline.MANIFEST, manifest)
+    calendar = folder / CALENDAR
+    if ics is not None:
+        export.write_bytes(calendar, ics)
+    else:
+        calendar.unlink(missing_ok=True)
     made = [art_name, page.name, *([feed.name] if xml is not None else []),
+            offline.SERVICE_WORKER, offline.MANIFEST, *([CALENDAR] if ics is not None else []),
             built.playlist.name,
             *(path.name for track in built.tracks
               for path in (track.path, *sidecar_paths(track.path),
@@ -182,12 +218,25 @@ def build_share(program: Program, out_dir: Path, *, client: str | ClientSpec | N
     if not make_zip:
         folder.with_suffix(".zip").unlink(missing_ok=True)  # an earlier zip would be stale
     return ShareResult(folder=folder, page=page, feed=feed if xml is not None else None,
-                       archive=archive, url=url, program=built, files=tuple(sorted(made)))
+                       archive=archive, url=url, program=built, files=tuple(sorted(made)),
+                       calendar=calendar if ics is not None else None, release=out)
 
 
-def _episode(program: Program, track: batch.TrackResult, start: datetime.date) -> Episode:
+def _chosen_days(program: Program, client: str | ClientSpec | None,
+                 given: Sequence[int] | None) -> tuple[int, ...]:
+    """The days the client walks when someone chose them (``--days``, the profile's or the
+    program's ``days``), else () (no calendar; weeks dated a week apart from the start)."""
+    own = client if isinstance(client, ClientSpec) else program.client
+    if given or (own is not None and own.days) or program.days:
+        return schedule_days(program, client, given)
+    return ()
+
+
+def _episode(program: Program, track: batch.TrackResult, start: datetime.date,
+             days: Sequence[int] = ()) -> Episode:
     """The page's and feed's view of one built track, from its files: titled by the whole
-    track's length in minutes (what a player shows), then the walk's own."""
+    track's length in minutes (what a player shows), then the walk's own; dated on the
+    week's first session day (``days``), else on the week's first day."""
     sheet_path = track.path.with_suffix(".json")
     try:
         sheet = json.loads(sheet_path.read_text(encoding="utf-8"))
@@ -205,7 +254,8 @@ def _episode(program: Program, track: batch.TrackResult, start: datetime.date) -
     shape = sheet.get("shape")
     duration_ms = int(sheet["duration_ms"])
     total = max(1, round(duration_ms / 60_000))
-    day = start + datetime.timedelta(weeks=track.week - 1)
+    day = next(iter(session_dates(start, track.week, days)),
+               start + datetime.timedelta(weeks=track.week - 1))
     return Episode(
         week=track.week, title=f"Week {track.week}: {total} min, {minutes:g} min walk, "
         f"{sheet['level']}" + (f", {shape}" if shape else ""), shape=shape,

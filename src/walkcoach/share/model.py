@@ -65,3 +65,5 @@ class Bundle:
     page_url: str | None = None
     feed_url: str | None = None
     email: str | None = None  # the coach's, for the feed's owner (only when given)
+    calendar: str | None = None  # schedule.ics, when the bundle has one
+    webcal_url: str | None = None  # its webcal:// address, when the bundle is hosted
