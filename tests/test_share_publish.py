@@ -89,7 +89,8 @@ def _mode(path: Path) -> int:
 def test_exactly_the_clients_files_are_published(shared: ShareResult) -> None:
     """The folder and the zip list the same, expected files; the manifest and lock are in
     DIR/.walkcoach/<bundle>/, and they, the tokens file and its lock are 0600."""
-    expected = sorted(["cover.jpg", "index.html", "feed.xml", "one-week.m3u",
+    expected = sorted(["cover.jpg", "index.html", "feed.xml", "one-week.m3u", "sw.js",
+                       "manifest.webmanifest",
                        *(TRACK + suffix for suffix in (".mp3", ".json", ".vtt", ".txt",
                                                        ".chapters.json"))])
     assert sorted(path.name for path in shared.folder.iterdir()) == expected

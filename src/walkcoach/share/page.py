@@ -89,8 +89,8 @@ def _loop(bundle: Bundle, checkins: Mapping[str, Any], rule: ReleaseRule | None,
     needs = ""
     if rule is not None and checkins.get("released"):
         latest = checkins["released"][-1]
-        count = "1 session" if rule.sessions == 1 else f"{rule.sessions} sessions"
-        needs = f"{count} of week {latest} had pain of at most {rule.pain}"
+        count = "session" if rule.sessions == 1 else f"{rule.sessions} sessions"
+        needs = f"your last {count} of week {latest} had pain of at most {rule.pain}"
     return {**checkins, "json": _script_json(dict(checkins)), "needs": needs,
             "earned": checkins.get("release") == "earned", "next": next_week,
             "stop_lines": bundle.safety[0][1] if bundle.safety else ()}
