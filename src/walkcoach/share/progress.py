@@ -1,7 +1,9 @@
 """A client's progress through a program, from their check-ins: per week, and what comes next.
 
 Pure: a program and the sessions logged in, a :class:`Progress` out (``as_json`` for
-``walkcoach progress --json`` and the studio's chart).
+``walkcoach progress --json``; :meth:`Progress.series` for a chart of sessions per week
+against the plan and pain and effort over time; :meth:`Progress.glance` for a list of
+clients: the week they are in, sessions done of planned, the last pain).
 """
 
 from __future__ import annotations
@@ -54,6 +56,32 @@ class Progress:
     weeks: tuple[WeekProgress, ...]
     release: Release
     other: tuple[Logged, ...] = ()  # sessions of weeks the program does not have
+
+    def series(self) -> dict[str, Any]:
+        """What a chart draws, as JSON-ready data: each week's sessions planned and done
+        (weeks out, and any with sessions), and every session in the order walked (date,
+        week, pain, effort), with the pain limit to draw as a line."""
+        weeks = [{"week": week.week, "planned": week.planned, "done": week.done,
+                  "again": week.again}
+                 for week in self.weeks if week.released or week.sessions]
+        sessions = sorted((s for week in self.weeks for s in week.sessions),
+                          key=lambda s: (s.day, s.week, s.n))
+        return {"weeks": weeks, "sessions": [
+            {"date": s.day.isoformat(), "week": s.week, "pain": s.pain, "effort": s.effort}
+            for s in sessions], "pain_limit": self.release.pain_limit}
+
+    def glance(self) -> dict[str, Any]:
+        """The client's week at a glance: the latest week out, its sessions done of
+        planned, the pain of the latest session (None before any), whether that week is
+        offered again and whether the client was told to stop."""
+        latest = self.release.latest
+        week = next((w for w in self.weeks if w.week == latest), None)
+        logged = [s for w in self.weeks for s in w.sessions]
+        last = max(logged, key=lambda s: (s.day, s.week, s.n)) if logged else None
+        return {"week": latest, "done": week.done if week else 0,
+                "planned": week.planned if week else None,
+                "last_pain": last.pain if last else None,
+                "again": self.release.again is not None, "stop": self.release.stop}
 
     def as_json(self) -> dict[str, Any]:
         """The progress as JSON-ready data."""
