@@ -44,7 +44,7 @@ def test_the_footer_says_the_version_on_every_page(held: tuple[object, Studio,
     app, _, _ = held
     for url in ("/", "/clients/ann", "/edit/clients/ann", "/clients"):
         page = asgi_request(app, "GET", url, base=BASE).text
-        assert f"<footer>walkcoach {__version__} " in page, (url, page[-300:])
+        assert f"<footer>walkcoach {__version__}</footer>" in page, (url, page[-300:])
 
 
 def test_a_double_click_queues_the_track_once(held: tuple[object, Studio,

@@ -80,7 +80,7 @@ def test_a_failed_job_says_why_in_one_line_and_the_next_one_runs() -> None:
     fine = jobs.submit(kind="track", title="fine", work=lambda progress: {"ok": True})
     assert _wait(fine).state == "done"
     assert refused.state == "failed"
-    assert refused.error == "programs/x.yaml:4: weeks[0]: must be a number"
+    assert refused.error == "Week 1: must be a number"  # in the coach's words
     assert broken.state == "failed" and broken.error is not None
     assert broken.error.startswith("walkcoach failed unexpectedly") and "\n" not in broken.error
     jobs.close()

@@ -22,10 +22,11 @@ from starlette.staticfiles import StaticFiles
 
 from walkcoach import notes
 from walkcoach.errors import InputError, one_line
-from walkcoach.studio import pages, tracks
+from walkcoach.studio import pages, tidy, tracks
 from walkcoach.studio.base import Studio
 from walkcoach.studio.security import Guard, new_token
 from walkcoach.workspace import MAX_UPLOAD, Workspace
+from walkcoach.workspace.words import said
 
 __all__ = ["create_app"]
 
@@ -39,7 +40,7 @@ def create_app(space: Workspace, *, hosts: frozenset[str], token: str | None = N
     ``secret``, only a browser that opened the address carrying it (walkcoach.studio.security)."""
     studio = Studio(space, token=token or new_token())
     notes.set_handler(studio.jobs.note)  # the library's notes go with the job they are about
-    routes = [*pages.routes(studio), *tracks.routes(studio),
+    routes = [*pages.routes(studio), *tracks.routes(studio), *tidy.routes(studio),
               Mount("/static", app=StaticFiles(directory=str(_HERE / "static")),
                     name="static")]
 
@@ -51,7 +52,8 @@ def create_app(space: Workspace, *, hosts: frozenset[str], token: str | None = N
         return page
 
     async def bad_input(request: Request, exc: Exception) -> Response:
-        return studio.page(request, "error.html", status=400, message=str(exc))
+        message = said(exc) if isinstance(exc, InputError) else str(exc)
+        return studio.page(request, "error.html", status=400, message=message)
 
     async def failure(request: Request, exc: Exception) -> Response:
         return HTMLResponse("<!doctype html><title>walkcoach studio</title><p>walkcoach failed "

@@ -29,6 +29,7 @@ class Studio:
         self.space = space
         self.jobs = Jobs()
         self.token = token
+        self.deleted: dict[str, str] = {}  # a deletion's token -> what it deleted, for Undo
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         # Not "version": a page's own context has a file's version by that name.
         self.templates.env.globals.update(walkcoach_version=__version__, csrf_token=token)

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from walkcoach.build.session import STAGES
 from walkcoach.errors import InputError, WalkcoachError, one_line
+from walkcoach.workspace.words import said
 
 __all__ = ["MAX_WAITING", "Job", "Jobs", "Stopped", "Work"]
 
@@ -181,8 +182,8 @@ class Jobs:
             job.state = "done"
         except Stopped:
             job.error, job.state = "stopped: the studio was stopped", "failed"
-        except WalkcoachError as exc:
-            job.error, job.state = str(exc), "failed"
+        except WalkcoachError as exc:  # said in the coach's words: no option, path or key
+            job.error, job.state = said(exc), "failed"
         except Exception as exc:  # a bug: said in one line on the page, whole in the log
             traceback.print_exc(file=sys.stderr)
             job.error = one_line(f"walkcoach failed unexpectedly: {exc!r}")

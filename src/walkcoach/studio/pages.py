@@ -33,8 +33,10 @@ from walkcoach.workspace import (
     save_music,
     save_source,
     shares,
+    titles,
 )
 from walkcoach.workspace.folders import read_versioned
+from walkcoach.workspace.settings import coach_name, program_of
 from walkcoach.workspace.sources import Editable
 
 __all__ = ["form_of", "go", "routes"]
@@ -57,11 +59,13 @@ def routes(studio: Studio) -> list[Route]:
     space = studio.space
 
     async def home(request: Request) -> Response:
-        return studio.page(request, "home.html", exercises=exercise_choices(space),
-                           programs=space.names("programs"), clients=space.names("clients"),
-                           scripts=space.names("scripts"),
-                           tracks=space.tracks("tracks"),
-                           active=studio.jobs.active())
+        scripts = {name: titles.script_title(space, name) for name in space.names("scripts")}
+        return studio.page(request, "home.html",
+                           exercises=await run_in_threadpool(titles.exercise_titles, space),
+                           programs=titles.program_titles(space),
+                           clients=titles.client_names(space), scripts=scripts,
+                           tracks=titles.tracks(space, "tracks"), coach=coach_name(space),
+                           active=studio.jobs.active(), problems={})
 
     async def exercise(request: Request) -> Response:
         from walkcoach import content
@@ -99,16 +103,18 @@ def routes(studio: Studio) -> list[Route]:
             for week in loaded.weeks:
                 weeks.append({"week": week.week, "level": week.level, "setting": week.setting,
                               "shape": labels.shape_label(week.blocks)
-                              or f"{week.minutes:g} min", "focus": week.focus})
-        return studio.page(request, "program.html", name=name, program=loaded, weeks=weeks,
-                           problem=problem,
-                           text=path.read_text(encoding="utf-8", errors="replace"),
-                           tracks=space.tracks("weeks", name),
-                           bundles=shares.bundles(space, name), clients=space.names("clients"),
+                              or f"{week.minutes:g} min walk", "focus": week.focus})
+        return studio.page(request, "program.html", name=name,
+                           program=program_of(space, loaded) if loaded else None,
+                           weeks=weeks, problem=problem, tracks=titles.tracks(space, "weeks", name),
+                           bundles=shares.bundles(space, name),
+                           clients=titles.client_names(space),
                            cover=space.cover_of(name), problems={}, voices=VOICES)
 
     async def clients(request: Request) -> Response:
-        return studio.page(request, "clients.html", clients=space.names("clients"),
+        token = request.query_params.get("deleted", "")
+        return studio.page(request, "clients.html", clients=titles.client_names(space),
+                           deleted=studio.deleted.get(token), token=token,
                            choices=await run_in_threadpool(client_choices, space),
                            form=dict.fromkeys(CLIENT_FIELDS, ""), problems={},
                            music=space.names("music"))
@@ -136,7 +142,7 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "client.html", name=name, form=form, problems={},
                            choices=await run_in_threadpool(client_choices, space),
                            music=space.names("music"), bundles=bundles,
-                           programs=space.names("programs"), version=version)
+                           programs=titles.program_titles(space), version=version)
 
     async def edit_client(request: Request) -> Response:
         name = name_param(request)

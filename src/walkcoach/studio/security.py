@@ -57,6 +57,9 @@ _SAFE = frozenset({"GET", "HEAD"})
 _PUBLISHED = "/files/share/"
 """The client's bundle: served without the cookie, and to the page's own subresources."""
 _NOT_FROM = (b"cross-site", b"same-site")
+STALE = ("This page is out of date (the studio was started again since it was opened): "
+         "reload it, then do this again.")
+"""What a page without the current token is told: in the coach's words."""
 
 
 def new_token() -> str:
@@ -104,7 +107,7 @@ class Guard:
         if scope["method"] not in _SAFE:
             problem = self._csrf_problem(headers)
             if problem:
-                await _refuse(send, 403, problem)
+                await _refuse(send, 403, problem, stale=problem == STALE)
                 return
         served = path.startswith("/files/")
         page_policy = PAGE_POLICY.format(static=f"http://{host}/static/")
@@ -166,15 +169,16 @@ class Guard:
             return "Refused: this request came from another site."
         given = headers.get("x-csrf-token", b"")
         if not hmac.compare_digest(given, self.token):
-            return ("Refused: this request has no valid CSRF token (reload the studio's page "
-                    "and try again).")
+            return STALE  # a page of an earlier run of the studio, most likely
         return None
 
 
-async def _refuse(send: Send, status: int, text: str) -> None:
+async def _refuse(send: Send, status: int, text: str, *, stale: bool = False) -> None:
     body = text.encode()
+    # The studio's script offers a Reload button for a stale page (walkcoach-stale).
+    extra = [(b"x-walkcoach-stale", b"1")] if stale else []
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()),
-                            (b"x-content-type-options", b"nosniff")]})
+                            (b"x-content-type-options", b"nosniff"), *extra]})
     await send({"type": "http.response.body", "body": body})

@@ -23,15 +23,16 @@ from walkcoach.workspace import (
     Workspace,
     check_voice,
     edit_script,
-    exercise_choices,
     exercise_ref,
     file_version,
     making,
     recovery_choices,
     refusal_field,
     script_problems,
+    titles,
     track_request,
 )
+from walkcoach.workspace.words import said
 
 __all__ = ["routes"]
 
@@ -50,9 +51,11 @@ def _choices(space: Workspace, exercise: str) -> dict[str, Any]:
         levels, settings = loaded.level_names, loaded.setting_names
     except InputError:
         levels, settings = (), ()
-    return {"exercises": exercise_choices(space), "recoveries": recovery_choices(space),
+    named = titles.exercise_titles(space)
+    return {"exercises": named,
+            "recoveries": {name: named.get(name, name) for name in recovery_choices(space)},
             "levels": levels, "settings": settings,
-            "clients": space.names("clients"), "music": space.names("music"),
+            "clients": titles.client_names(space), "music": space.names("music"),
             "voices": VOICES}
 
 
@@ -99,13 +102,14 @@ def routes(studio: Studio) -> list[Route]:
             asked = await run_in_threadpool(track_request, space, form)
         except FormError as exc:
             return await form_page(request, form, exc.problems, whole=False)
+        what = titles.session_title(asked.spec)
         if action == "script":
             job = studio.jobs.submit(
-                kind="script", title=f"Script: {asked.name}", key=asked.name,
+                kind="script", title=f"The script of {what}", key=asked.name,
                 work=lambda progress: making.preview_script(asked, progress))
         else:
             job = studio.jobs.submit(
-                kind="track", title=f"Track: {asked.name}", key=asked.name,
+                kind="track", title=f"Track: {what}", key=asked.name,
                 work=lambda progress: making.build_track(space, asked, progress))
         page = await form_page(request, form, {}, whole=False, job=job)
         # Back from what comes next (the script's editor) finds the form as it was sent.
@@ -139,9 +143,10 @@ def routes(studio: Studio) -> list[Route]:
         try:
             lines = list((await run_in_threadpool(scriptfile.read, path)).lines)
         except InputError as exc:
-            found = {"form": str(exc), **found}
+            found = {"form": said(exc), **found}
         return studio.page(request, "script.html" if whole else "_script_form.html",
-                           name=name, lines=lines, problems=found, job=job,
+                           name=name, title=titles.script_title(space, name), lines=lines,
+                           problems=found, job=job,
                            clock=scriptfile.clock, saved=saved, typed=typed or {},
                            version=version)
 
@@ -166,7 +171,8 @@ def routes(studio: Studio) -> list[Route]:
         job = None
         if not problems and form.get("then") == "build":
             job = studio.jobs.submit(
-                kind="render", title=f"Track of script: {name}", key=f"{name}@{version}",
+                kind="render", title=f"Track of your words: {titles.script_title(space, name)}",
+                key=f"{name}@{version}",
                 work=lambda progress: making.render_script(space, name, progress))
         return await script_page(request, name, problems=problems, job=job, whole=False,
                                  saved=True, version=version)
@@ -179,8 +185,10 @@ def routes(studio: Studio) -> list[Route]:
         try:
             await run_in_threadpool(check_voice, voice)
         except InputError as exc:
-            return studio.page(request, "_problems.html", problems={"voice": str(exc)})
-        job = studio.jobs.submit(kind="program", title=f"Program: {name}",
+            return studio.page(request, "_problems.html",
+                               problems={"voice": said(exc, "voice")})
+        program = titles.program_titles(space).get(name, name)
+        job = studio.jobs.submit(kind="program", title=f"The weeks of {program}",
                                  key=f"{name}/{voice}",
                                  work=lambda progress: making.build_weeks(space, name, voice,
                                                                           progress))
@@ -197,8 +205,10 @@ def routes(studio: Studio) -> list[Route]:
                                            voice)
         if problems:
             return studio.page(request, "_problems.html", problems=problems)
+        who = titles.client_names(space).get(client) if client else None
+        program = titles.program_titles(space).get(name, name)
         job = studio.jobs.submit(
-            kind="share", title=f"Share: {name} for {client or 'the program client'}",
+            kind="share", title=f"Share {program} with {who or 'the program’s client'}",
             key=f"{name}/{client}/{base_url}/{voice}",
             work=lambda progress: making.share_program(space, name, client, base_url, voice,
                                                        progress))
@@ -228,12 +238,12 @@ def _share_problems(space: Workspace, path: Any, client: str, base_url: str | No
         try:
             check()
         except InputError as exc:
-            problems[field] = str(exc)
+            problems[field] = said(exc, field)
     if not client and "client" not in problems:
         try:
             if content.load_program(path).client is None:
-                problems["client"] = ("a share bundle is for one client: choose one (this "
-                                      "program names none)")
+                problems["client"] = ("Client: a share bundle is for one client: choose one "
+                                      "(this program names none)")
         except InputError as exc:
-            problems["program"] = str(exc)
+            problems["program"] = said(exc, "program")
     return problems

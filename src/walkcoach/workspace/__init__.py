@@ -6,7 +6,7 @@ the same loaders as the command line, tracks and bundles made in the workspace's
 and each problem tied to the field it is about.
 """
 
-from walkcoach.workspace import making, shares
+from walkcoach.workspace import making, shares, titles, trash
 from walkcoach.workspace.covers import COVER_TYPES, save_cover
 from walkcoach.workspace.edits import (
     CLIENT_FIELDS,
@@ -48,4 +48,4 @@ __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "N
            "default_root",
            "edit_script", "exercise_choices", "exercise_ref", "file_version", "making",
            "recovery_choices", "refusal_field", "save_client", "save_cover", "save_music",
-           "save_source", "script_problems", "shares", "track_request"]
+           "save_source", "script_problems", "shares", "titles", "track_request", "trash"]

@@ -101,8 +101,9 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
     if name is None and who:
         name = slug(who)
         if space.path("clients", name).exists():
-            problems["name"] = (f"there is already a client file {name}.yaml: open it to "
-                                "change it, or give this client another name")
+            problems["name"] = (f"there is already a client named {excerpt(who)}: open "
+                                "them in Clients to change them, or give this client another "
+                                "name")
     data: dict[str, Any] = {"name": who}
     offered = client_choices(space)
     for key in ("level", "setting", "notes"):

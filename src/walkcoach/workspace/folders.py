@@ -95,8 +95,8 @@ def check_version(path: Path, version: str | None) -> None:
     """Refuse (:class:`StaleFile`) a change made on a page that showed an older ``path``
     (no version: no check)."""
     if version is not None and version != file_version(path):
-        raise StaleFile(f"{path.name} was changed on another page since this one was opened: "
-                         "reload the page to see it, then make your change again")
+        raise StaleFile("this was changed on another page since this one was opened: "
+                        "reload the page to see it, then make your change again")
 
 
 def default_root() -> Path:
@@ -183,8 +183,8 @@ class Workspace:
         """The file of ``name`` in the folder of ``kind``, which must be there."""
         path = self.path(kind, name)
         if not path.is_file() or path.is_symlink():
-            raise InputError(f"there is no {kind.rstrip('s')} named {excerpt(name)} in "
-                             f"{self.root / kind}")
+            raise InputError(f"there is no {kind.rstrip('s')} named {excerpt(name)} in the "
+                             "workspace")
         return path
 
     def output_dir(self, area: str, name: str | None = None) -> Path:

@@ -37,7 +37,10 @@ class FormError(InputError):
     """A form's problems, each tied to its field (``form`` for the form as a whole)."""
 
     def __init__(self, problems: Mapping[str, str], *, version: str | None = None) -> None:
-        self.problems = dict(problems)
+        from walkcoach.workspace.words import said_all
+
+        # In the coach's words, naming the field as the form does (walkcoach.workspace.words).
+        self.problems = said_all(problems)
         self.version = version  # the file's version when it was written all the same
         super().__init__("; ".join(f"{field}: {message}"
                                    for field, message in self.problems.items()))
@@ -157,7 +160,7 @@ def track_request(space: Workspace, form: Mapping[str, str]) -> TrackRequest:
         try:
             recovery = exercise_ref(space, recovery)
         except InputError as exc:
-            problems["recovery"] = f"--recovery: {exc}"
+            problems["recovery"] = str(exc)
     intro = _text(form, "intro") or "full"
     if intro not in INTROS:
         problems["intro"] = f"unknown intro {excerpt(intro)} (choose from {', '.join(INTROS)})"

@@ -16,6 +16,7 @@ from walkcoach.encode.export import write_text
 from walkcoach.errors import ContentError, ExportError, InputError
 from walkcoach.script import file as scriptfile
 from walkcoach.workspace.folders import changing, file_version
+from walkcoach.workspace.words import said
 
 __all__ = ["EditRefused", "edit", "problems", "refusal_field"]
 
@@ -27,15 +28,21 @@ class EditRefused(InputError):  # noqa: N818 - reads as what happened to the edi
     """An edit that would leave the script unreadable, and the field it is about: a line by
     its index in the script as it was, "add" for the line being added, else "form"."""
 
-    def __init__(self, message: str, *, field: int | str) -> None:
+    def __init__(self, message: str, *, field: int | str,
+                 cause: InputError | None = None) -> None:
         self.field = field
+        self.cause = cause or InputError(message)  # what the reader said, key and all
         super().__init__(message)
 
 
 def refusal_field(error: InputError) -> dict[int | str, str]:
     """An edit's refusal as a form shows it: its message under the field it is about."""
-    field = error.field if isinstance(error, EditRefused) else "form"
-    return {field: str(error)}
+    if not isinstance(error, EditRefused):
+        return {"form": said(error)}
+    cause = error.cause
+    if isinstance(cause, ContentError) and error.field != "form":
+        cause = ContentError(cause.message)  # next to its line: its number (edited) unsaid
+    return {error.field: said(cause)}
 
 
 def edit(path: Path, says: Mapping[int, str], *, delete: frozenset[int] = frozenset(),
@@ -82,7 +89,7 @@ def _edit(path: Path, says: Mapping[int, str], delete: frozenset[int],
             scriptfile.read(trial)
         except InputError as exc:
             raise EditRefused(str(exc).replace(str(trial), str(path)),
-                              field=_field(exc, kept, lines, added)) from None
+                              field=_field(exc, kept, lines, added), cause=exc) from None
         try:
             os.replace(trial, path)
         except OSError as exc:
@@ -123,7 +130,7 @@ def problems(path: Path) -> dict[int | str, str]:
         scriptfile.check(script, scriptfile.session_of(script))
     except ContentError as exc:
         found = _LINE_KEY.match(exc.key or "")
-        return {int(found[1]) if found else "form": str(exc)}
+        return {int(found[1]) if found else "form": said(exc)}
     except InputError as exc:
-        return {"form": str(exc)}
+        return {"form": said(exc)}
     return {}

@@ -43,11 +43,13 @@ def build_track(space: Workspace, request: TrackRequest, progress: Progress) -> 
     """Build the track a form asked for into the workspace's tracks folder."""
     from walkcoach.build import session
     from walkcoach.script import file as scriptfile
+    from walkcoach.workspace.settings import coach_name
 
     out = space.output_dir("tracks") / f"{request.name}.mp3"
     speaker = session.make_speaker(request.voice, rate=request.rate)
+    artist = coach_name(space) or "walkcoach"
     built = session.build_track(request.spec, speaker, out, progress=progress,
-                                tags=session.track_tags(request.spec, artist="walkcoach"))
+                                tags=session.track_tags(request.spec, artist=artist))
     # Its words, to edit as a script after hearing it.
     return {**_built(space, built), "name": request.name,
             "yaml": scriptfile.write_text(built.timeline, scriptfile.options_of(
@@ -93,10 +95,14 @@ def render_script(space: Workspace, name: str, progress: Progress) -> dict[str, 
 
 def _built(space: Workspace, built: Any) -> dict[str, Any]:
     from walkcoach.encode import sheets
+    from walkcoach.workspace.titles import length_said
 
+    timeline = built.timeline
     return {"file": space.relative(built.path), "captions": space.relative(built.captions),
             "sheet": space.relative(built.cue_sheet),
-            "duration_ms": built.timeline.duration_ms, "cues": len(built.timeline.cues),
+            "duration_ms": timeline.duration_ms, "cues": len(timeline.cues),
+            "length": length_said(timeline.walk_end_ms - timeline.walk_start_ms,
+                                  timeline.duration_ms),
             "script": sheets.script_text(built.timeline),
             "notes": list(sheets.dropped_notes(built.timeline))}
 
@@ -107,9 +113,11 @@ def build_weeks(space: Workspace, program: str, voice: str,
     kept)."""
     from walkcoach import content
     from walkcoach.build import program as batch
+    from walkcoach.workspace.settings import program_of
 
     path = space.existing("programs", program)
-    result = batch.build_program(content.load_program(path), space.output_dir("weeks", program),
+    result = batch.build_program(program_of(space, content.load_program(path)),
+                                 space.output_dir("weeks", program),
                                  voice=voice, progress=progress)
     tracks = []
     for track in result.tracks:
@@ -126,10 +134,12 @@ def share_program(space: Workspace, program: str, client: str, base_url: str | N
     """Make (or bring up to date) a client's share bundle of a workspace program, with its
     zip, in share/PROGRAM/; ``client`` is a workspace profile, or "" for the program's own."""
     from walkcoach import content, share
+    from walkcoach.workspace.settings import program_of
 
     path = space.existing("programs", program)
     who = content.load_client(space.existing("clients", client)) if client else None
-    result = share.build_share(content.load_program(path), space.output_dir("share", program),
+    result = share.build_share(program_of(space, content.load_program(path)),
+                               space.output_dir("share", program),
                                client=who, base_url=base_url, make_zip=True, voice=voice,
                                progress=progress)
     return {"page": space.relative(result.page),

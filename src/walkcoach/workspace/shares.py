@@ -14,19 +14,34 @@ _CHANNEL_LINK = re.compile(r"<link>(https?://[^<\s]+)</link>")
 
 
 def bundles(space: Workspace, program: str) -> list[dict[str, str]]:
-    """The bundles made of a program: each client's slug, page and zip (workspace paths)."""
+    """The bundles made of a program: each client's slug, who it is for (``who``: a name),
+    page and zip (workspace paths)."""
     from walkcoach.share import bundle_owner, bundle_slug
+    from walkcoach.workspace.titles import client_names
 
     folder = space.output_dir("share", program)
     if not folder.is_dir():
         return []
     found = []
+    names = client_names(space)
     for page in sorted(folder.glob("*/index.html")):
         slug = bundle_slug(page.parent.name)
         if slug is not None:
             owner = bundle_owner(folder, space.path("programs", program), page.parent)
-            found.append(_bundle(space, program, slug, page.parent) | {"owner": owner})
+            found.append(_bundle(space, program, slug, page.parent)
+                         | {"owner": owner, "who": _who(owner, names)})
     return found
+
+
+def _who(owner: str, names: dict[str, str]) -> str:
+    """Who a bundle is for, by name ("Maria Lopez"), as the lists show it."""
+    kind, _, rest = owner.partition(" ")
+    if kind == "profile":
+        stem = rest.rsplit(".", 1)[0]
+        return names.get(stem, "a client no longer in the workspace")
+    if owner.startswith("the name "):
+        return owner.removeprefix("the name ")
+    return owner or "a client"
 
 
 def client_bundles(space: Workspace, client: str) -> list[dict[str, str]]:
@@ -50,7 +65,10 @@ def client_bundles(space: Workspace, client: str) -> list[dict[str, str]]:
 
 def _bundle(space: Workspace, program: str, client: str, folder: Path) -> dict[str, str]:
     archive = folder.with_suffix(".zip")
+    from walkcoach.workspace.titles import program_titles
+
     return {"program": program, "client": client,
+            "title": program_titles(space).get(program, program),
             "page": space.relative(folder / "index.html"),
             "zip": space.relative(archive) if archive.is_file() else "",
             "feed": _feed_address(folder)}

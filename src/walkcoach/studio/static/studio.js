@@ -29,6 +29,14 @@
       text = found ? found.textContent : "The studio could not do that.";
     }
     shown.textContent = text.trim() || ("The studio answered " + xhr.status + ".");
+    if (xhr.getResponseHeader("x-walkcoach-stale")) {
+      var reload = document.createElement("button");
+      reload.type = "button";
+      reload.textContent = "Reload";
+      reload.addEventListener("click", function () { window.location.reload(); });
+      shown.appendChild(document.createTextNode(" "));
+      shown.appendChild(reload);
+    }
     shown.hidden = false;
     shown.scrollIntoView({block: "nearest"});
   });

@@ -1,0 +1,208 @@
+"""A first-time coach's journey through the studio, in Chromium, on an empty workspace.
+
+The coach names themselves, adds a client, makes a track and hears it, edits a line of its
+script and builds it again, builds the program's weeks, shares them with the client, deletes
+a track and takes it back. Every page on the way is read as the coach reads it (its visible
+text, labels, titles, alt texts and the options of its lists) and must not show the command
+line's or the files' language: an option name, a YAML key path, a file path, a slug, a hash
+or "CSRF"; and axe-core must find nothing on it.
+
+The workspace holds one thing before the coach arrives: a program of two 1-minute weeks in
+place of the shipped six of 15 minutes (which would take minutes to build), with the
+shipped program's stand-in coach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import screenshot
+from outside_tools import axe_violations
+from studio_support import serving, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PROGRAM = """\
+program: "Two short weeks"
+coach: "Your walkcoach coach"
+exercise: walking-backwards
+weeks:
+  - {week: 1, level: beginner, setting: floor, minutes: 1, focus: "Small steps first."}
+  - {week: 2, level: beginner, setting: floor, intervals: 2x0:30/0:15,
+     focus: "Two short turns."}
+"""
+TIMEOUT_MS = 240_000
+COACH = "Sam Rivera"
+_SEEN = """() => {
+  const parts = [document.title, document.body.innerText];
+  for (const el of document.querySelectorAll("[title], [alt], [aria-label]")) {
+    parts.push(el.getAttribute("title") || "", el.getAttribute("alt") || "",
+               el.getAttribute("aria-label") || "");
+  }
+  for (const el of document.querySelectorAll("label, legend, option, button, summary, th")) {
+    parts.push(el.textContent);
+  }
+  return parts.join("\\n");
+}"""
+_PLAIN_WORDS = {"warm-up", "cool-down", "check-in", "check-ins", "e-mail", "x-small"}
+_WEB_ADDRESS = re.compile(r"https?://\S+")
+
+
+def _findings(text: str, space: Path, *, paths_allowed: bool) -> list[str]:
+    """What a coach should not meet in ``text``, each as "kind: the text found"."""
+    found = []
+    if not paths_allowed and str(space) in text:
+        found.append(f"the workspace's path: {space}")
+    text = _WEB_ADDRESS.sub(" ", text.replace(str(space), " "))
+    patterns = {
+        "an option name": r"(?<![\w-])--[a-z][\w-]*",
+        "a YAML key path": r"\b[a-z_]+(?:\[\d+\])?\.[a-z_]+(?:\[\d+\])?\b|\b[a-z_]+\[\d+\]",
+        "a file path": r"[/\\][\w.-]+\.(?:ya?ml|mp3|m4a|wav|json|vtt|txt|zip|html|png|jpe?g)\b"
+                       r"|\b[\w-]+\.ya?ml\b|\b\w+\.(?:py|yaml):\d+",
+        "a hash": r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b",
+        "CSRF": r"CSRF",
+    }
+    for kind, pattern in patterns.items():
+        found += [f"{kind}: {match[0]!r}" for match in re.finditer(pattern, text)]
+    for match in re.finditer(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", text):
+        if re.search(r"[a-z]", match[0]) and match[0] not in _PLAIN_WORDS:
+            found.append(f"a slug: {match[0]!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`walkcoach serve` on a workspace that has only the short program."""
+    space = tmp_path_factory.mktemp("journey")
+    (space / "programs").mkdir()
+    (space / "programs" / "two-weeks.yaml").write_text(PROGRAM, encoding="utf-8")
+    with serving(space) as (address, _):
+        yield address, space.resolve()
+
+
+class Coach:
+    """The coach's browser tab, reading every page it comes to."""
+
+    def __init__(self, page: Any, space: Path) -> None:
+        self.page = page
+        self.space = space
+        self.findings: list[str] = []
+        self.step = 0
+
+    def read(self, what: str, *, paths_allowed: bool = False) -> str:
+        """Read the page as it is now: what it shows that it should not, and what axe finds."""
+        self.page.wait_for_load_state()
+        self.step += 1
+        text = str(self.page.evaluate(_SEEN))
+        self.findings += [f"{what}: {finding}"
+                          for finding in _findings(text, self.space, paths_allowed=paths_allowed)]
+        self.findings += [f"{what}: axe {found['id']}: {found['help']} "
+                          f"{[node['target'] for node in found['nodes']]}"
+                          for found in axe_violations(self.page)]
+        screenshot(self.page, f"journey-{self.step:02d}-{what.replace(' ', '-')}")
+        return text
+
+
+def _duration_s(page: Any, selector: str) -> float:
+    return float(page.eval_on_selector(selector, """audio => new Promise((done, fail) => {
+        if (audio.readyState >= 1) { done(audio.duration); return; }
+        audio.addEventListener('loadedmetadata', () => done(audio.duration));
+        audio.addEventListener('error', () => fail('the audio did not load'));
+    })"""))
+
+
+def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
+        studio: tuple[str, Path], browser: Any) -> None:
+    address, space = studio
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = sign_in(context).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    coach = Coach(page, space)
+    try:
+        # Named once, on the first visit.
+        page.goto(address)
+        coach.read("first visit")
+        page.fill("input[name=coach]", COACH)
+        page.click("#coach-form button[type=submit]")
+        page.wait_for_selector(f"text=Welcome, {COACH}")
+        coach.read("named")
+        assert page.query_selector("input[name=coach]") is None  # asked once
+
+        # A client.
+        page.click("nav >> text=Clients")
+        coach.read("clients")
+        page.fill("input[name=name]", "Maria Lopez")
+        page.select_option("#client-form select[name=level]", "beginner")
+        page.select_option("#client-form select[name=setting]", "floor")
+        page.click("#client-form button[type=submit]")
+        page.wait_for_selector("h1:has-text('Maria Lopez')")
+        coach.read("client")
+
+        # A track for her, heard.
+        page.click("text=Make a track for this client")
+        page.wait_for_selector("#track-form")
+        coach.read("make a track")
+        page.fill("input[name=minutes]", "1")
+        page.select_option("#track-form select[name=voice]", "system")
+        page.click("text=Build the track")
+        page.wait_for_selector(".job[data-state=done] audio", timeout=TIMEOUT_MS)
+        text = coach.read("track built")
+        assert _duration_s(page, ".job[data-state=done] audio") > 0
+        assert re.search(r"1 min walk, \d+:\d\d in all", text), text
+
+        # A line of its script changed, and the track built again.
+        page.click("text=Edit these words")
+        page.wait_for_selector("#script-form")
+        coach.read("script")
+        page.fill("textarea[name=say-0]", "Hello Maria, good to see you again.")
+        page.click("text=Save and build")
+        page.wait_for_selector("#script-form .job[data-state=done] audio", timeout=TIMEOUT_MS)
+        coach.read("script built")
+        assert _duration_s(page, "#script-form .job[data-state=done] audio") > 0
+
+        # The program's weeks, then shared with her.
+        page.goto(address)
+        page.click("text=Two short weeks")
+        page.wait_for_selector("table.weeks")
+        coach.read("program")
+        page.select_option("form[hx-post$='/build'] select[name=voice]", "system")
+        page.click("text=Build all weeks")
+        page.wait_for_selector("#program-job .job[data-state=done]", timeout=TIMEOUT_MS)
+        coach.read("weeks built")
+        page.select_option("form[hx-post$='/share'] select[name=client]", label="Maria Lopez")
+        page.select_option("form[hx-post$='/share'] select[name=voice]", "system")
+        page.click("text=Make the share bundle")
+        page.wait_for_selector("#share-job .job[data-state=done]", timeout=TIMEOUT_MS)
+        coach.read("shared")
+        shared = page.frame_locator("iframe.preview").locator("body").inner_text(timeout=10_000)
+        assert COACH in shared and "Your walkcoach coach" not in shared, shared
+
+        # A track deleted, and taken back.
+        page.goto(address)
+        coach.read("home with tracks")
+        before = len(page.query_selector_all("#tracks audio"))
+        page.click("#tracks button:has-text('Delete')")
+        page.wait_for_selector("#tracks button:has-text('Undo')")
+        coach.read("track deleted")
+        assert len(page.query_selector_all("#tracks audio")) == before - 1
+        assert any((space / "trash").rglob("*.mp3"))
+        page.click("#tracks button:has-text('Undo')")
+        page.wait_for_selector("#tracks .saved:has-text('back')")
+        assert len(page.query_selector_all("#tracks audio")) == before
+        coach.read("track back")
+
+        page.click("nav >> text=Jobs")
+        coach.read("jobs")
+        page.click("text=Settings")
+        text = coach.read("settings", paths_allowed=True)
+        assert str(space) in text  # where the workspace is, said where it is asked for
+        assert page.input_value("input[name=coach]") == COACH
+    finally:
+        context.close()
+    assert not errors, errors
+    assert not coach.findings, "\n".join(coach.findings)
