@@ -370,3 +370,35 @@ def test_from_the_unpacked_zip_everything_works_without_a_service_worker(
     finally:
         context.close()
     assert errors == []
+
+
+def test_days_in_the_program_give_a_calendar(tmp_path: Path) -> None:
+    """`days:` in the program file, no --days: the bundle has schedule.ics on those days; with
+    no address, no webcal link (and no feed)."""
+    import icalendar
+
+    from walkcoach.content import load_program
+    from walkcoach.share import build_share
+
+    path = tmp_path / "one-week.yaml"
+    path.write_text(PROGRAM.replace("release: earned\n", "days: tue,thu\n").split(
+        "  - {week: 2")[0], encoding="utf-8")
+    result = build_share(load_program(path), tmp_path / "out", client="Sam", voice="system",
+                         jobs=1, start=START)
+    assert result.calendar is not None and "schedule.ics" in result.files
+    events = list(icalendar.Calendar.from_ical(result.calendar.read_bytes()).walk("VEVENT"))
+    assert [event.decoded("dtstart") for event in events] == [
+        datetime.date(2027, 1, 5), datetime.date(2027, 1, 7)]
+    html = result.page.read_text(encoding="utf-8")
+    assert 'href="schedule.ics" download' in html and "webcal:" not in html
+    assert result.feed is None
+
+
+def test_days_that_are_no_days_are_refused_before_anything_is_made(tmp_path: Path) -> None:
+    (tmp_path / "program.yaml").write_text(PROGRAM, encoding="utf-8")
+    done = walkcoach(tmp_path, "share", "program.yaml", "--client", "Sam", "-o", "out",
+                     "--days", "mon,funday", ok=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("walkcoach: error: 'funday' is not a day of the week: "
+                                   "give days as mon,wed,fri (mon tue wed thu fri sat sun)")
+    assert not (tmp_path / "out").exists()
