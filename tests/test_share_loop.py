@@ -362,6 +362,13 @@ def test_from_the_unpacked_zip_everything_works_without_a_service_worker(
               window.registered += 1; return Promise.reject(new Error('not here')); };""")
         tab.goto((journey.folder / "index.html").as_uri())
         assert tab.locator("[data-offline]").first.is_hidden()
+        form = tab.locator("#week-1 form[data-checkin-form]")
+        form.locator("input[name=pain]").fill("11")  # out of 0-10: refused, nothing kept
+        form.locator("input[name=effort]").fill("3")
+        form.locator("[data-checkin-submit]").click()
+        assert form.locator("input[name=pain]").evaluate("input => !input.validity.valid")
+        assert tab.locator("#week-1 [data-checkin-count]").inner_text() == \
+            "0 of 3 sessions this week"
         log(tab, 1, 0, 3)
         assert tab.locator("#week-1 [data-checkin-count]").inner_text() == \
             "1 of 3 sessions this week"
@@ -402,3 +409,28 @@ def test_days_that_are_no_days_are_refused_before_anything_is_made(tmp_path: Pat
     assert done.stderr.strip() == ("walkcoach: error: 'funday' is not a day of the week: "
                                    "give days as mon,wed,fri (mon tue wed thu fri sat sun)")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_sandboxed_page_still_logs_and_sends(journey: Journey, browser: Any) -> None:
+    """The studio shows a client's page sandboxed (an opaque origin: no service worker, no
+    storage): nothing throws, "Save for offline" stays hidden, logging and sending work."""
+    page = (journey.folder / "index.html").read_bytes()
+    context = browser.new_context(viewport=PHONE)
+    errors: list[str] = []
+    try:
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.route("**/index.html", lambda route: route.fulfill(
+            body=page, headers={"Content-Type": "text/html; charset=utf-8",
+                                "Content-Security-Policy": "sandbox allow-scripts allow-popups "
+                                                           "allow-downloads allow-modals"}))
+        tab.goto(journey.url + "index.html")
+        assert tab.evaluate("origin") == "null"
+        log(tab, 1, 1, 2)
+        assert tab.locator("#week-1 [data-checkin-count]").inner_text() == \
+            "1 of 3 sessions this week"
+        assert send(tab)
+        assert tab.locator("[data-offline]").first.is_hidden()
+    finally:
+        context.close()
+    assert errors == []
