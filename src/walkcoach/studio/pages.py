@@ -3,11 +3,9 @@ builds and share bundles), clients, the files walkcoach made, and the jobs."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, cast
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -16,6 +14,7 @@ from starlette.routing import Route
 from walkcoach.authoring import validate_file
 from walkcoach.errors import InputError
 from walkcoach.studio.base import Studio, existing, name_param
+from walkcoach.studio.uploads import received
 from walkcoach.workspace import (
     CLIENT_FIELDS,
     EDITABLE,
@@ -38,6 +37,7 @@ from walkcoach.workspace import (
 from walkcoach.workspace.folders import read_versioned
 from walkcoach.workspace.settings import coach_name, program_of
 from walkcoach.workspace.sources import Editable
+from walkcoach.workspace.words import said
 
 __all__ = ["form_of", "go", "routes"]
 
@@ -182,10 +182,11 @@ def routes(studio: Studio) -> list[Route]:
         problems: dict[str, str] = {}
         added = ""
         try:
-            filename, data = await upload(request, MAX_UPLOAD, "a music file")
-            added = await run_in_threadpool(save_music, space, filename, data)
+            async with received(request, space.root / "music", limit=MAX_UPLOAD,
+                                what="a music file") as (filename, data):
+                added = await run_in_threadpool(save_music, space, filename, data)
         except InputError as exc:
-            problems["file"] = str(exc)
+            problems["file"] = said(exc, "file")
         return studio.page(request, "_music.html", problems=problems, added=added)
 
     async def cover(request: Request) -> Response:
@@ -194,10 +195,11 @@ def routes(studio: Studio) -> list[Route]:
         name = name_param(request)
         problems: dict[str, str] = {}
         try:
-            filename, data = await upload(request, MAX_BYTES, "a cover image")
-            await run_in_threadpool(save_cover, space, name, filename, data)
+            async with received(request, space.root / "covers", limit=MAX_BYTES,
+                                what="a cover image") as (filename, data):
+                await run_in_threadpool(save_cover, space, name, filename, data)
         except InputError as exc:
-            problems["cover"] = str(exc)
+            problems["cover"] = said(exc, "cover")
         return studio.page(request, "_cover.html", name=name, problems=problems,
                            cover=space.cover_of(name))
 
@@ -256,23 +258,6 @@ def routes(studio: Studio) -> list[Route]:
             Route("/exercises/{name}/copy", copy, methods=["POST"]),
             Route("/jobs", jobs),
             Route("/jobs/{job}", job)]
-
-
-async def upload(request: Request, limit: int, what: str) -> tuple[str, bytes]:
-    """The file of a posted form's ``file`` field: its name and bytes, at most ``limit``
-    bytes (refused from the request's declared size, before reading it)."""
-    size = request.headers.get("content-length", "")
-    if not size.isdigit() or int(size) > limit + 2 ** 16:
-        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB (and the upload must say "
-                         "its size)")
-    form = await request.form(max_files=1, max_fields=5, max_part_size=2 ** 16)
-    sent = form.get("file")
-    if not isinstance(sent, UploadFile) or not sent.filename:
-        raise InputError(f"choose {what} to upload")
-    data = await sent.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(f"{what} is at most {limit / 2 ** 20:.1f} MB")
-    return Path(sent.filename).name, data
 
 
 def go(url: str) -> Response:

@@ -19,7 +19,7 @@ from walkcoach.plan.cadence import parse_cadence
 from walkcoach.workspace.folders import MUSIC_TYPES, Workspace, changing, check_name, file_version
 from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.keeping import DROP, change_keys
-from walkcoach.workspace.uploads import free_name, keep_checked, upload_suffix
+from walkcoach.workspace.uploads import free_name, head, keep_checked, upload_suffix
 
 __all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "MAX_UPLOAD", "client_choices", "client_form",
            "save_client", "save_music"]
@@ -177,17 +177,19 @@ def _client_field(key: str | None) -> str:
     return head if head in CLIENT_FIELDS else "form"
 
 
-def save_music(space: Workspace, filename: str, data: bytes) -> str:
+def save_music(space: Workspace, filename: str, data: bytes | Path) -> str:
     """Keep an uploaded music file in the workspace's music folder, if it is audio that
     ffmpeg can play as a bed; returns its name there (``calm-2.mp3`` when a ``calm.mp3``
-    is there in any case: a file a client uses is never replaced). InputError otherwise
-    (nothing kept)."""
+    is there in any case: a file a client uses is never replaced). ``data`` is the file's
+    bytes, or the hidden file of the music folder it was received into (moved, not
+    copied). InputError otherwise (nothing kept)."""
     from walkcoach.encode.music import check
     from walkcoach.names import slug
 
     suffix = upload_suffix(filename, data, types=MUSIC_TYPES, limit=MAX_UPLOAD,
                            what="a music file")
-    if not data.startswith(_AUDIO_MAGIC) and data[4:8] != b"ftyp":
+    first = head(data)
+    if not first.startswith(_AUDIO_MAGIC) and first[4:8] != b"ftyp":
         raise InputError(f"{excerpt(filename)} is not an audio file (its first bytes are "
                          "not those of MP3, WAV, FLAC, OGG or M4A)")
     stem = slug(filename.rpartition('.')[0], fallback='music')

@@ -11,21 +11,31 @@ from pathlib import Path
 from walkcoach.encode.export import write_bytes
 from walkcoach.errors import ExportError, InputError, excerpt
 
-__all__ = ["free_name", "keep_checked", "upload_suffix"]
+__all__ = ["free_name", "head", "keep_checked", "upload_suffix"]
 
 
-def upload_suffix(filename: str, data: bytes, *, types: tuple[str, ...], limit: int,
+def upload_suffix(filename: str, data: bytes | Path, *, types: tuple[str, ...], limit: int,
                   what: str) -> str:
     """The file ending of an upload (lowercase), if it is one of ``types`` and the upload
-    is at most ``limit`` bytes; else InputError naming ``what`` is taken."""
+    (its bytes, or the file they were received into) is at most ``limit`` bytes; else
+    InputError naming ``what`` is taken."""
     suffix = "." + filename.rpartition(".")[2].lower()
     if "." not in filename or suffix not in types:
         raise InputError(f"{excerpt(filename)} is not {what} walkcoach takes "
                          f"({', '.join(types)})")
-    if len(data) > limit:
-        raise InputError(f"{excerpt(filename)} is {len(data) / 2 ** 20:.1f} MB; {what} is at "
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    if size > limit:
+        raise InputError(f"{excerpt(filename)} is {size / 2 ** 20:.1f} MB; {what} is at "
                          f"most {limit / 2 ** 20:.1f} MB")
     return suffix
+
+
+def head(data: bytes | Path, size: int = 16) -> bytes:
+    """The first bytes of an upload (its bytes, or the file they were received into)."""
+    if isinstance(data, Path):
+        with data.open("rb") as read:
+            return read.read(size)
+    return data[:size]
 
 
 def free_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -39,15 +49,19 @@ def free_name(folder: Path, stem: str, suffix: str) -> Path:
     raise InputError(f"too many files named {excerpt(stem)}: remove some")
 
 
-def keep_checked(path: Path, data: bytes, check: Callable[[Path], object], *,
+def keep_checked(path: Path, data: bytes | Path, check: Callable[[Path], object], *,
                  replace: bool = True) -> None:
-    """Write ``data`` under a name the workspace does not list, ``check`` it there (an
+    """Write ``data`` under a name the workspace does not list (or move there the hidden
+    file of ``path``'s folder that an upload was received into), ``check`` it there (an
     InputError refuses it, said of ``path``'s name), then rename it to ``path``; with
     ``replace`` false, a file that took ``path`` meanwhile is never replaced
     (FileExistsError)."""
     trial = path.with_name(f".{secrets.token_hex(8)}.upload{path.suffix}")
     try:
-        write_bytes(trial, data)
+        if isinstance(data, Path):
+            os.replace(data, trial)
+        else:
+            write_bytes(trial, data)
         try:
             check(trial)
         except InputError as exc:
