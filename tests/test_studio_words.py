@@ -211,3 +211,15 @@ def test_a_deleted_client_comes_back_with_undo(box: Box) -> None:
                       headers=GOOD)
     assert answer.headers["hx-redirect"] == "/clients"
     assert (box.space.root / "clients" / "ann.yaml").is_file()
+
+
+def test_the_share_form_with_no_clients_offers_to_add_one(box: Box) -> None:
+    (box.space.root / "clients" / "ann.yaml").unlink()
+    page = box.get(f"/programs/{PROGRAM}").text
+    assert 'href="/clients">add a client</a>' in page and "Make the share bundle" not in page
+    box.post("/clients", data={"name": "Bea"})
+    assert "Make the share bundle" in box.get(f"/programs/{PROGRAM}").text
+
+
+def test_preview_says_it_speaks_the_phrases_once_to_time_them(box: Box) -> None:
+    assert "speaks each phrase once, to time it" in box.get("/track").text
