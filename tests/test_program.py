@@ -824,7 +824,8 @@ def test_cli_failed_track_exit_1(short: tuple[Path, Path, Path], tmp_path: Path)
 def test_a_worker_speaks_one_phrase_at_a_time_on_one_thread() -> None:
     """--jobs N means N cores: the model always runs on one thread; a process held to one
     core speaks one phrase at a time, any other one phrase per core at once."""
-    code = ("import os; from walkcoach.process import cores; from walkcoach.voice import neural; {hold}"
+    code = ("import os; from walkcoach.process import cores; "
+            "from walkcoach.voice import neural; {hold}"
             "engine = neural.NeuralEngine(); options = neural._voice().session."
             "get_session_options(); print(options.intra_op_num_threads, "
             "engine.concurrency == {expected})")
