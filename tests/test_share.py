@@ -7,11 +7,8 @@ archive, json the chapters.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Any
 import feedparser
 import pytest
 from browser import screenshot
+from static_host import serving
 
 from walkcoach.content import TEMPLATES_DIR, load_program
 from walkcoach.errors import InputError
@@ -210,20 +208,8 @@ def test_the_shipped_program_loads_for_sharing() -> None:
 @pytest.fixture(scope="module")
 def served(shared: ShareResult) -> Iterator[str]:
     """The bundle's folder over HTTP on 127.0.0.1, as a static host would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(shared.folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        pass
+    with serving(shared.folder) as address:
+        yield address
 
 
 @pytest.fixture

@@ -14,13 +14,10 @@ with nothing logged. The tests run in order: each is one step of the same client
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +27,7 @@ from typing import Any
 import pytest
 from browser import screenshot
 from outside_tools import axe_violations, vnu_errors
+from static_host import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -118,11 +116,6 @@ def history(tab: Any, week: int) -> list[str]:
     return [items.nth(index).inner_text() for index in range(items.count())]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Journey]:
     place = tmp_path_factory.mktemp("loop")
@@ -131,20 +124,15 @@ def journey(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[
     (place / "program.yaml").write_text(PROGRAM, encoding="utf-8")
     state = Journey(place=place)
     share(state)
-    handler = functools.partial(_QuietHandler, directory=str(place / "out"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/{state.folder.name}/"
-    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read",
-                                                               "clipboard-write"])
-    state.tab = context.new_page()
-    try:
-        yield state
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
+    with serving(place / "out") as address:
+        state.url = f"{address}{state.folder.name}/"
+        context = browser.new_context(viewport=PHONE, permissions=["clipboard-read",
+                                                                   "clipboard-write"])
+        state.tab = context.new_page()
+        try:
+            yield state
+        finally:
+            context.close()
 
 
 def test_week_1_only_before_any_check_in(journey: Journey) -> None:

@@ -7,10 +7,7 @@ decoder (zxing-cpp) over the PDF Chromium prints and over a phone's screenshot.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 import pytest
 from browser import ARTIFACTS, screenshot
 from outside_tools import axe_violations, pdf_images, qr_texts, qr_texts_from_pdf, vnu_errors
+from static_host import serving
 
 from walkcoach.content import load_program
 from walkcoach.share import ShareResult, build_share
@@ -70,20 +68,8 @@ def _urls(shared: ShareResult) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def served(shared: ShareResult) -> Iterator[str]:
     """The bundle's folder over HTTP on 127.0.0.1 (a random port), as a host serves it."""
-    handler = functools.partial(_QuietHandler, directory=str(shared.folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        pass
+    with serving(shared.folder) as address:
+        yield address
 
 
 def _tab(browser: Any, viewport: dict[str, int], **options: Any) -> Any:
