@@ -269,6 +269,8 @@ def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], pag
     stale.goto(f"{address}exercises/walking-backwards")
     page.goto(f"{address}exercises/walking-backwards")
     page.click("text=Make my own copy")
+    page.wait_for_url(f"{address}exercises/my-walking-backwards/words")
+    page.click("text=Edit as a file")
     page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
     text = page.input_value("#source-text")
     assert "name: my-walking-backwards" in text
@@ -280,6 +282,8 @@ def test_change_an_exercises_words_in_its_own_copy(studio: tuple[str, Path], pag
     stale.close()
     page.goto(f"{address}exercises/walking-backwards")
     page.click("text=Edit my copy")
+    page.wait_for_url(f"{address}exercises/my-walking-backwards/words")
+    page.click("text=Edit as a file")
     page.wait_for_url(f"{address}edit/exercises/my-walking-backwards")
     said = "Walking backwards trains your balance and your coordination."
     mine = "Stepping back wakes up your balance, one careful step at a time."

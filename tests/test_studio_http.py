@@ -338,9 +338,47 @@ POSTS = {
     "undo": Post("/trash/restore", "/trash/restore",
                  lambda box: {"data": {"token": _a_deletion(box)}},
                  _file_made("tracks/gone.mp3")),
+    "edit an exercise's words": Post(
+        "/exercises/{name}/words", "/exercises/my-walking-forward/words",
+        lambda box: {"data": _words_form(box)},
+        _file_has("exercises/my-walking-forward.yaml", EDITED)),
+    "hear a line": Post("/hear", "/hear", lambda box: {"data": _a_line_to_hear()},
+                        lambda box: _HEARD["text"] in _HEARD["answer"](box)),
     "delete a client": Post("/clients/{name}/delete", "/clients/ann/delete", lambda box: {},
                             lambda box: not (box.space.root / "clients" / "ann.yaml").exists()),
 }
+
+
+def _words_form(box: Box) -> dict[str, Any]:
+    """The list editor of the coach's copy of walking forward, its first line changed."""
+    from walkcoach.workspace import copy_exercise
+    from walkcoach.workspace.exercise_words import read_words
+
+    if not (box.space.root / "exercises" / "my-walking-forward.yaml").exists():
+        copy_exercise(box.space, "walking-forward")
+    parts, version = read_words(box.space, "my-walking-forward")
+    form: dict[str, Any] = {"version": version, "do": "save"}
+    for index, part in enumerate(parts):
+        form[f"n{index}"] = ""
+        form[f"p{index}"] = [EDITED, *part.lines[1:]] if index == 0 else list(part.lines)
+    return form
+
+
+_HEARD: dict[str, Any] = {"text": "", "answer": lambda box: ""}
+
+
+def _a_line_to_hear() -> dict[str, str]:
+    """A line never heard before (so the phrase cache shows whether it was spoken)."""
+    import secrets
+
+    from walkcoach.build.session import make_speaker
+
+    text = f"Zebra number {secrets.randbelow(10 ** 9)}."
+    speaker = make_speaker("system")
+    _HEARD["text"] = text
+    _HEARD["answer"] = lambda box: text if speaker.cache.get(speaker.key(text)) is not None \
+        else ""
+    return {"p0": text, "voice": "system"}
 
 
 def _a_track(box: Box) -> str:

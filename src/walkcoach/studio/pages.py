@@ -233,7 +233,7 @@ def routes(studio: Studio) -> list[Route]:
 
     async def copy(request: Request) -> Response:
         name = await run_in_threadpool(copy_exercise, space, name_param(request))
-        return go(f"/edit/exercises/{name}")
+        return go(f"/exercises/{name}/words")
 
     async def jobs(request: Request) -> Response:
         return studio.page(request, "jobs.html", jobs=studio.jobs.all())
