@@ -192,36 +192,6 @@ def bs1770_lufs(samples: Samples, rate: int) -> float:
 
 # --- speech recognition ---------------------------------------------------------------------
 
-NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                "fourteen fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty".split()
-
-
-def number_words(n: int) -> str:
-    """0 <= n <= 60 in words, as a recognizer's dictionary spells them ("twenty one")."""
-    if n < 20:
-        return NUMBER_WORDS[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens - 2] + (f" {NUMBER_WORDS[ones]}" if ones else "")
-
-
-def time_cue_grammar() -> str:
-    """A JSGF grammar of everything a time cue could say, each phrase competing with the rest.
-
-    Pocketsphinx's default language model hears the Piper voice's one-word countdown badly
-    ("five" as "bye", "one" as "why", "two" as "tim"), so the cues are recognized against
-    this set instead. It is not a keyword list: every number from zero to sixty on its own
-    competes with the countdown words, every "N minutes left", "N minute left" and "N seconds
-    left" competes with the one said, and "halfway", "stop", "begin" and "go" compete too.
-    """
-    numbers = [number_words(n) for n in range(61)]
-    phrases = {*numbers, "halfway", "halfway there", "stop", "begin", "go"}
-    for n in numbers:
-        phrases |= {f"{n} minutes left", f"{n} minute left", f"{n} seconds left"}
-    body = " | ".join(f"( {phrase} )" for phrase in sorted(phrases))
-    return f"#JSGF V1.0;\ngrammar cues;\npublic <cue> = {body} ;\n"
-
-
 def pcm16(samples: Samples) -> bytes:
     """Float samples as 16-bit little-endian PCM bytes (what pocketsphinx reads)."""
     return (np.clip(samples, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes()
@@ -230,7 +200,9 @@ def pcm16(samples: Samples) -> bytes:
 def recognize(spans: Iterable[Samples], *, grammar: str | None = None) -> list[str]:
     """Recognize each span (16 kHz mono) with pocketsphinx's bundled English model.
 
-    With ``grammar=None`` the default (open-vocabulary) language model is used.
+    With ``grammar=None`` the default (open-vocabulary) language model is used. The suite's
+    listener is Whisper (tests/listen.py); pocketsphinx stays for what Whisper cannot do:
+    choosing among given lines (a JSGF grammar), as tests/test_scriptfile.py does.
     """
     from pocketsphinx import Decoder
 

@@ -36,3 +36,11 @@ def template():  # type: ignore[no-untyped-def]
 
 
 from browser import browser  # noqa: E402, F401 - the session's Chromium, for page tests
+
+
+@pytest.fixture(scope="session")
+def listener():  # type: ignore[no-untyped-def]
+    """Whisper tiny.en (tests/listen.py), loaded once for the whole run."""
+    import listen
+
+    return listen.Listener()

@@ -322,7 +322,7 @@ def test_template_unknown_placeholder(tmp_path: Path, template_text: str) -> Non
 def test_template_unknown_placeholder_nested(tmp_path: Path, template_text: str) -> None:
     """The same check applies to the time words, with their full key."""
     path = tmp_path / "session.yaml"
-    text = edit(template_text, '"{n} minutes left."', '"{minutes} minutes left."')
+    text = edit(template_text, '"You have {n} minutes left."', '"You have {minutes} minutes left."')
     error = load_error(load_template, path, text)
     _assert_where(error, path, line_of(text, "{minutes}"), "time.minutes_left")
 
@@ -331,7 +331,8 @@ def test_template_unknown_placeholder_nested(tmp_path: Path, template_text: str)
     ("old", "new"),
     [
         ('welcome: "This is', 'welcome: "{n} of you. This is'),
-        ('minutes_left: "{n} minutes left."', 'minutes_left: "{client}, {n} minutes left."'),
+        ('minutes_left: "You have {n} minutes left."',
+         'minutes_left: "{client}, you have {n} minutes left."'),
         ('start: "Begin."', 'start: "Begin, {client}."'),
         ('stop: "Stop."', 'stop: "Stop, {client}."'),
     ],
@@ -362,7 +363,7 @@ def test_template_countdown_at_most_ten(tmp_path: Path, template_text: str) -> N
     """A countdown from more than ten is refused."""
     path = tmp_path / "session.yaml"
     words = ", ".join(f'"{n}."' for n in range(11, 0, -1))
-    old = 'countdown: ["Five.", "Four.", "Three.", "Two.", "One."]'
+    old = 'countdown: ["Five!", "Four!", "Three!", "Two!", "One!"]'
     text = edit(template_text, old, f"countdown: [{words}]")
     error = load_error(load_template, path, text)
     _assert_where(error, path, line_of(text, f"countdown: [{words}]"), "time.countdown")

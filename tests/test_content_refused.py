@@ -113,7 +113,7 @@ def test_speakable_oddities_load(path: Path, text: str) -> None:
 
 @pytest.mark.parametrize(("old", "new", "key"), [
     ('stop: "Stop."', 'stop: "..."', "time.stop"),
-    ('countdown: ["Five.", "Four."', 'countdown: ["Five.", "\\u200b"', "time.countdown[1]"),
+    ('countdown: ["Five!", "Four!"', 'countdown: ["Five!", "\\u200b"', "time.countdown[1]"),
     ('  - "Well done today."', '  - "🙂"', "finish[0]"),
     ('ready: "Get ready. We start in a moment."', 'ready: "{client}!"', "ready"),
 ])

@@ -221,7 +221,7 @@ def test_seven_and_a_half_minute_walk_time_cues() -> None:
     }
     time_cues = {c.anchor_ms: c.text for c in timeline.cues if c.kind == "time"}
     assert time_cues == expected
-    assert "5 minutes left." in time_cues.values()
+    assert "You have 5 minutes left." in time_cues.values()
     stop = next(c for c in timeline.cues if c.kind == "stop")
     assert stop.start_ms - timeline.walk_start_ms == 450_000
     assert not timeline.dropped
