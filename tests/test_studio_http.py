@@ -344,6 +344,13 @@ POSTS = {
         _file_has("exercises/my-walking-forward.yaml", EDITED)),
     "hear a line": Post("/hear", "/hear", lambda box: {"data": _a_line_to_hear()},
                         lambda box: _HEARD["text"] in _HEARD["answer"](box)),
+    "check-in code": Post("/clients/{name}/checkin", "/clients/ann/checkin",
+                          lambda box: {"data": {"code": _a_checkin_code(box)}},
+                          _file_made("clients/ann.checkins.json")),
+    "cancel a job": Post("/jobs/cancel", "/jobs/cancel",
+                         lambda box: {"data": {"job": _a_running_job(box)}},
+                         lambda box: any(job.state == "cancelled"
+                                         for job in box.studio.jobs.all())),
     "delete a client": Post("/clients/{name}/delete", "/clients/ann/delete", lambda box: {},
                             lambda box: not (box.space.root / "clients" / "ann.yaml").exists()),
 }
@@ -387,6 +394,40 @@ def _a_track(box: Box) -> str:
     (box.space.root / "tracks" / "gone.json").write_text('{"duration_ms": 1000}',
                                                          encoding="utf-8")
     return "tracks/gone.mp3"
+
+
+def _a_checkin_code(box: Box) -> str:
+    """A check-in code from the page of a share bundle made for Ann (its token kept as the
+    share page keeps it; no audio made)."""
+    import datetime
+
+    from walkcoach import content
+    from walkcoach.share import tokens
+    from walkcoach.share.checkins import Session, checkin_tag, encode
+
+    program = box.space.path("programs", PROGRAM)
+    ann = content.load_client(box.space.path("clients", "ann"))
+    key = tokens.client_key(ann, ann.name, program, from_program=False)
+    kept = tokens.keep(box.space.output_dir("share", PROGRAM), program, key, name=ann.name,
+                       start=datetime.date(2027, 1, 4))
+    return encode([Session(week=1, day=datetime.date(2027, 1, 4), pain=1, effort=3)],
+                  tag=checkin_tag(kept.token))
+
+
+def _a_running_job(box: Box) -> str:
+    """A job running (until cancelled, or 10 s): its id."""
+    def work(progress: Callable[[str, int, int], None]) -> dict[str, Any]:
+        for step in range(1000):
+            progress("tracks", step, 1000)
+            time.sleep(0.01)
+        return {}
+
+    job: Job = box.real_submit(kind="program", title="Long", work=work)
+    deadline = time.monotonic() + 10
+    while job.state != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    return job.id
 
 
 def _a_deletion(box: Box) -> str:

@@ -6,7 +6,7 @@ the same loaders as the command line, tracks and bundles made in the workspace's
 and each problem tied to the field it is about.
 """
 
-from walkcoach.workspace import making, shares, titles, trash
+from walkcoach.workspace import checkins, making, shares, titles, trash
 from walkcoach.workspace.covers import COVER_TYPES, save_cover
 from walkcoach.workspace.edits import (
     CLIENT_FIELDS,
@@ -44,8 +44,8 @@ from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
 
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
            "TRACK_FIELDS", "VOICES", "FormError", "StaleFile", "TrackRequest", "Workspace",
-           "check_name", "check_voice", "client_choices", "client_form", "copy_exercise",
-           "default_root",
+           "check_name", "check_voice", "checkins", "client_choices", "client_form",
+           "copy_exercise", "default_root",
            "edit_script", "exercise_choices", "exercise_ref", "file_version", "making",
            "recovery_choices", "refusal_field", "save_client", "save_cover", "save_music",
            "save_source", "script_problems", "shares", "titles", "track_request", "trash"]
