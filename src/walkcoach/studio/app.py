@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from walkcoach import notes
 from walkcoach.errors import InputError, one_line
-from walkcoach.studio import pages, tidy, tracks, words
+from walkcoach.studio import checkins, pages, tidy, tracks, words
 from walkcoach.studio.base import Studio
 from walkcoach.studio.security import Guard, new_token
 from walkcoach.workspace import MAX_UPLOAD, Workspace
@@ -42,6 +42,7 @@ def create_app(space: Workspace, *, hosts: frozenset[str], token: str | None = N
     notes.set_handler(studio.jobs.note)  # the library's notes go with the job they are about
     routes = [*pages.routes(studio), *tracks.routes(studio), *tidy.routes(studio),
               *words.routes(studio),
+              *checkins.routes(studio),
               Mount("/static", app=StaticFiles(directory=str(_HERE / "static")),
                     name="static")]
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from walkcoach.authoring import validate_file
 from walkcoach.errors import InputError
 from walkcoach.studio.base import Studio, existing, name_param
+from walkcoach.studio.checkins import progress_context
 from walkcoach.studio.uploads import received
 from walkcoach.workspace import (
     CLIENT_FIELDS,
@@ -22,6 +23,7 @@ from walkcoach.workspace import (
     VOICES,
     FormError,
     StaleFile,
+    checkins,
     client_choices,
     client_form,
     copy_exercise,
@@ -114,6 +116,7 @@ def routes(studio: Studio) -> list[Route]:
     async def clients(request: Request) -> Response:
         token = request.query_params.get("deleted", "")
         return studio.page(request, "clients.html", clients=titles.client_names(space),
+                           glances=await run_in_threadpool(checkins.glances, space),
                            deleted=studio.deleted.get(token), token=token,
                            choices=await run_in_threadpool(client_choices, space),
                            form=dict.fromkeys(CLIENT_FIELDS, ""), problems={},
@@ -139,7 +142,8 @@ def routes(studio: Studio) -> list[Route]:
         except InputError as exc:  # a broken profile: fixed as its file, not written over
             return await source_page(request, "clients", name, (str(exc),))
         bundles = await run_in_threadpool(shares.client_bundles, space, name)
-        return studio.page(request, "client.html", name=name, form=form, problems={},
+        loop = await progress_context(studio, name)
+        return studio.page(request, "client.html", name=name, form=form, problems={}, **loop,
                            choices=await run_in_threadpool(client_choices, space),
                            music=space.names("music"), bundles=bundles,
                            programs=titles.program_titles(space), version=version)
@@ -246,6 +250,12 @@ def routes(studio: Studio) -> list[Route]:
         return studio.page(request, "_job.html", job=found,
                            polled=min(int(polled), 1000) if polled.isdigit() else 0)
 
+    async def cancel(request: Request) -> Response:
+        found = studio.jobs.cancel((await form_of(request)).get("job", ""))
+        if found is None:
+            raise HTTPException(404, "No such job (the studio was restarted?).")
+        return studio.page(request, "_job.html", job=found, polled=0)
+
     return [Route("/", home), Route("/exercises/{name}", exercise),
             Route("/programs/{name}", program), Route("/clients", clients),
             Route("/clients", new_client, methods=["POST"]),
@@ -257,7 +267,8 @@ def routes(studio: Studio) -> list[Route]:
             Route("/edit/{kind}/{name}", save, methods=["POST"]),
             Route("/exercises/{name}/copy", copy, methods=["POST"]),
             Route("/jobs", jobs),
-            Route("/jobs/{job}", job)]
+            Route("/jobs/{job}", job),
+            Route("/jobs/cancel", cancel, methods=["POST"])]
 
 
 def go(url: str) -> Response:
