@@ -109,7 +109,7 @@ def test_a_line_that_cannot_be_spoken_is_refused_next_to_it_and_nothing_is_writt
 
 
 def test_hear_it_gives_the_lines_audio_as_long_as_it_says(box: Box) -> None:
-    answer = box.post("/hear", data={"p4": "Keep your steps small and controlled.",
+    answer = box.post("/hear", data={"p4": ["Keep your steps small and controlled."], "line": "4:0",
                                      "voice": "system"})
     assert answer.status_code == 200
     found = re.search(r'src="(/hear/\w+\.wav)".*?(\d+\.\d) s<', answer.text, re.S)
@@ -119,7 +119,7 @@ def test_hear_it_gives_the_lines_audio_as_long_as_it_says(box: Box) -> None:
     with wave.open(io.BytesIO(clip.content)) as file:
         seconds = file.getnframes() / file.getframerate()
     assert seconds > 0.5 and abs(seconds - float(found[2])) <= 0.05
-    empty = box.post("/hear", data={"p4": "  ", "voice": "system"})
+    empty = box.post("/hear", data={"p4": "  ", "line": "4:0", "voice": "system"})
     assert "empty" in empty.text and "<audio" not in empty.text
 
 

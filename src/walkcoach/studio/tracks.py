@@ -132,6 +132,7 @@ def routes(studio: Studio) -> list[Route]:
                           typed: Mapping[Any, str] | None = None,
                           version: str | None = None) -> Response:
         from walkcoach.script import file as scriptfile
+        from walkcoach.workspace.strip import strip
 
         path = existing(space, "scripts", name)
         # The version before the lines: a change in between makes a save refused, never
@@ -148,7 +149,7 @@ def routes(studio: Studio) -> list[Route]:
                            name=name, title=titles.script_title(space, name), lines=lines,
                            problems=found, job=job,
                            clock=scriptfile.clock, saved=saved, typed=typed or {},
-                           version=version)
+                           version=version, strip=strip(lines) if lines else None)
 
     async def script(request: Request) -> Response:
         return await script_page(request, name_param(request))

@@ -79,9 +79,11 @@ def routes(studio: Studio) -> list[Route]:
                       voice=voice, saved=True)
 
     async def hear_line(request: Request) -> Response:
-        form = await request.form(max_files=0, max_fields=20)
-        text = next((str(value) for key, value in form.multi_items()
-                     if key[:1] == "p" and key[1:].isdigit()), "")
+        # The button is inside the editor's form, which htmx sends whole: "line" says which.
+        form = await request.form(max_files=0, max_fields=5000)
+        part, _, line = str(form.get("line", "0:0")).partition(":")
+        lines = form.getlist(f"p{part}") if part.isdigit() else []
+        text = str(lines[int(line)]) if line.isdigit() and int(line) < len(lines) else ""
         try:
             clip = await run_in_threadpool(hear, text, str(form.get("voice", "auto")))
         except InputError as exc:
