@@ -14,11 +14,11 @@ from typing import Any
 
 __all__ = ["HEIGHT", "WIDTH", "chart"]
 
-WIDTH, HEIGHT = 640, 470
+WIDTH, HEIGHT = 640, 490
 """The picture's size in its own units (its viewBox)."""
 _LEFT, _RIGHT = 48, 624  # the plot's sides, room for the axis' numbers on the left
-_BARS = (40, 190)  # top and bottom of the sessions-per-week plot
-_LINES = (270, 420)  # top and bottom of the pain-and-effort plot
+_BARS = (62, 200)  # top and bottom of the sessions-per-week plot
+_LINES = (292, 432)  # top and bottom of the pain-and-effort plot
 _SCALE = 10  # pain and effort are 0 to 10
 
 
