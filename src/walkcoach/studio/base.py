@@ -15,6 +15,7 @@ from walkcoach import __version__
 from walkcoach.errors import InputError
 from walkcoach.studio.jobs import Jobs
 from walkcoach.workspace import Workspace, check_name
+from walkcoach.workspace.edits import LEVEL_RULE_WORDS
 from walkcoach.workspace.folders import Kind
 
 __all__ = ["Studio", "existing", "name_param"]
@@ -32,7 +33,8 @@ class Studio:
         self.deleted: dict[str, str] = {}  # a deletion's token -> what it deleted, for Undo
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         # Not "version": a page's own context has a file's version by that name.
-        self.templates.env.globals.update(walkcoach_version=__version__, csrf_token=token)
+        self.templates.env.globals.update(walkcoach_version=__version__, csrf_token=token,
+                                          level_rules=LEVEL_RULE_WORDS)
 
     def page(self, request: Request, template: str, status: int = 200,
              **context: Any) -> Response:

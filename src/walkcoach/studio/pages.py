@@ -29,6 +29,7 @@ from walkcoach.workspace import (
     copy_exercise,
     exercise_choices,
     file_version,
+    making,
     save_client,
     save_cover,
     save_music,
@@ -101,14 +102,24 @@ def routes(studio: Studio) -> list[Route]:
             loaded = await run_in_threadpool(content.load_program, path)
         except InputError as exc:
             problem = str(exc)
+        chosen = request.query_params.get("client", "")
+        chosen = chosen if chosen in titles.client_names(space) else ""
+        levels: tuple[str, ...] = ()
         if loaded is not None:
-            for week in loaded.weeks:
+            try:
+                levels = await run_in_threadpool(making.client_levels, space, loaded, chosen)
+            except InputError as exc:  # a profile that cannot be read: the program's levels
+                problem = said(exc, "client")
+            for index, week in enumerate(loaded.weeks):
                 weeks.append({"week": week.week, "level": week.level, "setting": week.setting,
+                              "for_client": levels[index] if levels else week.level,
                               "shape": labels.shape_label(week.blocks)
                               or f"{week.minutes:g} min walk", "focus": week.focus})
         return studio.page(request, "program.html", name=name,
                            program=program_of(space, loaded) if loaded else None,
-                           weeks=weeks, problem=problem, tracks=titles.tracks(space, "weeks", name),
+                           weeks=weeks, problem=problem, chosen=chosen,
+                           tracks=titles.tracks(space, "weeks",
+                                                making.weeks_folder(name, chosen)),
                            bundles=shares.bundles(space, name),
                            clients=titles.client_names(space),
                            cover=space.cover_of(name), problems={}, voices=VOICES)

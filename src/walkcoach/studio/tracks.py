@@ -183,16 +183,21 @@ def routes(studio: Studio) -> list[Route]:
         existing(space, "programs", name)
         form = await form_of(request)
         voice = form.get("voice") or "auto"
+        client = (form.get("client") or "").strip()
         try:
             await run_in_threadpool(check_voice, voice)
+            if client:
+                existing(space, "clients", client)
         except InputError as exc:
             return studio.page(request, "_problems.html",
                                problems={"voice": said(exc, "voice")})
         program = titles.program_titles(space).get(name, name)
-        job = studio.jobs.submit(kind="program", title=f"The weeks of {program}",
-                                 key=f"{name}/{voice}",
-                                 work=lambda progress: making.build_weeks(space, name, voice,
-                                                                          progress))
+        who = titles.client_names(space).get(client) if client else None
+        job = studio.jobs.submit(kind="program",
+                                 title=f"The weeks of {program}" + (f" for {who}" if who else ""),
+                                 key=f"{name}/{voice}/{client}",
+                                 work=lambda progress: making.build_weeks(
+                                     space, name, voice, progress, client=client))
         return studio.page(request, "_job.html", job=job)
 
     async def share(request: Request) -> Response:

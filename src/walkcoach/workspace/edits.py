@@ -21,12 +21,16 @@ from walkcoach.workspace.forms import FormError
 from walkcoach.workspace.keeping import DROP, change_keys
 from walkcoach.workspace.uploads import free_name, head, keep_checked, upload_suffix
 
-__all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "MAX_UPLOAD", "client_choices", "client_form",
-           "save_client", "save_music"]
+__all__ = ["CLIENT_FIELDS", "KEEP_MUSIC", "LEVEL_RULE_WORDS", "MAX_UPLOAD", "client_choices",
+           "client_form", "save_client", "save_music"]
 
-CLIENT_FIELDS = ("name", "level", "setting", "spoken_notes", "notes", "chimes", "cadence",
-                 "music")
+CLIENT_FIELDS = ("name", "level", "level_rule", "setting", "spoken_notes", "notes", "chimes",
+                 "cadence", "music")
 """The fields of a client profile's form, in the order of its file."""
+LEVEL_RULE_WORDS = {"all": "Every week at this level", "highest": "Never above this level",
+                    "start": "Start the program here"}
+"""What a client's level means for a program's weeks (walkcoach.plan.levels), as the
+form offers it."""
 KEEP_MUSIC = "(kept)"
 """The music field's value for music the profile's file finds outside the music folder:
 kept as written (changed as a file)."""
@@ -45,7 +49,8 @@ def client_form(space: Workspace, name: str) -> dict[str, str]:
 
     client = content.load_client(space.existing("clients", name))
     chimes = {True: "on", False: "off", None: ""}[client.chimes]
-    return {"name": client.name, "level": client.level or "", "setting": client.setting or "",
+    return {"name": client.name, "level": client.level or "",
+            "level_rule": client.level_rule, "setting": client.setting or "",
             "spoken_notes": "\n".join(client.spoken_notes), "notes": client.notes or "",
             "chimes": chimes, "cadence": "" if client.cadence is None else str(client.cadence),
             "music": _music_choice(space, client.music)}
@@ -113,6 +118,11 @@ def save_client(space: Workspace, form: Mapping[str, str], *, name: str | None =
                              f"{excerpt(value)}")
         elif value:
             data[key] = value
+    rule = (form.get("level_rule") or "").strip()
+    if rule and rule not in LEVEL_RULE_WORDS:
+        problems["level_rule"] = "choose one of the three from the list"
+    elif rule and rule != "all" and data.get("level"):  # "all" is what a level says alone
+        data["level_rule"] = rule
     cadence = (form.get("cadence") or "").strip()
     if cadence:
         try:

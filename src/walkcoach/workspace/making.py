@@ -18,8 +18,8 @@ from walkcoach.errors import ExportError, InputError, excerpt
 from walkcoach.workspace.folders import Workspace, check_name
 from walkcoach.workspace.forms import TrackRequest
 
-__all__ = ["build_track", "build_weeks", "keep_script", "preview_script", "render_script",
-           "share_program"]
+__all__ = ["build_track", "build_weeks", "client_levels", "keep_script", "preview_script",
+           "render_script", "share_program", "weeks_folder"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -107,18 +107,37 @@ def _built(space: Workspace, built: Any) -> dict[str, Any]:
             "notes": list(sheets.dropped_notes(built.timeline))}
 
 
+def weeks_folder(program: str, client: str = "") -> str:
+    """The folder of weeks/ a program's weeks are built into: the program's, or one of
+    its own for a client (a client's level may change every week's track)."""
+    return f"{program}-for-{client}" if client else program
+
+
+def client_levels(space: Workspace, program: Any, client: str) -> tuple[str, ...]:
+    """The level each week of a loaded ``program`` is walked at for the workspace client
+    ``client`` ("": the program's own client, or the program's levels), as its profile's
+    level and level rule say."""
+    from walkcoach import content
+    from walkcoach.build.program import client_week_levels
+
+    who = content.load_client(space.existing("clients", client)) if client else program.client
+    return client_week_levels(program, who if who is not None and who.level else None)
+
+
 def build_weeks(space: Workspace, program: str, voice: str,
-                progress: Progress) -> dict[str, Any]:
+                progress: Progress, client: str = "") -> dict[str, Any]:
     """Build every week of a workspace program into weeks/PROGRAM/ (what is up to date is
-    kept)."""
+    kept), or for a workspace ``client`` into weeks/PROGRAM-for-CLIENT/, each week at the
+    level the client's profile says."""
     from walkcoach import content
     from walkcoach.build import program as batch
     from walkcoach.workspace.settings import program_of
 
     path = space.existing("programs", program)
+    who = content.load_client(space.existing("clients", client)) if client else None
     result = batch.build_program(program_of(space, content.load_program(path)),
-                                 space.output_dir("weeks", program),
-                                 voice=voice, progress=progress)
+                                 space.output_dir("weeks", weeks_folder(program, client)),
+                                 voice=voice, progress=progress, client=who)
     tracks = []
     for track in result.tracks:
         captions = track.path.with_suffix(".vtt")

@@ -12,7 +12,8 @@ from walkcoach.errors import ContentError, WalkcoachError
 
 __all__ = ["LABELS", "in_words", "said", "said_all"]
 
-LABELS = {"exercise": "Exercise", "client": "Client", "level": "Level", "setting": "Setting",
+LABELS = {"exercise": "Exercise", "client": "Client", "level": "Level",
+          "level_rule": "What the level means", "setting": "Setting",
           "minutes": "Minutes", "intervals": "Intervals", "warmup": "Warm-up",
           "cooldown": "Cool-down", "recovery": "Between rounds", "voice": "Voice",
           "rate": "Rate", "intro": "Intro", "chimes": "Chimes",
