@@ -351,6 +351,12 @@ POSTS = {
                          lambda box: {"data": {"job": _a_running_job(box)}},
                          lambda box: any(job.state == "cancelled"
                                          for job in box.studio.jobs.all())),
+    "delete to the trash": Post("/trash/delete", "/trash/delete",
+                                lambda box: {"data": {"what": "music", "name": "tone.wav"}},
+                                lambda box: not (box.space.root / "music" / "tone.wav").exists()),
+    "empty the trash": Post("/trash/empty", "/trash/empty",
+                            lambda box: {"data": {}, "params": {"made": _a_deletion(box)}},
+                            lambda box: not any((box.space.root / "trash").iterdir())),
     "delete a client": Post("/clients/{name}/delete", "/clients/ann/delete", lambda box: {},
                             lambda box: not (box.space.root / "clients" / "ann.yaml").exists()),
 }

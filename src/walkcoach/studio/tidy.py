@@ -1,5 +1,6 @@
-"""The studio's settings and tidying pages: the coach's name (asked once), and deleting a
-track or a client to the workspace's trash, with Undo."""
+"""The studio's settings and tidying pages: the coach's name (asked once), deleting a track,
+a client, edited words, music, a cover or a share bundle to the workspace's trash, with
+Undo, and the trash itself (each deletion with Undo, and a way to empty it)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.routing import Route
 from walkcoach.errors import InputError
 from walkcoach.studio.base import Studio, existing, name_param
 from walkcoach.studio.pages import form_of, go
-from walkcoach.workspace import FormError, titles, trash
+from walkcoach.workspace import FormError, shares, titles, trash
 from walkcoach.workspace.settings import coach_name, save_coach
 from walkcoach.workspace.words import said
 
@@ -61,7 +62,7 @@ def routes(studio: Studio) -> list[Route]:
         except InputError as exc:
             return tracks_part(request, problem=said(exc))
         if form.get("then"):
-            return go(form["then"] if form["then"] in ("/clients",) else "/")
+            return go(form["then"] if form["then"] in ("/clients", "/trash") else "/")
         return tracks_part(request, restored=True)
 
     async def delete_client(request: Request) -> Response:
@@ -72,7 +73,45 @@ def routes(studio: Studio) -> list[Route]:
         studio.deleted[token] = who
         return go(f"/clients?deleted={token}")
 
-    return [Route("/settings", settings), Route("/settings", save_settings, methods=["POST"]),
+    def tidy_page(request: Request, **context: Any) -> Response:
+        programs = titles.program_titles(space)
+        return studio.page(
+            request, "trash.html", deletions=trash.deletions(space),
+            scripts={name: titles.script_title(space, name) for name in space.names("scripts")},
+            music=space.names("music"),
+            covers={name: title for name, title in programs.items() if space.cover_of(name)},
+            bundles=[bundle | {"title": title} for name, title in programs.items()
+                     for bundle in shares.bundles(space, name)], **context)
+
+    async def trash_page(request: Request) -> Response:
+        token = request.query_params.get("deleted", "")
+        return tidy_page(request, deleted=studio.deleted.get(token), token=token,
+                         emptied=request.query_params.get("emptied"))
+
+    async def delete(request: Request) -> Response:
+        form = await form_of(request)
+        what, name = form.get("what", ""), form.get("name", "")
+        discard = {"script": trash.discard_script, "music": trash.discard_music,
+                   "cover": trash.discard_cover, "bundle": trash.discard_bundle}.get(what)
+        if discard is None:
+            raise HTTPException(404, "Nothing of that kind can be deleted here.")
+        try:
+            who = (titles.script_title(space, name) if what == "script"
+                   else f"the cover of {titles.program_titles(space).get(name)}"
+                   if what == "cover" else "the share bundle" if what == "bundle" else name)
+            token = await run_in_threadpool(discard, space, name)
+        except InputError:
+            raise HTTPException(404, "That is not there any more: reload the page.") from None
+        studio.deleted[token] = who
+        return go(f"/trash?deleted={token}")
+
+    async def empty(request: Request) -> Response:
+        count = await run_in_threadpool(trash.empty, space)
+        return go(f"/trash?emptied={count}")
+
+    return [Route("/trash", trash_page), Route("/trash/delete", delete, methods=["POST"]),
+            Route("/trash/empty", empty, methods=["POST"]),
+            Route("/settings", settings), Route("/settings", save_settings, methods=["POST"]),
             Route("/tracks/delete", delete_track, methods=["POST"]),
             Route("/trash/restore", restore, methods=["POST"]),
             Route("/clients/{name}/delete", delete_client, methods=["POST"])]

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from walkcoach.errors import ExportError, InputError
 from walkcoach.workspace.folders import Workspace
 
-__all__ = ["TRASH", "discard", "discard_client", "discard_track", "restore"]
+__all__ = ["TRASH", "Deletion", "deletions", "discard", "discard_bundle", "discard_client",
+           "discard_cover", "discard_music", "discard_script", "discard_track", "empty",
+           "restore"]
 
 TRASH = "trash"
 """The workspace's trash folder."""
@@ -56,6 +60,84 @@ def discard_track(space: Workspace, relative: str) -> str:
 def discard_client(space: Workspace, name: str) -> str:
     """Delete a client's profile (their share bundles stay, as published)."""
     return discard(space, [space.existing("clients", name)])
+
+
+def discard_script(space: Workspace, name: str) -> str:
+    """Delete an edited script (``scripts/NAME.yaml``); the tracks made of it stay."""
+    return discard(space, [space.existing("scripts", name)])
+
+
+def discard_music(space: Workspace, name: str) -> str:
+    """Delete a music bed (``music/NAME.EXT``); a profile naming it then builds without."""
+    return discard(space, [space.existing("music", name)])
+
+
+def discard_cover(space: Workspace, program: str) -> str:
+    """Delete a program's own cover (the drawn one is used again)."""
+    found = space.cover_of(program)
+    if not found:
+        raise InputError("this program has no cover of your own")
+    return discard(space, [space.root / found])
+
+
+def discard_bundle(space: Workspace, page: str) -> str:
+    """Delete a client's share bundle, by its page's workspace path
+    (``share/PROGRAM/FOLDER/index.html``): its folder and its zip."""
+    path = space.output_file(page)
+    parts = page.split("/")
+    if len(parts) != 4 or parts[0] != "share" or path.name != "index.html":
+        raise InputError("only a share bundle can be deleted here")
+    folder = path.parent
+    files = [item for item in sorted(folder.rglob("*")) if item.is_file()]
+    archive = folder.with_suffix(".zip")
+    token = discard(space, [*files, *([archive] if archive.is_file() else [])])
+    shutil.rmtree(folder, ignore_errors=True)  # only empty folders are left there
+    return token
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deletion:
+    """One deletion waiting in the trash: its token, what it was (in the coach's words),
+    the names of its files, and when it was made (seconds since the epoch)."""
+
+    token: str
+    what: str
+    names: tuple[str, ...]
+    when: float
+
+
+_WHAT = {"tracks": "A track", "weeks": "A week's track", "clients": "A client's profile",
+         "scripts": "Edited words", "music": "Music", "covers": "A program's cover",
+         "share": "A client's share bundle"}
+
+
+def deletions(space: Workspace) -> list[Deletion]:
+    """What waits in the trash, the latest deletion first."""
+    folder = space.root / TRASH
+    found = []
+    for each in folder.iterdir() if folder.is_dir() else ():
+        files = [path.relative_to(each) for path in each.rglob("*") if path.is_file()]
+        if not each.is_dir() or not files:
+            continue
+        area = files[0].parts[0]
+        names = tuple(sorted({path.parts[-1] if area == "music" else path.stem
+                              for path in files if area == "music"}))
+        found.append(Deletion(token=each.name, what=_WHAT.get(area, "Files"), names=names,
+                              when=each.stat().st_mtime))
+    return sorted(found, key=lambda deletion: -deletion.when)
+
+
+def empty(space: Workspace) -> int:
+    """Delete for good everything in the trash; returns how many deletions it held."""
+    folder = space.root / TRASH
+    count = 0
+    for each in list(folder.iterdir()) if folder.is_dir() else ():
+        if each.is_dir() and not each.is_symlink():
+            shutil.rmtree(each)
+        else:
+            each.unlink()
+        count += 1
+    return count
 
 
 def restore(space: Workspace, token: str) -> list[str]:
