@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import ARTIFACTS
 from outside_tools import axe_violations
 from studio_support import serving, sign_in
-from test_studio_progress import PROGRAM, sessions
+from test_studio_progress import DAY, PROGRAM, sessions
 
 from walkcoach import content
 from walkcoach.share import tokens
 from walkcoach.share.checkins import checkin_tag, encode
 
 pytestmark = pytest.mark.e2e
-DAY = datetime.date(2027, 1, 4)
 
 
 @pytest.fixture(scope="module")
