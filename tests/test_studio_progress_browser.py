@@ -4,7 +4,6 @@ drawn with no script and no request beyond the studio, axe-clean, and its screen
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from typing import Any
 
