@@ -27,8 +27,9 @@ _BUSY = """
 from walkcoach.voice import system
 engine = system.SystemEngine()
 voice = engine.default_voice()
-from pyttsx3.drivers import _espeak  # the library walkcoach loaded for pyttsx3, driven directly
 alone = engine.synthesize("Keep walking backwards.", voice=voice, rate=1.0)[0].size
+# The library walkcoach loaded for pyttsx3 (once the engine started), driven directly.
+from pyttsx3.drivers import _espeak
 for _ in range(8):
     _espeak.Synth("An earlier line is still being spoken here. " * 3, flags=_espeak.CHARS_UTF8)
     size = engine.synthesize("Keep walking backwards.", voice=voice, rate=1.0)[0].size

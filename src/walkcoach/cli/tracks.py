@@ -26,6 +26,7 @@ def build(output: Path, fmt: str | None, coach: str, **options: Any) -> None:
     from walkcoach.encode import sheets
 
     spec, voice, rate = _spec(options)
+    session.check_output(output, fmt=fmt)  # before the voice is chosen: nothing made yet
     speaker = session.make_speaker(voice, rate=rate)
     built = session.build_track(spec, speaker, output, fmt=fmt,
                                 tags=session.track_tags(spec, artist=coach))
