@@ -32,6 +32,7 @@ from walkcoach.plan import blocks as parts
 from walkcoach.plan import planner
 from walkcoach.plan.blocks import RECOVERY, WARMUP
 from walkcoach.plan.cadence import parse_cadence
+from walkcoach.plan.limits import MAX_SEED, MIN_SEED
 from walkcoach.plan.model import (
     INTROS,
     Block,
@@ -105,6 +106,9 @@ def make_spec(*, exercise: str | Exercise = "walking-backwards", level: str | No
         raise InputError("give the minutes or the intervals, not both")
     if minutes is None:
         minutes = DEFAULT_MINUTES
+    if isinstance(seed, bool) or not isinstance(seed, int) or not MIN_SEED <= seed <= MAX_SEED:
+        raise InputError(f"seed must be a whole number from {MIN_SEED} to {MAX_SEED}, "
+                         f"not {excerpt(str(seed))}")
     if not (isinstance(minutes, (int, float)) and math.isfinite(minutes)
             and MIN_MINUTES <= minutes <= MAX_MINUTES):
         raise InputError(f"minutes must be between 1 and 60, not {minutes}")

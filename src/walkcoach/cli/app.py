@@ -20,7 +20,16 @@ import click
 from walkcoach import __version__, notes
 from walkcoach.errors import InputError, RuntimeFailure, UnknownName, WalkcoachError, one_line
 from walkcoach.plan.cadence import parse_cadence
-from walkcoach.plan.limits import INTROS, LEVELS, MAX_CADENCE, MIN_CADENCE, RECOVERY, SETTINGS
+from walkcoach.plan.limits import (
+    INTROS,
+    LEVELS,
+    MAX_CADENCE,
+    MAX_SEED,
+    MIN_CADENCE,
+    MIN_SEED,
+    RECOVERY,
+    SETTINGS,
+)
 from walkcoach.process import interrupts
 
 if TYPE_CHECKING:
@@ -157,8 +166,9 @@ def _session_options(func: F) -> F:
         click.option("--intro", type=click.Choice(INTROS), default="full", show_default=True,
                      help="full, or short for a returning listener: the greeting, one "
                      "safety line, then straight to the setup."),
-        click.option("--seed", type=int, default=0, show_default=True,
-                     help="Changes which technique cues come when; same seed, same track."),
+        click.option("--seed", type=click.IntRange(MIN_SEED, MAX_SEED), default=0,
+                     show_default=True, help="Changes which technique cues come when; same "
+                     f"seed, same track ({MIN_SEED} to {MAX_SEED})."),
         click.option("--chimes/--no-chimes", default=None,
                      help="A chime before each time cue, at 'begin', at each change and at "
                      "'stop' [default: the client profile's, else on]."),

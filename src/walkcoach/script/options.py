@@ -11,6 +11,7 @@ from walkcoach.content import find_exercise
 from walkcoach.content.files import names_a_file, not_a_file
 from walkcoach.content.nodes import Node
 from walkcoach.errors import ContentError, InputError, excerpt
+from walkcoach.plan.limits import MAX_SEED, MIN_SEED
 from walkcoach.plan.model import Exercise, SessionSpec, Source
 from walkcoach.script.model import Script
 
@@ -18,7 +19,7 @@ __all__ = ["OPTIONS", "options_of", "read_options", "session_of"]
 
 _TEXT_OPTIONS = ("exercise", "level", "setting", "intervals", "warmup", "cooldown", "recovery",
                  "client", "intro", "voice", "music", "cadence")
-_NUMBER_OPTIONS = {"minutes": (1.0, 60.0), "seed": (-(2 ** 31), 2 ** 31), "rate": (0.5, 2.0)}
+_NUMBER_OPTIONS = {"minutes": (1.0, 60.0), "seed": (MIN_SEED, MAX_SEED), "rate": (0.5, 2.0)}
 OPTIONS = (*_TEXT_OPTIONS, *_NUMBER_OPTIONS, "chimes")
 """The session options a script keeps: those of ``walkcoach script`` that made it."""
 
