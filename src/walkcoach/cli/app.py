@@ -172,14 +172,15 @@ def _session_options(func: F) -> F:
         click.option("--chimes/--no-chimes", default=None,
                      help="A chime before each time cue, at 'begin', at each change and at "
                      "'stop' [default: the client profile's, else on]."),
-        click.option("--cadence", type=_CADENCE, default=None, metavar="N|auto",
+        click.option("--cadence", type=_CADENCE, default=None, metavar="N|auto|off",
                      help=f"A soft click on every step of the walking parts: steps a minute "
-                     f"({MIN_CADENCE}-{MAX_CADENCE}), or auto for each exercise's level "
-                     "default [default: the client profile's, else none]."),
-        click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     default=None, help="A music file (MP3, WAV, M4A, OGG, FLAC...) looped "
-                     "under the walk, quieter while cues are said [default: the client "
-                     "profile's, else none]."),
+                     f"({MIN_CADENCE}-{MAX_CADENCE}), auto for each exercise's level "
+                     "default, or off for none even when the client profile has one "
+                     "[default: the client profile's, else none]."),
+        click.option("--music", type=_MUSIC, default=None, metavar="FILE|none",
+                     help="A music file (MP3, WAV, M4A, OGG, FLAC...) looped under the walk, "
+                     "quieter while cues are said, or none for no music even when the "
+                     "client profile has some [default: the client profile's, else none]."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -190,11 +191,13 @@ class _Cadence(click.ParamType[int | str]):
     """Steps a minute (a whole number, 30 to 200) or auto, read as the YAML files and the
     library read it (walkcoach.plan.cadence.parse_cadence)."""
 
-    name = "N|auto"
+    name = "N|auto|off"
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int | str:
-        """The option's text as a number of steps, or "auto"."""
+        """The option's text as a number of steps, "auto", or "off" (none for this build)."""
+        if isinstance(value, str) and value.strip().lower() == _NO["cadence"]:
+            return _NO["cadence"]
         try:
             return parse_cadence(value)
         except InputError as exc:
@@ -202,6 +205,26 @@ class _Cadence(click.ParamType[int | str]):
 
 
 _CADENCE = _Cadence()
+_NO = {"cadence": "off", "music": "none"}
+"""The word that turns a sound off for one build, whatever the client profile says."""
+
+
+class _Music(click.ParamType[Path | str]):
+    """A music file that is there, or "none" (no music for this build; ./none is a file)."""
+
+    name = "FILE|none"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path | str:
+        """The option's text as an existing file, or "none"."""
+        if isinstance(value, str) and value.strip().lower() == _NO["music"]:
+            return _NO["music"]
+        path: Path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(
+            value, param, ctx)
+        return path
+
+
+_MUSIC = _Music()
 
 
 def _spec(options: dict[str, Any]) -> tuple[SessionSpec, str, float]:
@@ -218,6 +241,7 @@ def _spec(options: dict[str, Any]) -> tuple[SessionSpec, str, float]:
     if isinstance(client, ClientSpec):
         sounds = {key: getattr(client, key) for key in content.SOUND_KEYS
                   if getattr(client, key) is not None} | sounds
+    sounds = {key: None if value == _NO.get(key) else value for key, value in sounds.items()}
     try:
         spec = session.make_spec(
             exercise=options["exercise"], level=options["level"], setting=options["setting"],
