@@ -130,7 +130,8 @@ def test_an_edit_that_cannot_fit_is_refused_at_its_line(tmp_path: Path, edit: st
     ("walk: '0:00.000'", "walk: 'soon'", "a walk time is m:ss.mmm"),
     ("walk: '3:00.000'\n  kind: stop", "walk: '2:59.000'\n  kind: stop", "stop is said at the"),
     ("- before: intro\n", "- before: intro\n  walk: '0:01.000'\n", "a line has one of before"),
-    ("script: 1", "script: 2", "must be between 1 and 1"),
+    ("script: 1", "script: 2", "this script is of another kind (version 2) than this "
+                               "walkcoach reads (1): write it again"),
     ("chimes", "chymes", "unknown key"),
 ])
 def test_a_broken_script_is_refused_in_one_line(tmp_path: Path, old: str, new: str,
@@ -142,6 +143,55 @@ def test_a_broken_script_is_refused_in_one_line(tmp_path: Path, old: str, new: s
     with pytest.raises(ContentError) as caught:
         scriptfile.read(path)
     assert str(caught.value).startswith(f"{path}:") and says in str(caught.value)
+
+
+@pytest.mark.parametrize(("where", "count", "says"), [
+    ("intro", scriptfile.MAX_BEFORE_LINES + 1, '61 lines before "begin": at most 60'),
+    ("outro", scriptfile.MAX_AFTER_LINES + 1, '21 lines after "stop": at most 20'),
+])
+def test_a_script_that_says_too_many_lines_is_refused_when_read(
+        tmp_path: Path, where: str, count: int, says: str) -> None:
+    """Read, so validate says it too, before any phrase is spoken (2,000 lines before the
+    walk once made a track of 2 h 12 min)."""
+    planned, _ = _planned()
+    text = scriptfile.write_text(planned, OPTIONS)
+    lines = scriptfile.read(_write(tmp_path, text)).lines
+    have = sum(1 for line in lines if line.walk_ms is None
+               and (line.kind == "outro") == (where == "outro"))
+    extra = "".join(f"- {'before' if where == 'intro' else 'after'}: {where}\n"
+                    f"  say: Note {i}.\n" for i in range(count - have))
+    anchor = "lines:\n"
+    text = text.replace(anchor, anchor + extra, 1) if where == "intro" else text + extra
+    path = _write(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        scriptfile.read(path)
+    assert f"lines: {says}" in str(caught.value)
+    checked = CliRunner().invoke(cli, ["validate", str(path)])
+    assert checked.exit_code == 2 and f"lines: {says}" in checked.output
+
+
+@pytest.mark.parametrize(("which", "says"), [
+    ("before", r'its lines before "begin" take 12:\d\d: at most 10 minutes'),
+    ("after", r'its lines after "stop" take 6:\d\d: at most 5 minutes'),
+])
+def test_a_script_that_talks_too_long_around_the_walk_is_refused(
+        tmp_path: Path, which: str, says: str) -> None:
+    """Few lines, each long: refused once their spoken lengths are known, before any audio
+    is mixed, naming the file and its lines."""
+    planned, lengths = _planned()
+    path = _write(tmp_path, scriptfile.write_text(planned, OPTIONS))
+    script = scriptfile.read(path)
+    for line in script.lines:
+        outro = line.kind == "outro"
+        if line.walk_ms is None and outro == (which == "after"):
+            lengths[line.say] = 0
+    first = next(line for line in script.lines if line.walk_ms is None
+                 and (line.kind == "outro") == (which == "after"))
+    lengths[first.say] = (12 if which == "before" else 6) * 60_000
+    with pytest.raises(ContentError) as caught:
+        scriptfile.timeline(script, _spec(), lengths)
+    assert str(caught.value).startswith(f"{path}: lines: ")
+    assert re.search(says, str(caught.value))
 
 
 # --- end to end: written by the CLI, edited, rendered, heard ---------------------------------

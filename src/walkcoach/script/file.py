@@ -53,6 +53,12 @@ __all__ = ["OPTIONS", "SCRIPT_VERSION", "Script", "check", "options_of", "read",
            "session_of", "timeline", "write_text"]
 
 SCRIPT_VERSION = 1
+MAX_BEFORE_LINES, MAX_AFTER_LINES = 60, 20
+"""The most lines a script may say before "begin" and after "stop" (a planned one says
+about a dozen before and two after)."""
+MAX_BEFORE_MS, MAX_AFTER_MS = 10 * 60_000, 5 * 60_000
+"""The longest a script may talk before "begin" and after "stop": with at most 60 minutes
+of walk, a track stays at most 75 minutes."""
 _BEFORE: tuple[Phase, ...] = ("intro", "safety", "setup")
 _FIXED = ("start", "switch", "time", "stop")
 _CLOCK = re.compile(r"(\d{1,3}):([0-5]\d)(?:\.(\d{1,3}))?")
@@ -96,8 +102,11 @@ def read(path: Path) -> Script:
     """Read a script; every error names the file, line and key."""
     node = load_yaml(path)
     node.only("script", "session", "walk_ms", "lines")
-    version = node.number("script", low=SCRIPT_VERSION, high=SCRIPT_VERSION, integer=True)
-    assert version is not None
+    version = node.number("script", low=1, high=2 ** 31, integer=True)
+    if version != SCRIPT_VERSION:
+        raise node.error("script", f"this script is of another kind (version {version:g}) than "
+                         f"this walkcoach reads ({SCRIPT_VERSION}): write it again with "
+                         "walkcoach script -o")
     session = cast(Node, node.mapping("session"))
     options = read_options(session)
     walk_ms = int(cast(float, node.number("walk_ms", low=10_000, high=3_600_000,
@@ -106,8 +115,19 @@ def read(path: Path) -> Script:
     lines = [problems.get(functools.partial(_line, item, walk_ms))
              for item in node.mappings("lines")]
     problems.raise_any()
+    _count(node, [line for line in lines if line is not None])
     return Script(session=options, walk_ms=walk_ms, lines=tuple(cast(list[Line], lines)),
                   path=path, places={key: session.source_of(key) for key in session.keys()})
+
+
+def _count(node: Node, lines: list[Line]) -> None:
+    """Refuse a script that says more before "begin" or after "stop" than a session does."""
+    before = sum(1 for line in lines if line.walk_ms is None and line.kind != "outro")
+    after = sum(1 for line in lines if line.kind == "outro")
+    for count, most, where in ((before, MAX_BEFORE_LINES, 'before "begin"'),
+                               (after, MAX_AFTER_LINES, 'after "stop"')):
+        if count > most:
+            raise node.error("lines", f"{count} lines {where}: at most {most}")
 
 
 def _line(node: Node, walk_ms: int) -> Line:
@@ -167,6 +187,7 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
         cursor, previous = end, line.phase
     walk_start = cursor + pauses.before_start
     walk_end = walk_start + script.walk_ms
+    _bounded(script, walk_start, MAX_BEFORE_MS, 'before "begin"')
     walk = check(script, spec)
     spans = tuple(part.span(spec, walk_start) for part in parts(spec))
     last_end = walk_end
@@ -188,6 +209,7 @@ def timeline(script: Script, spec: SessionSpec, durations: Mapping[str, int]) ->
         cues.append(Cue(start_ms=cursor, end_ms=end, text=line.say, kind="outro",
                         phase="cooldown"))
         cursor = end
+    _bounded(script, cursor - last_end, MAX_AFTER_MS, 'after "stop"')
     # The chimes of the session, where the lines as edited leave them room (as planned).
     sounds = tuple(chime_sounds(cues)) if spec.chimes else ()
     return Timeline(duration_ms=cursor + pauses.tail, walk_start_ms=walk_start,
@@ -234,6 +256,13 @@ def _check_fixed(script: Script, spec: SessionSpec, walk: list[Line]) -> None:
             raise ContentError(f"a {line.kind} line stays on its moment ({shown or 'none'}), "
                                f"not {clock(cast(int, line.walk_ms))}: move a technique line "
                                "instead", path=script.path, line=line.line, key=line.key)
+
+
+def _bounded(script: Script, spoken_ms: int, most_ms: int, where: str) -> None:
+    """Refuse a script whose lines talk longer than a session may, before or after the walk."""
+    if spoken_ms > most_ms:
+        raise ContentError(f"its lines {where} take {clock(spoken_ms)[:-4]}: at most "
+                           f"{most_ms // 60_000} minutes", path=script.path, key="lines")
 
 
 def _fits(script: Script, before: Line, after: Line, durations: Mapping[str, int],
