@@ -290,6 +290,9 @@ REFUSED = [
      "a session has at most 200 parts"),
     ("  - {week: 1, level: beginner}\n", "- {week: 1", "weeks[0].minutes",
      "missing required key 'minutes' (or intervals, or blocks"),
+    ("  - week: 1\n    blocks:\n      - {exercise: standing-rest, minutes: 2}\n"
+     "      - {exercise: walking-forward, minutes: 2}\n", "blocks:", "weeks[0].blocks",
+     "no part of the week is a work exercise: it would announce walking backwards"),
 ]
 
 

@@ -161,6 +161,11 @@ def week_walk(values: dict[str, Any], week_node: Node,
     if not _WEEK_MS[0] <= total <= _WEEK_MS[1]:
         message = f"the parts add up to {total / 60_000:g} minutes; a week lasts 1 to 60"
         raise form.error(message) if form.node is week_node else week_node.error(None, message)
+    if not any(block.kind == "work" for block in blocks):
+        named = reader.program_exercise.title.lower() if reader.program_exercise else "it"
+        message = (f"no part of the week is a work exercise: it would announce {named} and "
+                   "only warm up, recover or rest (add a part of the exercise)")
+        raise form.error(message) if form.node is week_node else week_node.error(None, message)
     return total / 60_000, blocks
 
 
