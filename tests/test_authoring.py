@@ -526,3 +526,22 @@ def test_music_that_is_a_pipe_is_not_a_regular_file(tmp_path: Path) -> None:
         path.write_text(f"name: Maria\nmusic: {device}\n", encoding="utf-8")
         assert "/dev/null is not a regular file (a device)" in run("validate",
                                                                     str(path)).stdout
+
+
+@pytest.mark.parametrize("name", ["CON", "nul.yaml", "com1", "My Exercise", "Ünï code",
+                                  "a" * 60, "lpt9.yml", "x--y", "-con"])
+@pytest.mark.parametrize("kind", ["exercise", "program", "client"])
+def test_the_name_init_suggests_is_one_it_takes(tmp_path: Path, name: str, kind: str) -> None:
+    """`init exercise CON` suggested "-con", which the command line reads as an option
+    (issue 22): every suggestion is a name init takes, and none starts with a hyphen."""
+    import re as _re
+
+    from walkcoach.authoring import init_file
+    from walkcoach.authoring.init import name_problem
+
+    problem = name_problem(name)
+    assert problem is not None
+    suggested = _re.search(r"such as (\S+)$", problem)
+    assert suggested, problem
+    assert name_problem(suggested[1]) is None
+    assert init_file(kind, suggested[1], str(tmp_path)).is_file()

@@ -29,9 +29,11 @@ def name_problem(name: str) -> str | None:
     The rule of walkcoach.names.slug: letters, digits and single hyphens, at most 48
     characters, not a name Windows keeps for a device; capitals are kept (``Maria``).
     """
-    if name and slug(name, fallback="") == name.lower():
-        return None
-    better = slug(name.removesuffix(".yaml").removesuffix(".yml"), fallback="")
+    if name and not name.startswith("-") and slug(name, fallback="") == name.lower():
+        return None  # (a leading hyphen would be read as an option on the command line)
+    base = name.removesuffix(".yaml").removesuffix(".yml")
+    # A device's name (CON) is made a word of its own ("my-con"), as a client's is.
+    better = slug(base, fallback="") and slug(base, fallback="my")
     hint = f", such as {better}" if better else ""
     return (f"{excerpt(name)} cannot be a file name: use letters, digits and single hyphens, "
             f"at most 48 characters{hint}")
