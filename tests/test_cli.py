@@ -486,3 +486,28 @@ def test_device_as_exercise(out_dir: Path) -> None:
                                "-o", str(out_dir / "t.mp3")))
     assert line == "walkcoach: error: /dev/zero: not a regular file (a device)"
     assert list(out_dir.iterdir()) == []
+
+
+def test_the_hints_a_command_prints_paste_into_a_shell_as_one_word(tmp_path: Path) -> None:
+    """A folder with a space in it: `render` and `validate` hints quote the path (issue 22)."""
+    import shlex
+
+    folder = tmp_path / "my clients"
+    folder.mkdir()
+    result = CliRunner().invoke(cli, ["init", "client", "maria", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    hint = result.output.split("`")[1]
+    assert shlex.split(hint) == ["walkcoach", "validate", str(folder / "maria.yaml")]
+    out = folder / "session one.yaml"
+    result = CliRunner().invoke(cli, ["script", "--minutes", "1", "--voice", "system",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    hint = result.output.split("build it with: ")[1].rstrip(")\n")
+    assert shlex.split(hint) == ["walkcoach", "render", str(out), "-o", "TRACK.mp3"]
+
+
+def test_an_empty_coach_is_refused_not_written_as_no_artist(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--minutes", "1", "--coach", " ",
+                                      "-o", str(tmp_path / "t.mp3")])
+    assert result.exit_code == 2 and "--coach" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -114,6 +114,18 @@ def _print(text: str, *, nl: bool = True) -> None:
         raise RuntimeFailure(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
+def shell_word(path: Path | str) -> str:
+    """``path`` as one word to paste into this system's shell (quoted when it needs it)."""
+    text = str(path)
+    if sys.platform == "win32":
+        import subprocess
+
+        return subprocess.list2cmdline([text])
+    import shlex
+
+    return shlex.quote(text)
+
+
 _CLIENT_HELP = ("A client profile (clients/NAME.yaml here, or a YAML file) or just a name: "
                 "the client is greeted by name.")
 

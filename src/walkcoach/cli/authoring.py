@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from walkcoach.cli.app import _print, _report_errors, cli
+from walkcoach.cli.app import _print, _report_errors, cli, shell_word
 
 
 @cli.command()
@@ -80,7 +80,7 @@ def init_command(kind: str, name: str, output: str | None) -> None:
     from walkcoach import authoring
 
     path = authoring.init_file(kind, name, output)
-    _print(f"{path}: written; check it with `walkcoach validate {path}`")
+    _print(f"{path}: written; check it with `walkcoach validate {shell_word(path)}`")
 
 
 @cli.command()

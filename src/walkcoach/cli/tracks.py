@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from walkcoach.cli.app import _notes, _print, _report_errors, _session_options, _spec, cli
+from walkcoach.cli.app import (
+    _notes,
+    _print,
+    _report_errors,
+    _session_options,
+    _spec,
+    cli,
+    shell_word,
+)
 from walkcoach.encode.formats import FORMATS
 
 
@@ -22,6 +30,9 @@ from walkcoach.encode.formats import FORMATS
 @_report_errors
 def build(output: Path, fmt: str | None, coach: str, **options: Any) -> None:
     """Build one coaching track (MP3 by default) with its cue sheet and captions."""
+    if not coach.strip():
+        raise click.BadParameter("needs a name: the artist tag the client sees",
+                                 param_hint="'--coach'")
     from walkcoach.build import session
     from walkcoach.encode import sheets
 
@@ -65,7 +76,7 @@ def script(as_json: bool, output: Path | None, **options: Any) -> None:
             export.write_text(output, scriptfile.write_text(
                 timeline, scriptfile.options_of(spec, options)))
         _print(f"{output}  ({len(timeline.cues)} lines; build it with: walkcoach render "
-               f"{output} -o TRACK.mp3)")
+               f"{shell_word(output)} -o TRACK.mp3)")
     elif as_json:
         _print(sheets.cue_sheet_json(timeline, about=session.describe(spec, speaker)), nl=False)
     else:
