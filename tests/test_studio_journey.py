@@ -1,19 +1,22 @@
 """A first-time coach's journey through the studio, in Chromium, on an empty workspace.
 
 The coach names themselves, adds a client, makes a track and hears it, edits a line of its
-script and builds it again, builds the program's weeks, shares them with the client, deletes
-a track and takes it back. Every page on the way is read as the coach reads it (its visible
-text, labels, titles, alt texts and the options of its lists) and must not show the command
-line's or the files' language: an option name, a YAML key path, a file path, a slug, a hash
-or "CSRF"; and axe-core must find nothing on it.
+script and builds it again, has the program start at the client's level ("Start the program
+here"), builds the program's weeks and then the weeks for the client (each week at the level
+walkcoach.build.program.client_week_levels gives, on the page and in the built tracks' cue
+sheets), shares them with the client, deletes a track and takes it back. Every page on the
+way is read as the coach reads it (its visible text, labels, titles, alt texts and the options
+of its lists) and must not show the command line's or the files' language: an option name, a
+YAML key path, a file path, a slug, a hash or "CSRF"; and axe-core must find nothing on it.
 
 The workspace holds one thing before the coach arrives: a program of two 1-minute weeks in
-place of the shipped six of 15 minutes (which would take minutes to build), with the
-shipped program's stand-in coach.
+place of the shipped six of 15 minutes (which would take minutes to build), stepping from
+beginner to intermediate as the shipped one steps up, with the shipped program's stand-in coach.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +27,9 @@ from browser import screenshot
 from outside_tools import axe_violations
 from studio_support import serving, sign_in
 
+from walkcoach import content
+from walkcoach.build.program import client_week_levels
+
 pytestmark = pytest.mark.e2e
 
 PROGRAM = """\
@@ -32,7 +38,7 @@ coach: "Your walkcoach coach"
 exercise: walking-backwards
 weeks:
   - {week: 1, level: beginner, setting: floor, minutes: 1, focus: "Small steps first."}
-  - {week: 2, level: beginner, setting: floor, intervals: 2x0:30/0:15,
+  - {week: 2, level: intermediate, setting: floor, intervals: 2x0:30/0:15,
      focus: "Two short turns."}
 """
 TIMEOUT_MS = 240_000
@@ -165,6 +171,23 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         coach.read("script built")
         assert _duration_s(page, "#script-form .job[data-state=done] audio") > 0
 
+        # She starts the program a level up: at intermediate, keeping its steps.
+        page.click("nav >> text=Clients")
+        page.click("main a:has-text('Maria Lopez')")
+        page.wait_for_selector("h1:has-text('Maria Lopez')")
+        coach.read("client again")
+        page.select_option("#client-form select[name=level]", "intermediate")
+        page.check("#client-form input[name=level_rule][value=start]")
+        page.click("#client-form button[type=submit]")
+        page.wait_for_selector("#client-form .saved:has-text('Saved.')")
+        coach.read("client level saved")
+        assert page.is_checked("#client-form input[name=level_rule][value=start]")
+        (profile,) = (space / "clients").glob("*.yaml")
+        expected = client_week_levels(
+            content.load_program(space / "programs" / "two-weeks.yaml"),
+            content.load_client(profile))
+        assert expected == ("intermediate", "advanced"), expected  # "start" shifts the steps
+
         # The program's weeks, then shared with her.
         page.goto(address)
         page.click("text=Two short weeks")
@@ -174,6 +197,27 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         page.click("text=Build all weeks")
         page.wait_for_selector("#program-job .job[data-state=done]", timeout=TIMEOUT_MS)
         coach.read("weeks built")
+
+        # Her weeks, each at the level her profile gives, shown and then built.
+        page.select_option("form.for-client select[name=client]", label="Maria Lopez")
+        page.click("form.for-client button:has-text('Show their levels')")
+        page.wait_for_selector("table.weeks th:has-text('Level for Maria Lopez')")
+        text = coach.read("program for her")
+        shown = page.eval_on_selector_all(
+            "table.weeks td[data-level]",
+            "cells => cells.map(cell => cell.firstChild.textContent.trim())")
+        assert tuple(shown) == expected, shown
+        assert "(the program says beginner)" in text, text
+        page.select_option("form[hx-post$='/build'] select[name=voice]", "system")
+        page.click("form[hx-post$='/build'] button:has-text('Build all weeks for Maria Lopez')")
+        page.wait_for_selector("#program-job .job[data-state=done]", timeout=TIMEOUT_MS)
+        coach.read("her weeks built")
+        built = sorted((space / "weeks" / f"two-weeks-for-{profile.stem}").glob("*.mp3"))
+        assert len(built) == len(expected), built
+        sheets = [json.loads(track.with_suffix(".json").read_text(encoding="utf-8"))
+                  for track in built]
+        assert tuple(sheet["level"] for sheet in sheets) == expected, \
+            [(track.name, sheet["level"]) for track, sheet in zip(built, sheets, strict=True)]
         page.select_option("form[hx-post$='/share'] select[name=client]", label="Maria Lopez")
         page.select_option("form[hx-post$='/share'] select[name=voice]", "system")
         page.click("text=Make the share bundle")
