@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from loop_support import DAY, PROGRAM
 
 from walkcoach import content
 from walkcoach.cli import cli
@@ -19,19 +20,6 @@ from walkcoach.share import tokens
 from walkcoach.share.checkins import Session, checkin_tag, encode
 from walkcoach.share.clients import bundles_of
 from walkcoach.share.loop import bundle_release, page_checkins
-
-DAY = datetime.date(2027, 1, 4)
-PROGRAM = """\
-program: Backwards
-coach: C
-exercise: walking-backwards
-sessions_per_week: 3
-release: earned
-weeks:
-  - {week: 1, level: beginner, setting: floor, minutes: 5, focus: "Go."}
-  - {week: 2, level: beginner, setting: floor, minutes: 6, focus: "Go on."}
-  - {week: 3, level: beginner, setting: floor, minutes: 7, focus: "And on."}
-"""
 
 
 @pytest.fixture

@@ -5,23 +5,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from loop_support import DAY, PROGRAM
+
 from walkcoach import content
 from walkcoach.share.logbook import Logged
 from walkcoach.share.progress import progress_of
-
-DAY = datetime.date(2027, 1, 4)
-PROGRAM = """\
-program: Backwards
-coach: C
-exercise: walking-backwards
-sessions_per_week: 3
-release: earned
-defaults: {focus: "Go."}
-weeks:
-  - {week: 1, level: beginner, setting: floor, minutes: 5}
-  - {week: 2, level: beginner, setting: floor, minutes: 6}
-  - {week: 3, level: beginner, setting: floor, minutes: 7}
-"""
 
 
 def program(tmp_path: Path):  # type: ignore[no-untyped-def]

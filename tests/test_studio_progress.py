@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loop_support import DAY, PROGRAM
 from studio_support import asgi_request
 from test_studio_http import BASE, GOOD, HOSTS, TOKEN
 
@@ -19,19 +20,6 @@ from walkcoach.share import tokens
 from walkcoach.share.checkins import Session, checkin_tag, encode
 from walkcoach.studio.app import create_app
 from walkcoach.workspace import Workspace
-
-DAY = datetime.date(2027, 1, 4)
-PROGRAM = """\
-program: Backwards
-coach: C
-exercise: walking-backwards
-sessions_per_week: 3
-release: earned
-weeks:
-  - {week: 1, level: beginner, setting: floor, minutes: 5, focus: "Go."}
-  - {week: 2, level: beginner, setting: floor, minutes: 6, focus: "Go on."}
-  - {week: 3, level: beginner, setting: floor, minutes: 7, focus: "And on."}
-"""
 
 
 class Place:
