@@ -35,6 +35,22 @@ def sign_in(context: Any) -> Any:
 
 
 @contextlib.contextmanager
+def signed_in_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page of a new browser context (``options`` as Playwright's new_context takes them)
+    signed in to every studio served; when the block ends, its context is closed and no
+    script error may have happened on any page it showed."""
+    context = browser.new_context(**options)
+    page = sign_in(context).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors  # no script error on any page
+
+
+@contextlib.contextmanager
 def serving(space: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`walkcoach serve` of ``space`` on a free port: its address and its process. Stopped
     with Ctrl-C at the end (if still running), which must end it within 15 s without a

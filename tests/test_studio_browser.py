@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from browser import screenshot
-from studio_support import serving, sign_in
+from studio_support import serving, sign_in, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -45,16 +45,9 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900},
-                                  accept_downloads=True)
-    page = sign_in(context).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with signed_in_page(browser, viewport={"width": 1100, "height": 900},
+                        accept_downloads=True) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, errors  # no script error on any page
 
 
 def _duration_s(page: Any, selector: str) -> float:

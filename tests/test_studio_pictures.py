@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from browser import screenshot
 from outside_tools import axe_violations
-from studio_support import script_text, serving, sign_in
+from studio_support import script_text, serving, signed_in_page
 
 from walkcoach.workspace import Workspace, copy_exercise
 
@@ -30,15 +30,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    page = sign_in(context).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with signed_in_page(browser, viewport={"width": 1100, "height": 800}) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_hear_a_line_of_the_words_and_see_how_long_it_is(studio: str, page: Any) -> None:
