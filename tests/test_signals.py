@@ -265,3 +265,21 @@ def test_a_signal_while_a_finished_command_exits_is_ignored(signum: signal.Signa
                          timeout=60, check=False)
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout
+
+
+def test_a_ctrl_c_that_ends_string_code_still_exits_130(tmp_path: Path) -> None:
+    """A Ctrl-C that lands while a module runs code from a string (a dataclass being made as
+    it imports) is caught like any other: ``python -m walkcoach`` exits 130 with its line, not
+    killed by SIGINT (CPython's note of an "unhandled" interrupt is cleared before exit)."""
+    (tmp_path / "ctrl_c_in_string_code.py").write_text(
+        "import sys\n"
+        "from walkcoach.cli import app\n"
+        "@app.cli.command('stopped')\n"
+        "@app._report_errors\n"
+        "def stopped():\n"
+        "    exec('raise KeyboardInterrupt', {})\n"
+        "sys.argv = ['walkcoach', 'stopped']\n"
+        "app.main()\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "ctrl_c_in_string_code"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert (run.returncode, run.stderr) == MESSAGES[signal.SIGINT]

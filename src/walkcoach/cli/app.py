@@ -337,3 +337,15 @@ def main() -> None:
         cli(prog_name="walkcoach")
     finally:
         _ignore_stop_signals()
+        _forget_interrupted_string_code()
+
+
+def _forget_interrupted_string_code() -> None:
+    """Keep the exit status walkcoach chose after a Ctrl-C.
+
+    CPython notes a KeyboardInterrupt that ends code run from a string (what dataclasses and
+    namedtuple do while a module imports) as unhandled, even once walkcoach has caught it,
+    and under ``python -m`` then ends the process by SIGINT instead of exit status 130. Each
+    string run clears that note as it starts: this one leaves it clear.
+    """
+    exec("pass")  # a constant string, run for the side effect described above
