@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint browser bench clean
+.PHONY: install demo test lint browser system-ffmpeg bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,28 @@ browser:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	      $$SUDO apt-get install -y -qq $$missing >/dev/null; fi; fi
 
-test: lint browser
+# The ffmpeg guard's test (tests/test_studio_guard.py) runs under Debian's own ffmpeg too, an
+# older one than imageio-ffmpeg's: on Linux with apt-get, the libraries Debian's ffmpeg depends
+# on are installed and its binary alone is unpacked into $(VENV)/debian-ffmpeg/, off PATH, so
+# every other test keeps the ffmpeg it had (the `ffmpeg` package itself is not installed).
+DEBIAN_FFMPEG := $(VENV)/debian-ffmpeg/ffmpeg
+
+system-ffmpeg:
+	@if [ "$$(uname -s)" = Linux ] && command -v apt-get >/dev/null \
+	    && ! $(DEBIAN_FFMPEG) -version >/dev/null 2>&1; then \
+	  set -e; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq; \
+	  libs=$$(apt-cache depends ffmpeg | awk '$$1 == "Depends:" { print $$2 }'); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$libs >/dev/null; \
+	  tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && apt-get download -qq -o APT::Sandbox::User=root ffmpeg \
+	    && dpkg-deb -x ffmpeg_*.deb unpacked); \
+	  mkdir -p $(dir $(DEBIAN_FFMPEG)); \
+	  cp "$$tmp/unpacked/usr/bin/ffmpeg" $(DEBIAN_FFMPEG); \
+	  $(DEBIAN_FFMPEG) -version >/dev/null; fi
+
+test: lint browser system-ffmpeg
 	$(BIN)/pytest -q
 
 bench: install
