@@ -47,6 +47,7 @@ def serve(workspace: Path, *, port: int = DEFAULT_PORT, open_browser: bool = Tru
     import uvicorn
 
     from walkcoach.studio.app import create_app
+    from walkcoach.studio.connections import HeadTimeoutProtocol
     from walkcoach.studio.security import new_token
     from walkcoach.workspace import Workspace
 
@@ -60,7 +61,8 @@ def serve(workspace: Path, *, port: int = DEFAULT_PORT, open_browser: bool = Tru
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
                                            access_log=False, timeout_graceful_shutdown=2,
                                            timeout_keep_alive=5, limit_concurrency=64,
-                                           h11_max_incomplete_event_size=64 * 1024))
+                                           h11_max_incomplete_event_size=64 * 1024,
+                                           http=HeadTimeoutProtocol))  # a late head: closed
 
     def announce() -> None:
         while not server.started and not server.should_exit:

@@ -1,0 +1,168 @@
+"""The studio's header timeout (walkcoach.studio.connections), against the real server.
+
+`walkcoach serve`'s own ``serve()`` runs in this (the main) thread, as the command runs it,
+with the timeout lowered to 1 s; raw sockets in another thread play a client that sends a
+request's head slowly or never finishes it, and Ctrl-C stops the studio at the end, as a
+coach stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import h11
+import httpx
+import pytest
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from walkcoach.studio import connections, serve
+
+LIMIT_S = 1.0
+"""The header timeout these tests serve with."""
+KEEP_ALIVE_S = 5
+"""uvicorn's keep-alive timeout as `serve` sets it: longer than LIMIT_S, so these tests see
+which of the two closed a connection."""
+
+
+class Studio:
+    """A served studio as a client sees it: its port, and the address with its secret."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.port = int(address.split(":")[2].split("/")[0])
+        self.signed = address.split("/", 3)[3]  # "?token=...": a request the studio answers
+
+    def head(self, target: str = "/") -> bytes:
+        """A whole request head for ``target``."""
+        return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n\r\n".encode()
+
+    def connect(self) -> socket.socket:
+        """A raw connection to the studio."""
+        return socket.create_connection(("127.0.0.1", self.port), timeout=10)
+
+    def answers(self) -> None:
+        """A browser's request, on a connection of its own, gets the studio's home page."""
+        with httpx.Client(follow_redirects=True, timeout=10) as client:
+            page = client.get(self.address)
+        assert page.status_code == 200 and "walkcoach studio" in page.text
+
+
+@pytest.fixture(autouse=True)
+def _short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connections, "HEADER_TIMEOUT_S", LIMIT_S)
+
+
+def _with_studio(space: Path, check: Callable[[Studio], None]) -> None:
+    """``check`` run against `serve` of ``space``, served in this thread until it is done."""
+    failures: list[BaseException] = []
+
+    def run(address: str) -> None:
+        try:
+            check(Studio(address))
+        except BaseException as exc:  # reported in the test's own thread
+            failures.append(exc)
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
+
+    def ready(address: str) -> None:
+        threading.Thread(target=run, args=(address,), name="client", daemon=True).start()
+
+    with pytest.raises(KeyboardInterrupt):  # uvicorn stops, then raises the Ctrl-C it caught
+        serve.serve(space, port=0, open_browser=False, ready=ready)
+    if failures:
+        raise failures[0]
+
+
+def _closed_after(sock: socket.socket, since: float, *, within: float = 5) -> float:
+    """Seconds from ``since`` until the studio closed ``sock`` without a word; a failure if it
+    is still open ``within`` seconds from now."""
+    sock.settimeout(within)
+    try:
+        said = sock.recv(4096)
+    except TimeoutError:
+        pytest.fail(f"the connection was still open {within} s later")
+    except ConnectionResetError:
+        said = b""
+    assert said == b"", said
+    return time.monotonic() - since
+
+
+def _answer(sock: socket.socket) -> bytes:
+    """The status line of the answer read from ``sock`` (a head without a body)."""
+    got = b""
+    while b"\r\n\r\n" not in got:
+        more = sock.recv(4096)
+        assert more, f"closed before an answer: {got!r}"
+        got += more
+    return got.split(b"\r\n", 1)[0]
+
+
+def test_a_head_never_finished_is_closed_while_others_are_answered(tmp_path: Path) -> None:
+    def check(studio: Studio) -> None:
+        with studio.connect() as slow, studio.connect() as silent:
+            start = time.monotonic()
+            slow.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{studio.port}\r\n".encode())
+            studio.answers()  # while both hold a connection
+            closed = _closed_after(slow, start)
+            assert LIMIT_S * 0.8 <= closed < KEEP_ALIVE_S, closed
+            assert _closed_after(silent, start) < KEEP_ALIVE_S  # one that sends nothing too
+        studio.answers()
+
+    _with_studio(tmp_path, check)
+
+
+def test_bytes_trickling_in_do_not_keep_a_head_open(tmp_path: Path) -> None:
+    def check(studio: Studio) -> None:
+        with studio.connect() as slow:
+            start = time.monotonic()
+            slow.sendall(b"GET / HTTP/1.1\r\n")
+            while time.monotonic() - start < KEEP_ALIVE_S:
+                time.sleep(0.2)
+                if select.select([slow], [], [], 0)[0]:
+                    break  # closed (or, wrongly, answered: _closed_after says which)
+                try:
+                    slow.sendall(b"X")  # one byte of a header line that never ends
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+            closed = _closed_after(slow, start, within=1)
+            assert closed < LIMIT_S + 1, closed
+
+    _with_studio(tmp_path, check)
+
+
+def test_a_slow_head_in_time_is_answered_and_the_next_one_timed_again(tmp_path: Path) -> None:
+    def check(studio: Studio) -> None:
+        head = studio.head(f"/{studio.signed}")
+        with studio.connect() as slow:
+            for part in (head[:10], head[10:30], head[30:]):  # over 0.6 s of the 1 s
+                slow.sendall(part)
+                time.sleep(0.3)
+            assert _answer(slow) == b"HTTP/1.1 303 See Other"
+            # Idle between requests longer than the head's limit: keep-alive's to close.
+            time.sleep(LIMIT_S * 1.5)
+            slow.sendall(head)
+            assert _answer(slow) == b"HTTP/1.1 303 See Other"
+            start = time.monotonic()
+            slow.sendall(b"GET / HTTP/1.1\r\n")  # a next request's head, never finished
+            closed = _closed_after(slow, start)
+            assert LIMIT_S * 0.8 <= closed < KEEP_ALIVE_S, closed
+
+    _with_studio(tmp_path, check)
+
+
+def test_the_uvicorn_methods_it_overrides_are_still_there() -> None:
+    """An upgrade of uvicorn that renamed one would leave the clock unset or never stopped."""
+    missing = [name for name in connections.HOOKS if name not in vars(H11Protocol)]
+    assert not missing, f"uvicorn {uvicorn.__version__}'s H11Protocol has no {missing}"
+    overridden = {name for name in vars(connections.HeadTimeoutProtocol)
+                  if callable(getattr(H11Protocol, name, None)) and not name.startswith("__")}
+    assert overridden == set(connections.HOOKS)
+    assert isinstance(h11.Connection(h11.SERVER).trailing_data[0], bytes)
