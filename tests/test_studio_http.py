@@ -328,6 +328,8 @@ POSTS = {
                         _file_has(f"programs/{PROGRAM}.yaml", "# edited here")),
     "copy an exercise": Post("/exercises/{name}/copy", "/exercises/walking-forward/copy",
                              lambda box: {}, _file_made("exercises/my-walking-forward.yaml")),
+    "copy a program": Post("/programs/{name}/copy", f"/programs/{PROGRAM}/copy", lambda box: {},
+                           _file_made(f"programs/{PROGRAM}-copy.yaml")),
     "share": Post("/programs/{name}/share", f"/programs/{PROGRAM}/share",
                   lambda box: {"data": {"client": "ann"}}, _queued("share")),
     "coach's name": Post("/settings", "/settings", lambda box: {"data": {"coach": "Sam"}},
@@ -653,6 +655,7 @@ def test_the_file_editor_opens_a_client_file(box: Box) -> None:
                                  "/programs/..%2f..%2fsecret/share",
                                  "/programs/..%2f..%2fsecret/cover",
                                  "/exercises/..%2f..%2fsecret/copy",
+                                 "/programs/..%2f..%2fsecret/copy",
                                  "/edit/programs/..%2f..%2fsecret"])
 def test_a_post_to_a_name_outside_its_folder_writes_nothing(box: Box, url: str) -> None:
     before = box.snapshot()

@@ -1,17 +1,23 @@
 """A first-time coach's journey through the studio, in Chromium, on an empty workspace.
 
-The coach names themselves, adds a client, makes a track and hears it, edits a line of its
-script and builds it again, has the program start at the client's level ("Start the program
-here"), builds the program's weeks and then the weeks for the client (each week at the level
+The studio starts on a folder that does not exist yet, so the coach meets only what the
+studio itself puts there (the shipped program, copied in as an example). The coach names
+themselves, adds a client, makes a track and hears it, edits a line of its script and builds it
+again, makes a program of their own: a copy of the shipped one ("Make a copy to change"), cut
+in the "edit as a file" view to two weeks of about a minute, beginner then intermediate, as
+the shipped one steps up (its six weeks of 15 minutes would take minutes to build) and renamed
+"Two short weeks". Then the coach has that program start at the client's level ("Start the
+program here"), builds its weeks and then the weeks for the client (each week at the level
 walkcoach.build.program.client_week_levels gives, on the page and in the built tracks' cue
-sheets), shares them with the client, deletes a track and takes it back. Every page on the
-way is read as the coach reads it (its visible text, labels, titles, alt texts and the options
-of its lists) and must not show the command line's or the files' language: an option name, a
-YAML key path, a file path, a slug, a hash or "CSRF"; and axe-core must find nothing on it.
+sheets), shares them with the client, deletes a track and takes it back.
 
-The workspace holds one thing before the coach arrives: a program of two 1-minute weeks in
-place of the shipped six of 15 minutes (which would take minutes to build), stepping from
-beginner to intermediate as the shipped one steps up, with the shipped program's stand-in coach.
+Every page on the way is read as the coach reads it (its visible text, labels, titles, alt
+texts and the options of its lists) and must not show the command line's or the files'
+language: an option name, a YAML key path, a file path, a slug, a hash or "CSRF"; and axe-core
+must find nothing on it. Two pages are for what the others keep out of sight and may show it:
+Settings says where the workspace is, and the file view shows the file (its text, in a text
+box the reading leaves out, and which file it is: its path and its name); each is read with
+only that allowed.
 """
 
 from __future__ import annotations
@@ -32,15 +38,14 @@ from walkcoach.build.program import client_week_levels
 
 pytestmark = pytest.mark.e2e
 
-PROGRAM = """\
-program: "Two short weeks"
-coach: "Your walkcoach coach"
-exercise: walking-backwards
+PROGRAM = "Two short weeks"
+WEEKS = """\
 weeks:
   - {week: 1, level: beginner, setting: floor, minutes: 1, focus: "Small steps first."}
   - {week: 2, level: intermediate, setting: floor, intervals: 2x0:30/0:15,
      focus: "Two short turns."}
 """
+"""The weeks the coach writes in place of the shipped program's defaults and weeks."""
 TIMEOUT_MS = 240_000
 COACH = "Sam Rivera"
 _SEEN = """() => {
@@ -58,9 +63,14 @@ _PLAIN_WORDS = {"warm-up", "cool-down", "check-in", "check-ins", "e-mail", "x-sm
 _WEB_ADDRESS = re.compile(r"https?://\S+")
 
 
-def _findings(text: str, space: Path, *, paths_allowed: bool) -> list[str]:
-    """What a coach should not meet in ``text``, each as "kind: the text found"."""
+def _findings(text: str, space: Path, *, paths_allowed: bool,
+              file_shown: Path | None = None) -> list[str]:
+    """What a coach should not meet in ``text``, each as "kind: the text found". The
+    workspace's path is allowed where ``paths_allowed``; ``file_shown`` is the file a file
+    view is of, whose path and name it says."""
     found = []
+    if file_shown is not None:
+        text = text.replace(str(file_shown), " ").replace(file_shown.stem, " ")
     if not paths_allowed and str(space) in text:
         found.append(f"the workspace's path: {space}")
     text = _WEB_ADDRESS.sub(" ", text.replace(str(space), " "))
@@ -82,10 +92,8 @@ def _findings(text: str, space: Path, *, paths_allowed: bool) -> list[str]:
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """`walkcoach serve` on a workspace that has only the short program."""
-    space = tmp_path_factory.mktemp("journey")
-    (space / "programs").mkdir()
-    (space / "programs" / "two-weeks.yaml").write_text(PROGRAM, encoding="utf-8")
+    """`walkcoach serve` on a workspace not made yet: the studio makes it."""
+    space = tmp_path_factory.mktemp("journey") / "workspace"
     with serving(space) as (address, _):
         yield address, space.resolve()
 
@@ -99,13 +107,16 @@ class Coach:
         self.findings: list[str] = []
         self.step = 0
 
-    def read(self, what: str, *, paths_allowed: bool = False) -> str:
-        """Read the page as it is now: what it shows that it should not, and what axe finds."""
+    def read(self, what: str, *, paths_allowed: bool = False,
+             file_shown: Path | None = None) -> str:
+        """Read the page as it is now: what it shows that it should not, and what axe finds
+        (``paths_allowed`` and ``file_shown`` as :func:`_findings` takes them)."""
         self.page.wait_for_load_state()
         self.step += 1
         text = str(self.page.evaluate(_SEEN))
         self.findings += [f"{what}: {finding}"
-                          for finding in _findings(text, self.space, paths_allowed=paths_allowed)]
+                          for finding in _findings(text, self.space, paths_allowed=paths_allowed,
+                                                   file_shown=file_shown)]
         self.findings += [f"{what}: axe {found['id']}: {found['help']} "
                           f"{[node['target'] for node in found['nodes']]}"
                           for found in axe_violations(self.page)]
@@ -171,6 +182,34 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         coach.read("script built")
         assert _duration_s(page, "#script-form .job[data-state=done] audio") > 0
 
+        # A program of their own: the shipped example copied, then cut to two short weeks
+        # and renamed in the file view.
+        page.click("header a.brand")
+        shipped = page.locator("main section:has(h2:text-is('Programs')) li a")
+        assert shipped.count() == 1, shipped.all_inner_texts()
+        shipped_title = shipped.inner_text()
+        shipped.click()
+        page.wait_for_selector("table.weeks")
+        coach.read("shipped program")
+        page.click("button:has-text('Make a copy to change')")
+        page.wait_for_url(re.compile(r"/edit/programs/[^/]+$"))
+        page.wait_for_selector("#source-form")
+        mine = space / "programs" / f"{page.url.rsplit('/', 1)[1]}.yaml"
+        coach.read("program copy as a file", file_shown=mine)
+        text = page.input_value("#source-text")
+        title = re.compile(r"^program:.*$", re.MULTILINE)
+        weeks = re.search(r"^(?:defaults|weeks):", text, re.MULTILINE)
+        assert title.search(text) and weeks, text
+        page.fill("#source-text",
+                  title.sub(f'program: "{PROGRAM}"', text[:weeks.start()], count=1) + WEEKS)
+        page.click("#source-form button[type=submit]")
+        page.wait_for_selector("#source-form .saved:has-text('no problems')")
+        coach.read("program saved", file_shown=mine)
+        page.click("header a.brand")
+        programs = page.locator("main section:has(h2:text-is('Programs')) li a")
+        assert sorted(programs.all_inner_texts()) == sorted([shipped_title, PROGRAM])
+        coach.read("home with her program")
+
         # She starts the program a level up: at intermediate, keeping its steps.
         page.click("nav >> text=Clients")
         page.click("main a:has-text('Maria Lopez')")
@@ -184,13 +223,13 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         assert page.is_checked("#client-form input[name=level_rule][value=start]")
         (profile,) = (space / "clients").glob("*.yaml")
         expected = client_week_levels(
-            content.load_program(space / "programs" / "two-weeks.yaml"),
+            content.load_program(mine),
             content.load_client(profile))
         assert expected == ("intermediate", "advanced"), expected  # "start" shifts the steps
 
         # The program's weeks, then shared with her.
         page.goto(address)
-        page.click("text=Two short weeks")
+        page.click(f"main a:text-is('{PROGRAM}')")
         page.wait_for_selector("table.weeks")
         coach.read("program")
         page.select_option("form[hx-post$='/build'] select[name=voice]", "system")
@@ -212,7 +251,7 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         page.click("form[hx-post$='/build'] button:has-text('Build all weeks for Maria Lopez')")
         page.wait_for_selector("#program-job .job[data-state=done]", timeout=TIMEOUT_MS)
         coach.read("her weeks built")
-        built = sorted((space / "weeks" / f"two-weeks-for-{profile.stem}").glob("*.mp3"))
+        built = sorted((space / "weeks" / f"{mine.stem}-for-{profile.stem}").glob("*.mp3"))
         assert len(built) == len(expected), built
         sheets = [json.loads(track.with_suffix(".json").read_text(encoding="utf-8"))
                   for track in built]

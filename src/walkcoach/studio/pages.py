@@ -27,6 +27,7 @@ from walkcoach.workspace import (
     client_choices,
     client_form,
     copy_exercise,
+    copy_program,
     exercise_choices,
     file_version,
     making,
@@ -250,6 +251,11 @@ def routes(studio: Studio) -> list[Route]:
         name = await run_in_threadpool(copy_exercise, space, name_param(request))
         return go(f"/exercises/{name}/words")
 
+    async def copy_a_program(request: Request) -> Response:
+        name = name_param(request)
+        existing(space, "programs", name)
+        return go(f"/edit/programs/{await run_in_threadpool(copy_program, space, name)}")
+
     async def jobs(request: Request) -> Response:
         return studio.page(request, "jobs.html", jobs=studio.jobs.all())
 
@@ -277,6 +283,7 @@ def routes(studio: Studio) -> list[Route]:
             Route("/edit/{kind}/{name}", source),
             Route("/edit/{kind}/{name}", save, methods=["POST"]),
             Route("/exercises/{name}/copy", copy, methods=["POST"]),
+            Route("/programs/{name}/copy", copy_a_program, methods=["POST"]),
             Route("/jobs", jobs),
             Route("/jobs/{job}", job),
             Route("/jobs/cancel", cancel, methods=["POST"])]

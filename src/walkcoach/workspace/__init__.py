@@ -40,12 +40,12 @@ from walkcoach.workspace.forms import (
 from walkcoach.workspace.lines import edit as edit_script
 from walkcoach.workspace.lines import problems as script_problems
 from walkcoach.workspace.lines import refusal_field
-from walkcoach.workspace.sources import EDITABLE, copy_exercise, save_source
+from walkcoach.workspace.sources import EDITABLE, copy_exercise, copy_program, save_source
 
 __all__ = ["CLIENT_FIELDS", "COVER_TYPES", "EDITABLE", "KINDS", "MAX_UPLOAD", "NAME", "OUTPUTS",
            "TRACK_FIELDS", "VOICES", "FormError", "StaleFile", "TrackRequest", "Workspace",
            "check_name", "check_voice", "checkins", "client_choices", "client_form",
-           "copy_exercise", "default_root",
+           "copy_exercise", "copy_program", "default_root",
            "edit_script", "exercise_choices", "exercise_ref", "file_version", "making",
            "recovery_choices", "refusal_field", "save_client", "save_cover", "save_music",
            "save_source", "script_problems", "shares", "titles", "track_request", "trash"]

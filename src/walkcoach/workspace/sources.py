@@ -1,5 +1,6 @@
 """A workspace file edited as text (an exercise's tips, a program's weeks): saved whole, then
-checked as ``walkcoach validate`` checks it, every problem with its line and key."""
+checked as ``walkcoach validate`` checks it, every problem with its line and key; and the
+copies made to edit (a shipped exercise, a program kept as it was)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from walkcoach.content.writer import set_top_key
 from walkcoach.encode.export import write_text
 from walkcoach.errors import InputError, excerpt
 from walkcoach.workspace.folders import Workspace, changing, check_name, file_version
+from walkcoach.workspace.keeping import change_keys, read_mapping
 
-__all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "save_source"]
+__all__ = ["EDITABLE", "MAX_TEXT", "copy_exercise", "copy_program", "save_source"]
 
 Editable = Literal["exercises", "programs", "clients"]
 EDITABLE: tuple[Editable, ...] = ("exercises", "programs", "clients")
 """The kinds of file the studio edits as text."""
 MAX_TEXT = 1_000_000
 """The largest file taken (what the loaders read at most)."""
+MAX_COPIES = 99
+"""The most copies of one program (its name then numbered up to this)."""
 
 
 def save_source(space: Workspace, kind: Editable, name: str, text: str, *,
@@ -58,3 +62,28 @@ def copy_exercise(space: Workspace, name: str) -> str:
     write_text(target, named)
     return mine
 
+
+def copy_program(space: Workspace, name: str) -> str:
+    """Copy the workspace's program ``name`` as a new program, to change it and still have
+    the one copied: named ``NAME-copy`` (``NAME-copy-2``, ...) and titled "TITLE (my copy)"
+    ("(my copy 2)", ...) so the lists tell them apart, every comment and other line kept;
+    returns the copy's name. Never replaces a file."""
+    source = space.existing("programs", name)
+    text = source.read_text(encoding="utf-8", errors="replace")
+    data = read_mapping(text) or {}
+    title = data.get("program") if isinstance(data.get("program"), str) else None
+    stem = name[:50]  # room for "-copy-99" inside a name's 64 characters
+    with changing(source, None):  # no other studio change (a second copy) in between
+        for number in range(1, MAX_COPIES + 1):
+            mine = check_name(f"{stem}-copy" if number == 1 else f"{stem}-copy-{number}")
+            target = space.path("programs", mine)
+            if not target.exists():
+                break
+        else:
+            raise InputError(f"this program has {MAX_COPIES} copies already: change one of "
+                             "them")
+        said = "my copy" if number == 1 else f"my copy {number}"
+        # A file no form can change in place (flow style, say) is copied as it is.
+        titled = change_keys(text, {"program": f"{title} ({said})"}) if title else None
+        write_text(target, titled or text)
+    return mine
