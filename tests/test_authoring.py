@@ -249,8 +249,8 @@ BROKEN = [
         ("role: work", "role: worker"), ("  beginner:\n    cue", "  Beginner:\n    cue"),
         ("    speed_mph: 1.0", "    speed_mph: fast"),
         ("    cue_interval_s: 40", "    cue_interval_s: 700"),
-        ('"Ball first, then heel."', '"..."')),
-     [(17, "role"), (line_of(_EX, '"Ball first, then heel."'), "technique.roll[1]"),
+        ('"Land on the ball of your foot first, then the heel."', '"..."')),
+     [(17, "role"), (line_of(_EX, '"Land on the ball of your foot first, then the heel."'), "technique.roll[1]"),
       # a missing key is reported where its mapping starts, as the readers do
       # levels are named by the file: a name must be lowercase, at its own line
       (line_of(_EX, "  beginner:"), "levels.Beginner"),
@@ -261,9 +261,9 @@ BROKEN = [
     # What only the reader can tell: one problem each.
     ("walking-backwards.yaml", _exercise(("name: walking-backwards", "name: walking-back")),
      [(14, "name")], ["must match the file name"]),
-    ("walking-backwards.yaml", _exercise(('"Stand tall, with your spine long and neutral."',
+    ("walking-backwards.yaml", _exercise(('"Stand up tall, with your spine long and neutral."',
                                           '"Stand tall, {clint}."')),
-     [(line_of(_EX, "Stand tall, with your spine"), "setup[0]")], ["unknown placeholder"]),
+     [(line_of(_EX, "Stand up tall, with your spine"), "setup[0]")], ["unknown placeholder"]),
     ("maria.yaml", "name: Maria\nmusic: gone.mp3\n", [(2, "music")], ["no music file at"]),
     ("maria.yaml", "name: Maria\nspoken_notes:\n  - Hi.\n  - '!!!'\nnotes:\n",
      [(4, "spoken_notes[1]")], ["cannot be spoken"]),

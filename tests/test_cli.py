@@ -335,8 +335,8 @@ def _broken_exercise(folder: Path, old: str, new: str) -> tuple[Path, int]:
 @pytest.mark.parametrize(("old", "new", "key"), [
     ('start: "Now start stepping backwards."', "start: [1, 2]", "start"),
     # Unspeakable lines: they failed at build time (exit 1, no place), or only in a long walk.
-    ('"Ball first, then heel."', '"..."', "technique.roll[1]"),
-    ('"Stay in the middle of the belt."', '"\\u200b"', "settings.treadmill.technique.rails[2]"),
+    ('"Land on the ball of your foot first, then the heel."', '"..."', "technique.roll[1]"),
+    ('"Walk in the middle of the belt."', '"\\u200b"', "settings.treadmill.technique.rails[2]"),
     ("  roll:", "  1:", "technique.1"),
     ("cue_interval_s: 20", "cue_interval_s: 0", "levels.beginner.cue_interval_s"),
     ("cadence: 80", "cadence: 0", "levels.beginner.cadence"),

@@ -280,7 +280,7 @@ def test_name_must_match_file(tmp_path: Path, exercise_text: str) -> None:
     ("old", "new", "at", "key"),
     [
         ('cooldown:\n  - "Breathe slowly, and shake out your legs."\n'
-         '  - "Notice how your knees feel right now."', "cooldown: []", "cooldown: []",
+         '  - "Notice how your knees are feeling right now."', "cooldown: []", "cooldown: []",
          "cooldown"),
         ("technique:\n  posture:", "technique:\n  posture: []\n  old-posture:", "posture: []",
          "technique.posture"),
@@ -373,7 +373,7 @@ def test_template_countdown_at_most_ten(tmp_path: Path, template_text: str) -> N
 
 def test_exercise_line_with_unknown_braces(exercise_path: Path, exercise_text: str) -> None:
     """An exercise line is filled in like a template line, so stray braces are refused at load."""
-    text = edit(exercise_text, "Stand tall, with your spine", "Stand {tall}, with your spine")
+    text = edit(exercise_text, "Stand up tall, with your spine", "Stand {tall}, with your spine")
     error = load_error(load_exercise, exercise_path, text)
     _assert_where(error, exercise_path, line_of(text, "{tall}"), "setup[0]")
 
@@ -414,7 +414,7 @@ def test_level_intro_with_unknown_placeholder(exercise_path: Path, exercise_text
 
 def test_exercise_line_with_known_placeholder(exercise_path: Path, exercise_text: str) -> None:
     """A known placeholder in an exercise's spoken lines is filled in when planning."""
-    text = edit(exercise_text, "Stand tall, with your spine", "Stand tall for {duration}, spine")
+    text = edit(exercise_text, "Stand up tall, with your spine", "Stand tall for {duration}, spine")
     exercise_path.write_text(text, encoding="utf-8")
     spec = make_spec(exercise=load_exercise(exercise_path), minutes=3)
     assert "Stand tall for 3 minutes, spine long and neutral." in planner.candidate_phrases(spec)

@@ -59,7 +59,7 @@ def _check(found: list[tuple[int, str, str]],
 
 _EX = EXERCISE.read_text(encoding="utf-8")
 PLACEHOLDERS = [  # (the line as shipped, as broken, its key)
-    ('"Stand tall, with your spine long and neutral."', '"Stand tall, {clint}."', "setup[0]"),
+    ('"Stand up tall, with your spine long and neutral."', '"Stand tall, {clint}."', "setup[0]"),
     ('switch: "Turn around carefully, and walk backwards."', 'switch: "Turn {now}."',
      "switch"),
     ('"Your only job is the roll, from ball to heel."', '"Your job, {nme}."',

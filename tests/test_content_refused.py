@@ -53,12 +53,12 @@ def path(tmp_path: Path) -> Path:
 
 # (the line as shipped, the line as broken in YAML source, the key it is under)
 UNSPEAKABLE = [
-    ('"Ball first, then heel."', '"..."', "technique.roll[1]"),
-    ('"Ball first, then heel."', '"\\u200b\\u200b"', "technique.roll[1]"),
-    ('"Ball first, then heel."', '"\U0001f600 \U0001f44d"', "technique.roll[1]"),
-    ('"Ball first, then heel."', '"Ball first,\\nthen heel."', "technique.roll[1]"),
-    ('"Stay inside your clear space."', '"\\0"', "settings.floor.technique.space[0]"),
-    ('"Stay inside your clear space."', '"Stay \\x07inside."', "settings.floor.technique.space[0]"),
+    ('"Land on the ball of your foot first, then the heel."', '"..."', "technique.roll[1]"),
+    ('"Land on the ball of your foot first, then the heel."', '"\\u200b\\u200b"', "technique.roll[1]"),
+    ('"Land on the ball of your foot first, then the heel."', '"\U0001f600 \U0001f44d"', "technique.roll[1]"),
+    ('"Land on the ball of your foot first, then the heel."', '"Ball first,\\nthen heel."', "technique.roll[1]"),
+    ('"Keep inside your clear space."', '"\\0"', "settings.floor.technique.space[0]"),
+    ('"Keep inside your clear space."', '"Stay \\x07inside."', "settings.floor.technique.space[0]"),
     ('"Hold the rails lightly, without leaning on them."', '"— – -"',
      "settings.treadmill.technique.rails[1]"),
     ('"At this level, we go slowly."', '"?!"', "levels.beginner.intro[0]"),
@@ -66,8 +66,8 @@ UNSPEAKABLE = [
     ('"Now start stepping backwards."', '"***"', "start"),
     ('"Breathe slowly, and shake out your legs."', '"(...)"', "cooldown[0]"),
     ('"Turn around and walk forward slowly for a minute."', '"‽"', "settings.floor.cooldown[0]"),
-    ('"Walk on a flat, dry floor, in shoes that grip."', '"!!!"', "settings.floor.safety[1]"),
-    ('"Stand tall, with your spine long and neutral."', '"{client}."', "setup[0]"),
+    ('"Walk on a flat, dry floor, wearing shoes that grip."', '"!!!"', "settings.floor.safety[1]"),
+    ('"Stand up tall, with your spine long and neutral."', '"{client}."', "setup[0]"),
     ("title: Walking backwards", 'title: "..."', "title"),
     ('"Turn around carefully, and walk backwards."', '"..."', "switch"),
     ('"Hold the handrails, and turn carefully to walk backwards. Keep the belt slow."',
@@ -92,19 +92,19 @@ def test_a_paragraph_for_a_line_is_refused_with_the_limit(path: Path, text: str)
     """A 2,000-word line would take gigabytes to speak whole: refused when read, naming the
     limit (a 500-character line still loads)."""
     words = " ".join(["step back slowly"] * 667)
-    broken = edit(text, '"Ball first, then heel."', f'"{words}."')
+    broken = edit(text, '"Land on the ball of your foot first, then the heel."', f'"{words}."')
     error = load_error(load_exercise, path, broken)
     message = _where(error, path, line_of(broken, "step back slowly"), "technique.roll[1]")
     assert "a spoken line has at most 500" in message and len(message) < 300
     longest = "x" * 498 + "."
-    path.write_text(edit(text, '"Ball first, then heel."', f'"{longest}"'), encoding="utf-8")
+    path.write_text(edit(text, '"Land on the ball of your foot first, then the heel."', f'"{longest}"'), encoding="utf-8")
     assert any(longest in group.lines for group in load_exercise(path).technique)
 
 
 def test_speakable_oddities_load(path: Path, text: str) -> None:
     """A line needs one word; the rest may be anything a voice can pass over."""
-    broken = edit(text, '"Ball first, then heel."', '"Ball first \U0001f600, then\theel\u200b ½."')
-    broken = edit(broken, '"Stay inside your clear space."', '"5%"')
+    broken = edit(text, '"Land on the ball of your foot first, then the heel."', '"Ball first \U0001f600, then\theel\u200b ½."')
+    broken = edit(broken, '"Keep inside your clear space."', '"5%"')
     path.write_text(broken, encoding="utf-8")
     exercise = load_exercise(path)
     roll = next(group for group in exercise.technique if group.name == "roll")
@@ -183,7 +183,7 @@ def test_client_name_kept_or_dropped(exercise: Any) -> None:
 @pytest.mark.parametrize(("old", "new", "key"), [
     ("cue_interval_s: 20", "cue_interval_s: " + "9" * 5000, "levels.beginner.cue_interval_s"),
     ("title: Walking backwards", "title: " + "7" * 5000, "title"),
-    ('  - "Notice how your knees feel right now."', "  - " + "1" * 4500, "cooldown[1]"),
+    ('  - "Notice how your knees are feeling right now."', "  - " + "1" * 4500, "cooldown[1]"),
     ("cue_interval_s: 20", "cue_interval_s: 0x" + "f" * 5000, "levels.beginner.cue_interval_s"),
 ])
 def test_huge_integer(path: Path, text: str, old: str, new: str, key: str) -> None:

@@ -125,8 +125,6 @@ def test_stop_is_heard(heard: dict[str, list[listen.HeardCue]]) -> None:
     assert all("stop" in c.heard for c in stops), _said_and_heard(stops)
 
 
-@pytest.mark.xfail(strict=True, reason="95.3% heard (2026-12-07): technique lines still to "
-                   "rewrite where the listener mishears them (issue 23)")
 def test_nearly_every_word_is_heard(heard: dict[str, list[listen.HeardCue]]) -> None:
     """At least 97% of all the words of the four walks (every cue: intro, safety, setup,
     technique, time, cool-down), found in order in what is heard of their own cue."""
@@ -216,8 +214,6 @@ def heard_time_cues(listener: listen.Listener, speaker: Speaker) -> list[tuple[s
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="86 of 89 heard (2026-12-07): 13 and 16 minutes to go "
-                   "are heard as 30 and 60, 49 as 'for it nine' (issue 23)")
 def test_every_time_cue_is_heard_with_its_number(
         heard_time_cues: list[tuple[str, list[str], str]]) -> None:
     """Each phrase's numbers are heard as those numbers, in order, and "halfway" where it is
