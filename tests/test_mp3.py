@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import mutagen.mp3
@@ -382,3 +383,77 @@ def test_phrase_cache_has_what_it_stores(tmp_path: Path) -> None:
     assert cache.has("ab12") and not cache.has("ab13")
     stored = cache.get("ab12")
     assert stored is not None and np.max(np.abs(stored - clip)) < 1 / 32768 + 1e-7
+
+
+# --- stretches encoded side by side (walkcoach.encode.lanes) ---------------------------------
+
+def _many_stretches() -> list[Audio]:
+    """Twenty bursts apart by long runs of zeros, then a long stretch with no gap (a bed)."""
+    signal, _ = _bursts_apart([2 * SPLIT] * 20, _burst(30_000))
+    bed = _sine(300, 20.0, OUT_RATE, 0.2)
+    return _cut(np.concatenate([signal, bed]), seed=7)
+
+
+def _written(chunks: list[Audio]) -> bytes:
+    buffer = io.BytesIO()
+    mp3.write(chunks, buffer)
+    return buffer.getvalue()
+
+
+def test_stretches_side_by_side_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encoded in threads, the stream is byte for byte the one encoded in the calling thread
+    (as a batch worker held to one core does), and the threads have gone when it is done."""
+    import threading
+
+    from walkcoach.encode import lanes
+
+    chunks = _many_stretches()
+    assert lanes.pool_size() >= 2, "this machine has two cores"
+    threaded = _written(chunks)
+    assert not [t for t in threading.enumerate() if t.name.startswith("mp3-lane")]
+    monkeypatch.setattr(lanes, "pool_size", lambda: 0)
+    assert _written(chunks) == threaded
+
+
+class _Failing:
+    """An encoder that fails on its third piece, as lameenc raises RuntimeError."""
+
+    def __init__(self) -> None:
+        self.pieces = 0
+
+    def encode(self, pcm: bytes) -> bytes:
+        self.pieces += 1
+        if self.pieces == 3:
+            raise RuntimeError("lame_encode_buffer failed")
+        return b""
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def test_an_encoder_failing_in_its_thread_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stretch's encoder failing in its thread is reported by the writer as ExportError,
+    and no thread is left behind."""
+    import threading
+
+    monkeypatch.setattr(mp3, "_lame", _Failing)
+    with pytest.raises(ExportError, match="the MP3 encoder failed: lame_encode_buffer failed"):
+        _written(_many_stretches())
+    assert not [t for t in threading.enumerate() if t.name.startswith("mp3-lane")]
+
+
+def test_stopping_while_stretches_are_encoded_leaves_no_thread() -> None:
+    """Ctrl-C (KeyboardInterrupt from the mixing) in the middle of a long stretch: the writer
+    stops at once, its threads end, however full their queue of samples."""
+    import threading
+
+    def interrupted() -> Iterator[Audio]:
+        chunks = _many_stretches()
+        yield from chunks[:-1]
+        bed = _sine(300, 60.0, OUT_RATE, 0.2)
+        yield from np.split(bed, 200)  # more pieces than a lane holds
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _written(interrupted())  # type: ignore[arg-type]
+    assert not [t for t in threading.enumerate() if t.name.startswith("mp3-lane")]

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from walkcoach.audio.pcm import OUTPUT_RATE, Audio, to_pcm16
 from walkcoach.encode.id3 import id3_tag
+from walkcoach.encode.lanes import Lane, Ordered
 from walkcoach.errors import ExportError
 from walkcoach.plan.model import Chapter
 
@@ -70,6 +71,8 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
         stream.close()
     except RuntimeError as exc:  # lameenc's only error
         raise ExportError(f"the MP3 encoder failed: {exc}") from exc
+    finally:
+        stream.abandon()  # after close(), nothing is left to stop
     frames = stream.frames
     padding = frames.count * SAMPLES_PER_FRAME - stream.samples - ENCODER_DELAY
     if not DECODER_DELAY <= padding < 4096:
@@ -97,7 +100,8 @@ class _Stream:
     samples before that boundary, which are zeros, because a flushed encoder's frames reach at
     least 1152 samples past its last sound. SPLIT_GAP leaves room for that and for _LEAD
     zeros before the next sound. Every encoder's first frame refers to no earlier bytes
-    (main_data_begin 0), so no frame reaches across a join.
+    (main_data_begin 0), so no frame reaches across a join. So the stretches are encoded side
+    by side, on every core, and written in order (walkcoach.encode.lanes).
     """
 
     def __init__(self, file: BinaryIO) -> None:
@@ -105,7 +109,9 @@ class _Stream:
         self.frames = FrameCounter()
         self.samples = 0  # samples taken so far
         self._fed = 0  # every sample before this one is encoded or stood for by frames
-        self._encoder: lameenc.Encoder | None = None
+        self._lane: Lane | None = None
+        self._out = Ordered(self._write, lambda frames: _SILENT_FRAME * frames,
+                            lambda: self.frames.count)
 
     def add(self, pcm: NDArray[np.int16]) -> None:
         """Take the next samples (16-bit)."""
@@ -119,44 +125,47 @@ class _Stream:
         ends = [*(int(i) + 1 for i in sound[cuts]), int(sound[-1]) + 1]
         for start, end in zip(starts, ends, strict=True):
             self._sound(base + start, pcm[start:end])
+        self._out.drain()
 
     def close(self) -> None:
         """End the stream: it stands for every sample taken, with room for the decoder."""
-        if self._encoder is not None:
+        if self._lane is not None:
             if self.samples - self._fed < SPLIT_GAP:
-                self._encode(np.zeros(self.samples - self._fed, np.int16))
-            self._flush()
+                self._lane.put(np.zeros(self.samples - self._fed, np.int16))
+            self._end_lane()
         needed = -(-(self.samples + ENCODER_DELAY + DECODER_DELAY) // SAMPLES_PER_FRAME)
         needed = max(needed, 2)  # as LAME does: players look for two frames in a row
-        self._silence(needed - self.frames.count)
+        self._out.silence_until(needed, exact=False)
+        self._out.close()
+
+    def abandon(self) -> None:
+        """Stop at once (an error or Ctrl-C): the encoding threads end, nothing more is written."""
+        self._out.shutdown()
 
     def _sound(self, at: int, pcm: NDArray[np.int16]) -> None:
-        """Encode ``pcm``, which starts at sample ``at``; zeros lie between here and there."""
-        if self._encoder is not None and at - self._fed >= SPLIT_GAP:
-            self._flush()
-        if self._encoder is None:
-            first = max(self.frames.count, (at - _LEAD) // SAMPLES_PER_FRAME)
-            self._silence(first - self.frames.count)
-            self._encoder = _lame()
+        """Encode ``pcm``, which starts at sample ``at``; zeros lie between here and there.
+
+        A new stretch starts on the frame boundary before ``at`` less _LEAD: the stretch
+        before it ends at least SPLIT_GAP zeros earlier, and its frames reach at most a few
+        frames past its last sound, so they end before that boundary (checked as written).
+        """
+        if self._lane is not None and at - self._fed >= SPLIT_GAP:
+            self._end_lane()
+        if self._lane is None:
+            first = max(0, (at - _LEAD) // SAMPLES_PER_FRAME)
+            self._out.silence_until(first)
+            self._lane = self._out.lane(_lame)
             self._fed = first * SAMPLES_PER_FRAME
-        self._encode(np.zeros(at - self._fed, np.int16))
-        self._encode(pcm)
+        self._lane.put(np.zeros(at - self._fed, np.int16))
+        self._lane.put(pcm)
         self._fed = at + pcm.size
 
-    def _encode(self, pcm: NDArray[np.int16]) -> None:
-        assert self._encoder is not None
-        if pcm.size:
-            self._out(self._encoder.encode(pcm.tobytes()))
+    def _end_lane(self) -> None:
+        assert self._lane is not None
+        self._out.end(self._lane)
+        self._lane = None
 
-    def _flush(self) -> None:
-        assert self._encoder is not None
-        self._out(self._encoder.flush())
-        self._encoder = None
-
-    def _silence(self, frames: int) -> None:
-        self._out(_SILENT_FRAME * frames)
-
-    def _out(self, data: bytes) -> None:
+    def _write(self, data: bytes) -> None:
         self.frames.feed(data)
         self.file.write(data)
 
