@@ -81,6 +81,24 @@ def test_upsampling_does_not_depend_on_the_chunks(cuts: list[int]) -> None:
     np.testing.assert_array_equal(whole[0::2], signal)  # the old samples stay as they were
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=12_000),
+                          st.integers(min_value=1, max_value=300)), min_size=1, max_size=6))
+def test_upsampling_only_where_there_is_sound_is_the_same(runs: list[tuple[int, int]]) -> None:
+    """Sound apart by runs of zeros of any length (shorter and longer than the run that
+    splits a stretch): the halfway samples are those of one correlation over the whole."""
+    from walkcoach.audio import resample
+
+    rng = np.random.default_rng(len(runs))
+    signal = np.concatenate([np.concatenate([np.zeros(gap, np.float32),
+                                             rng.standard_normal(size).astype(np.float32)])
+                             for gap, size in runs] + [np.zeros(40, np.float32)])
+    window = np.concatenate([np.zeros(resample.HALF_TAPS - 1, np.float32), signal])
+    full = np.correlate(window, resample._TAPS, mode="valid")
+    np.testing.assert_allclose(resample._halfway(window), full, rtol=0, atol=1e-6)
+    assert not resample._halfway(window)[np.convolve(window != 0, np.ones(32), "valid") == 0].any()
+
+
 def test_upsampled_silence_is_exact_zeros() -> None:
     out = np.concatenate(list(upsample2x([np.zeros(5000, np.float32)] * 3)))
     assert out.size == 30_000 and not out.any()
@@ -457,3 +475,17 @@ def test_stopping_while_stretches_are_encoded_leaves_no_thread() -> None:
     with pytest.raises(KeyboardInterrupt):
         _written(interrupted())  # type: ignore[arg-type]
     assert not [t for t in threading.enumerate() if t.name.startswith("mp3-lane")]
+
+
+def test_silent_frames_counted_at_once_are_counted_as_read() -> None:
+    """A run of walkcoach's silent frames counted without reading each gives the counts and
+    offsets of reading them, after any whole frames."""
+    frame = mp3._SILENT_FRAME
+    sound = mp3._header(mp3.BITRATE_KBPS) + bytes(mp3._frame_bytes(mp3.BITRATE_KBPS) - 4)
+    for lead in (b"", frame * 3, sound, sound + frame):
+        read, at_once = mp3.FrameCounter(), mp3.FrameCounter()
+        read.feed(lead + frame * 50)
+        at_once.feed(lead)
+        at_once.feed_repeated(frame, 50)
+        assert (at_once.count, at_once.size, list(at_once.offsets)) == \
+            (read.count, read.size, list(read.offsets))

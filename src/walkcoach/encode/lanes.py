@@ -127,10 +127,11 @@ class SilenceUntil:
 
 
 class Ordered:
-    """Lanes and silent frames in stream order, written out by ``write`` as they are ready;
-    ``silent(n)`` makes ``n`` silent frames and ``count()`` says how many frames are out."""
+    """Lanes and silent frames in stream order, written out as they are ready: ``write``
+    writes a lane's bytes, ``silent(n)`` writes ``n`` silent frames and ``count()`` says how
+    many frames are out."""
 
-    def __init__(self, write: Callable[[bytes], None], silent: Callable[[int], bytes],
+    def __init__(self, write: Callable[[bytes], None], silent: Callable[[int], None],
                  count: Callable[[], int]) -> None:
         self._write = write
         self._silent = silent
@@ -171,7 +172,7 @@ class Ordered:
                 behind = head.frame - self._count()
                 if behind < 0 and head.exact:
                     raise ExportError("the MP3 encoder ran past the start of the next sound")
-                self._write(self._silent(max(0, behind)))
+                self._silent(max(0, behind))
                 self._items.popleft()
                 continue
             finished = head.done.is_set()

@@ -67,7 +67,10 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
     stream = _Stream(file)
     try:
         for chunk in chunks:
-            stream.add(to_pcm16(chunk))
+            if chunk.any():
+                stream.add(to_pcm16(chunk))
+            else:
+                stream.samples += chunk.size  # all silence: nothing to encode or convert
         stream.close()
     except RuntimeError as exc:  # lameenc's only error
         raise ExportError(f"the MP3 encoder failed: {exc}") from exc
@@ -110,8 +113,7 @@ class _Stream:
         self.samples = 0  # samples taken so far
         self._fed = 0  # every sample before this one is encoded or stood for by frames
         self._lane: Lane | None = None
-        self._out = Ordered(self._write, lambda frames: _SILENT_FRAME * frames,
-                            lambda: self.frames.count)
+        self._out = Ordered(self._write, self._write_silence, lambda: self.frames.count)
 
     def add(self, pcm: NDArray[np.int16]) -> None:
         """Take the next samples (16-bit)."""
@@ -169,6 +171,11 @@ class _Stream:
         self.frames.feed(data)
         self.file.write(data)
 
+    def _write_silence(self, frames: int) -> None:
+        if frames > 0:
+            self.frames.feed_repeated(_SILENT_FRAME, frames)
+            self.file.write(_SILENT_FRAME * frames)
+
 
 def _lame() -> lameenc.Encoder:
     encoder = lameenc.Encoder()
@@ -189,6 +196,16 @@ class FrameCounter:
         self.offsets = array.array("q")  # where each frame starts, from the stream's start
         self._into = 0  # where the next frame header starts, from the start of the next piece
         self._carry = b""  # the start of a header cut by the end of the last piece
+
+    def feed_repeated(self, frame: bytes, times: int) -> None:
+        """Take ``frame`` (one whole frame, walkcoach's own) ``times`` over: counted without
+        reading each (a track's silence is most of its frames)."""
+        if self._carry or self._into:  # not on a frame boundary: read them as they come
+            self.feed(frame * times)
+            return
+        self.offsets.extend(range(self.size, self.size + times * len(frame), len(frame)))
+        self.count += times
+        self.size += times * len(frame)
 
     def feed(self, data: bytes) -> None:
         """Take the next piece of the stream."""
