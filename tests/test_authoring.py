@@ -250,7 +250,8 @@ BROKEN = [
         ("    speed_mph: 1.0", "    speed_mph: fast"),
         ("    cue_interval_s: 40", "    cue_interval_s: 700"),
         ('"Land on the ball of your foot first, then the heel."', '"..."')),
-     [(17, "role"), (line_of(_EX, '"Land on the ball of your foot first, then the heel."'), "technique.roll[1]"),
+     [(17, "role"), (line_of(_EX, '"Land on the ball of your foot first, then the heel."'),
+       "technique.roll[1]"),
       # a missing key is reported where its mapping starts, as the readers do
       # levels are named by the file: a name must be lowercase, at its own line
       (line_of(_EX, "  beginner:"), "levels.Beginner"),

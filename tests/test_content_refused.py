@@ -52,11 +52,12 @@ def path(tmp_path: Path) -> Path:
 # --- lines that cannot be spoken ------------------------------------------------------------
 
 # (the line as shipped, the line as broken in YAML source, the key it is under)
+ROLL = '"Land on the ball of your foot first, then the heel."'  # the second roll line
 UNSPEAKABLE = [
-    ('"Land on the ball of your foot first, then the heel."', '"..."', "technique.roll[1]"),
-    ('"Land on the ball of your foot first, then the heel."', '"\\u200b\\u200b"', "technique.roll[1]"),
-    ('"Land on the ball of your foot first, then the heel."', '"\U0001f600 \U0001f44d"', "technique.roll[1]"),
-    ('"Land on the ball of your foot first, then the heel."', '"Ball first,\\nthen heel."', "technique.roll[1]"),
+    (ROLL, '"..."', "technique.roll[1]"),
+    (ROLL, '"\\u200b\\u200b"', "technique.roll[1]"),
+    (ROLL, '"\U0001f600 \U0001f44d"', "technique.roll[1]"),
+    (ROLL, '"Ball first,\\nthen heel."', "technique.roll[1]"),
     ('"Keep inside your clear space."', '"\\0"', "settings.floor.technique.space[0]"),
     ('"Keep inside your clear space."', '"Stay \\x07inside."', "settings.floor.technique.space[0]"),
     ('"Hold the rails lightly, without leaning on them."', '"— – -"',
@@ -92,18 +93,18 @@ def test_a_paragraph_for_a_line_is_refused_with_the_limit(path: Path, text: str)
     """A 2,000-word line would take gigabytes to speak whole: refused when read, naming the
     limit (a 500-character line still loads)."""
     words = " ".join(["step back slowly"] * 667)
-    broken = edit(text, '"Land on the ball of your foot first, then the heel."', f'"{words}."')
+    broken = edit(text, ROLL, f'"{words}."')
     error = load_error(load_exercise, path, broken)
     message = _where(error, path, line_of(broken, "step back slowly"), "technique.roll[1]")
     assert "a spoken line has at most 500" in message and len(message) < 300
     longest = "x" * 498 + "."
-    path.write_text(edit(text, '"Land on the ball of your foot first, then the heel."', f'"{longest}"'), encoding="utf-8")
+    path.write_text(edit(text, ROLL, f'"{longest}"'), encoding="utf-8")
     assert any(longest in group.lines for group in load_exercise(path).technique)
 
 
 def test_speakable_oddities_load(path: Path, text: str) -> None:
     """A line needs one word; the rest may be anything a voice can pass over."""
-    broken = edit(text, '"Land on the ball of your foot first, then the heel."', '"Ball first \U0001f600, then\theel\u200b ½."')
+    broken = edit(text, ROLL, '"Ball first \U0001f600, then\theel\u200b ½."')
     broken = edit(broken, '"Keep inside your clear space."', '"5%"')
     path.write_text(broken, encoding="utf-8")
     exercise = load_exercise(path)

@@ -452,7 +452,8 @@ def test_speakable_refuses_breaks_and_controls(text: str, says: str) -> None:
     assert reason is not None and says in reason
 
 
-@pytest.mark.parametrize("text", ["a", "Land on the ball of your foot first, then the heel.", "5", "٣", "%", "&", "1/2",
+@pytest.mark.parametrize("text", ["a", "Land on the ball of your foot first, then the heel.",
+                                  "5", "٣", "%", "&", "1/2",
                                   "Tab\tinside", "Café 😀", "x\u200by", "Go xꜜ",
                                   "xꜜ5", "x—ꜜ"])
 def test_speakable_accepts_any_line_with_a_word(text: str) -> None:
