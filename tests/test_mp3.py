@@ -489,3 +489,78 @@ def test_silent_frames_counted_at_once_are_counted_as_read() -> None:
         at_once.feed_repeated(frame, 50)
         assert (at_once.count, at_once.size, list(at_once.offsets)) == \
             (read.count, read.size, list(read.offsets))
+
+
+class _Slow:
+    """An encoder that takes its time over each piece (a loaded machine, a long piece)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.sleep = time.sleep
+
+    def encode(self, pcm: bytes) -> bytes:
+        self.sleep(0.15)
+        return b""
+
+    def flush(self) -> bytes:
+        return b""
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "disk full"])
+def test_stopping_while_a_slow_encoder_has_a_full_queue(stop: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C, or a write failing, while a long stretch's queue of samples is full and its
+    encoder is in the middle of a piece: the writer stops within a second or so and no
+    thread is left (a stop that could not be queued once hung here for ever)."""
+    import threading
+    import time
+
+    from walkcoach.encode import lanes
+
+    monkeypatch.setattr(mp3, "_lame", _Slow)
+    bed = _sine(300, 5.0, OUT_RATE, 0.2)
+
+    def pieces() -> Iterator[Audio]:
+        for _ in range(lanes.DEPTH + 4):  # a bed with no silence: one lane, its queue full
+            yield bed
+        if stop == "interrupt":
+            raise KeyboardInterrupt
+
+    class Full(io.BytesIO):
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            if data and stop == "disk full" and self.tell() > 1000:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    started = time.monotonic()
+    with pytest.raises((KeyboardInterrupt, OSError, ExportError)):
+        file = Full()
+        mp3.write(pieces(), file)
+        if stop == "disk full":  # the lane's bytes come last: write them out to fail
+            raise OSError(28, "No space left on device")
+    assert time.monotonic() - started < 20
+    deadline = time.monotonic() + 2
+    while [t for t in threading.enumerate() if t.name.startswith("mp3-lane")] \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if t.name.startswith("mp3-lane")]
+
+
+def test_stretches_waiting_for_a_thread_stay_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mixing faster than the encoders: stretches waiting for a thread are finished before
+    more are taken, so at most a few are held in memory."""
+    from walkcoach.encode import lanes
+
+    most = [0]
+    real = lanes.Ordered.lane
+
+    def counting(self: lanes.Ordered, make: object) -> lanes.Lane:
+        most[0] = max(most[0], sum(isinstance(i, lanes.Lane) for i in self._items))
+        return real(self, make)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lanes.Ordered, "lane", counting)
+    monkeypatch.setattr(mp3, "_lame", _Slow)
+    signal, _ = _bursts_apart([2 * SPLIT] * 30, _burst(3000))
+    _written([signal])
+    assert 0 < most[0] <= 2 * lanes.pool_size() + 1

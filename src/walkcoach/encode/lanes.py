@@ -14,6 +14,7 @@ encoder sees the same samples.
 from __future__ import annotations
 
 import collections
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -76,7 +77,7 @@ class Lane:
         if self._encoder is not None:
             self.out.append(self._encoder.encode(pcm.tobytes()))
         else:
-            self._give(pcm)
+            self._give(pcm.copy())  # its own samples, not a view keeping a whole chunk alive
 
     def close(self) -> None:
         """The stretch has ended: flush the encoder (in its thread, when threaded)."""
@@ -89,10 +90,14 @@ class Lane:
             self._threaded = False  # given its end: nothing more goes in
 
     def abort(self) -> None:
-        """Stop the lane without flushing; its output is thrown away."""
+        """Stop the lane without flushing; its output is thrown away. Only the writing
+        thread gives a lane anything, so emptying its queue leaves room for the word."""
         if self._threaded:
             self._threaded = False
-            self._give(_ABORT, patient=False)
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._pieces.get_nowait()
+            self._pieces.put_nowait(_ABORT)
 
     def run(self) -> None:
         """The lane's thread: encode each piece as it comes, then flush."""
@@ -108,13 +113,13 @@ class Lane:
         finally:
             self.done.set()
 
-    def _give(self, item: NDArray[np.int16] | None, *, patient: bool = True) -> None:
+    def _give(self, item: NDArray[np.int16] | None) -> None:
         while True:
             try:
                 self._pieces.put(item, timeout=0.05)
                 return
             except queue.Full:
-                if self.done.is_set() or not patient:
+                if self.done.is_set():
                     return  # it has stopped (its error is reported as it is written)
 
 
@@ -142,14 +147,21 @@ class Ordered:
         self._open: Lane | None = None
 
     def lane(self, make: Callable[[], Encoder]) -> Lane:
-        """A new lane, after everything before it."""
+        """A new lane, after everything before it. When the lanes already waiting for a
+        thread are many (mixing runs ahead of the encoders), the oldest are finished first:
+        the stretches held in memory stay a few."""
+        while sum(isinstance(item, Lane) for item in self._items) > 2 * self._threads:
+            head = self._items[0]
+            if isinstance(head, Lane):
+                head.done.wait(0.05)
+            self.drain()
         lane = Lane(make, threaded=self._threads > 0)
+        self._items.append(lane)
+        self._open = lane  # before it is started: shutdown() can always stop it
         if self._threads:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="mp3-lane")
             self._pool.submit(lane.run)
-        self._items.append(lane)
-        self._open = lane
         return lane
 
     def end(self, lane: Lane) -> None:
@@ -194,9 +206,10 @@ class Ordered:
 
     def shutdown(self) -> None:
         """Stop at once: a lane being fed is aborted, lanes not begun never begin."""
-        if self._open is not None:
-            self._open.abort()
-            self._open = None
+        for item in self._items:
+            if isinstance(item, Lane):
+                item.abort()  # a lane given its end already has nothing to stop
+        self._open = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
