@@ -166,3 +166,33 @@ def test_the_uvicorn_methods_it_overrides_are_still_there() -> None:
                   if callable(getattr(H11Protocol, name, None)) and not name.startswith("__")}
     assert overridden == set(connections.HOOKS)
     assert isinstance(h11.Connection(h11.SERVER).trailing_data[0], bytes)
+
+
+def test_a_body_trickling_in_is_closed_at_its_own_limit(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request whose head is in but whose body comes a byte at a time (a client holding a
+    connection past the head's clock) is closed once the body's limit has passed."""
+    monkeypatch.setattr(connections, "BODY_TIMEOUT_S", 2 * LIMIT_S)
+
+    def check(studio: Studio) -> None:
+        with studio.connect() as slow:
+            slow.sendall(f"POST /music HTTP/1.1\r\nHost: 127.0.0.1:{studio.port}\r\n"
+                         "Content-Length: 1000000\r\n\r\n".encode())
+            start = time.monotonic()
+            while time.monotonic() - start < KEEP_ALIVE_S + 2:
+                time.sleep(0.3)
+                try:
+                    slow.sendall(b"x")  # keeps uvicorn's own timers from firing
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                if select.select([slow], [], [], 0)[0]:
+                    try:
+                        if not slow.recv(65536, socket.MSG_PEEK):
+                            break  # closed
+                    except ConnectionResetError:
+                        break
+            closed = time.monotonic() - start
+            assert 2 * LIMIT_S * 0.8 <= closed < 2 * LIMIT_S + 1.5, closed
+        studio.answers()
+
+    _with_studio(tmp_path, check)
