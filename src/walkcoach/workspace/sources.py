@@ -9,6 +9,7 @@ from typing import Literal
 from walkcoach.content.writer import set_top_key
 from walkcoach.encode.export import write_text
 from walkcoach.errors import InputError, excerpt
+from walkcoach.text import MAX_LABEL
 from walkcoach.workspace.folders import Workspace, changing, check_name, file_version
 from walkcoach.workspace.keeping import change_keys, read_mapping
 
@@ -71,7 +72,9 @@ def copy_program(space: Workspace, name: str) -> str:
     source = space.existing("programs", name)
     text = source.read_text(encoding="utf-8", errors="replace")
     data = read_mapping(text) or {}
-    title = data.get("program") if isinstance(data.get("program"), str) else None
+    said_title = data.get("program")  # the loader takes a number as its text too
+    title = str(said_title).strip() if isinstance(said_title, (str, int, float)) \
+        and not isinstance(said_title, bool) else None
     stem = name[:50]  # room for "-copy-99" inside a name's 64 characters
     with changing(source, None):  # no other studio change (a second copy) in between
         for number in range(1, MAX_COPIES + 1):
@@ -82,8 +85,10 @@ def copy_program(space: Workspace, name: str) -> str:
         else:
             raise InputError(f"this program has {MAX_COPIES} copies already: change one of "
                              "them")
-        said = "my copy" if number == 1 else f"my copy {number}"
+        said = " (my copy)" if number == 1 else f" (my copy {number})"
+        if title:  # shortened where it must be, to stay a title the loader takes
+            title = title[:MAX_LABEL - len(said)].rstrip() + said
         # A file no form can change in place (flow style, say) is copied as it is.
-        titled = change_keys(text, {"program": f"{title} ({said})"}) if title else None
+        titled = change_keys(text, {"program": title}) if title else None
         write_text(target, titled or text)
     return mine
