@@ -1,16 +1,14 @@
 """The studio's header timeout (walkcoach.studio.connections), against the real server.
 
-`walkcoach serve`'s own ``serve()`` runs in this (the main) thread, as the command runs it,
-with the timeout lowered to 1 s; raw sockets in another thread play a client that sends a
-request's head slowly or never finishes it, and Ctrl-C stops the studio at the end, as a
-coach stops it.
+`walkcoach serve`'s own ``serve()`` runs in a thread of its own, with the timeout lowered to
+1 s; raw sockets play a client that sends a request's head slowly or never finishes it, or
+trickles its body, and the studio is stopped at the end as Ctrl-C stops it.
 """
 
 from __future__ import annotations
 
-import os
+import queue
 import select
-import signal
 import socket
 import threading
 import time
@@ -61,24 +59,29 @@ def _short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _with_studio(space: Path, check: Callable[[Studio], None]) -> None:
-    """``check`` run against `serve` of ``space``, served in this thread until it is done."""
-    failures: list[BaseException] = []
+    """``check`` run against `serve` of ``space``, served in a thread of its own (the test
+    run may hold an event loop in the main thread: Playwright's), stopped when it is done."""
+    servers: list[uvicorn.Server] = []
 
-    def run(address: str) -> None:
+    class Recorded(uvicorn.Server):  # the test's handle to stop it, as Ctrl-C would
+        def __init__(self, config: uvicorn.Config) -> None:
+            super().__init__(config)
+            servers.append(self)
+
+    addresses: queue.Queue[str] = queue.Queue()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uvicorn, "Server", Recorded)
+        studio = threading.Thread(target=serve.serve, args=(space,), name="studio", daemon=True,
+                                  kwargs={"port": 0, "open_browser": False,
+                                          "ready": addresses.put})
+        studio.start()
         try:
-            check(Studio(address))
-        except BaseException as exc:  # reported in the test's own thread
-            failures.append(exc)
+            check(Studio(addresses.get(timeout=60)))
         finally:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
-
-    def ready(address: str) -> None:
-        threading.Thread(target=run, args=(address,), name="client", daemon=True).start()
-
-    with pytest.raises(KeyboardInterrupt):  # uvicorn stops, then raises the Ctrl-C it caught
-        serve.serve(space, port=0, open_browser=False, ready=ready)
-    if failures:
-        raise failures[0]
+            for server in servers:
+                server.should_exit = True
+            studio.join(30)
+    assert not studio.is_alive(), "the studio did not stop"
 
 
 def _closed_after(sock: socket.socket, since: float, *, within: float = 5) -> float:
