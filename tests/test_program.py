@@ -1039,3 +1039,16 @@ def test_a_week_that_cannot_be_laid_out_stops_the_batch_before_any_track(
     assert message.startswith(f"{program}:11: weeks[1].blocks[2]: a part of 10 s is too "
                               "short"), message
     assert not list(out.glob("*.mp3")) and not list(out.glob("*.json*"))
+
+
+def test_a_batch_built_in_this_process_gives_the_cores_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of one job is built here, held to one core; after it the process may use every
+    core again (a studio that built one week spreads its next track's phrases and encoding)."""
+    from walkcoach.build import parallel, session
+    from walkcoach.process import cores
+
+    monkeypatch.setattr(cores, "_one_core", False)
+    parallel.build_tracks([], session.make_speaker("system"), workers=1,
+                          finished=lambda *args: None)
+    assert not cores.one_core()

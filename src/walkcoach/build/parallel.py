@@ -71,10 +71,10 @@ def build_tracks(jobs: Sequence[TrackJob], speaker: Speaker, *, workers: int,
     missing = missing_phrases(speaker, [job.spec for job in jobs])
     jobs_at_once = min(workers, len(jobs))
     if jobs_at_once <= 1:
-        cores.use_one_core()
-        _make_phrases_here(speaker, missing, progress)
-        check_plans(jobs, speaker)
-        _build_here(speaker, jobs, finished, progress)
+        with cores.one_core_while():
+            _make_phrases_here(speaker, missing, progress)
+            check_plans(jobs, speaker)
+            _build_here(speaker, jobs, finished, progress)
         return len(missing)
     pool, context = pools.open_pool(speaker, jobs_at_once)
     try:

@@ -8,8 +8,10 @@ fighting over the cores. N is capped by the cores and the free memory (:func:`ca
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 from walkcoach import notes
 
@@ -25,6 +27,18 @@ def use_one_core() -> None:
     """Hold this process to one core from now on (call before the first phrase or track)."""
     global _one_core
     _one_core = True
+
+
+@contextlib.contextmanager
+def one_core_while() -> Iterator[None]:
+    """Hold this process to one core while the block runs (a batch of one job built in this
+    process), then give it back: a studio that built such a batch spreads its next builds."""
+    global _one_core
+    before, _one_core = _one_core, True
+    try:
+        yield
+    finally:
+        _one_core = before
 
 
 def one_core() -> bool:
