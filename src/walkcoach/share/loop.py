@@ -20,6 +20,7 @@ from walkcoach.share.checkins import VERSION, ForeignCodeError, checkin_tag, rea
 from walkcoach.share.clients import KeptBundle, bundles_of
 from walkcoach.share.progress import Progress, progress_of
 from walkcoach.share.release import Release, release
+from walkcoach.share.tokens import path_key
 
 __all__ = ["Imported", "bundle_release", "bundle_sessions", "client_progress",
            "import_checkin", "page_checkins"]
@@ -70,7 +71,7 @@ def client_progress(client: ClientSpec, *, program: str | None = None) -> Progre
         path = content.find_program(program)
         chosen = [b for b in bundles if _same(b.program, path)]
     else:
-        paths = list(dict.fromkeys(_key(b.program) for b in bundles))
+        paths = list(dict.fromkeys(path_key(b.program) for b in bundles))
         if not paths:
             raise InputError(f"no share bundle was made for {excerpt(client.name)}: give "
                              "--program, or make one (walkcoach share PROGRAM --client NAME)")
@@ -126,11 +127,4 @@ def _same_program(bundles: tuple[KeptBundle, ...], path: Path) -> list[KeptBundl
 
 
 def _same(a: Path, b: Path) -> bool:
-    return _key(a) == _key(b)
-
-
-def _key(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):
-        return str(path.absolute())
+    return path_key(a) == path_key(b)

@@ -30,7 +30,7 @@ from walkcoach.errors import ExportError
 from walkcoach.plan.model import ClientSpec
 
 __all__ = ["TOKENS", "Kept", "bundle_folder", "bundle_owner", "bundle_slug", "client_key",
-           "keep", "next_monday", "tokens_path"]
+           "keep", "next_monday", "path_key", "tokens_path"]
 
 TOKENS = "share-tokens.json"
 """The file of each client's private token, in the user's walkcoach data folder."""
@@ -80,9 +80,9 @@ def client_key(client: str | ClientSpec | None, name: str, program_path: Path, *
     name is a label that may change), a program's own client (``from_program``: the program
     file names one) by the program, a bare name by itself."""
     if isinstance(client, ClientSpec) and client.source.path != COMMAND_LINE:
-        return f"profile:{_resolved(client.source.path)}"
+        return f"profile:{path_key(client.source.path)}"
     if not client and from_program:
-        return f"program:{_resolved(program_path)}:{name}"
+        return f"program:{path_key(program_path)}:{name}"
     return f"name:{name}"
 
 
@@ -176,7 +176,9 @@ def _date(value: object) -> datetime.date | None:
         return None
 
 
-def _resolved(path: Path) -> str:
+def path_key(path: Path) -> str:
+    """One text for one file however it was named (its resolved path, or its absolute one
+    where it cannot be resolved): to key and compare programs and folders by."""
     try:
         return str(path.resolve())
     except (OSError, RuntimeError):
@@ -185,7 +187,7 @@ def _resolved(path: Path) -> str:
 
 def _token_key(out_dir: Path, program_path: Path, client: str) -> str:
     """The key of a client's token in the tokens file: output folder, program, client."""
-    return json.dumps([_resolved(out_dir), _resolved(program_path), client])
+    return json.dumps([path_key(out_dir), path_key(program_path), client])
 
 
 def _kept(path: Path) -> dict[str, Any]:

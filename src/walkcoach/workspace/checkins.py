@@ -8,7 +8,6 @@ words (a :class:`FormError` on the code's field).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from walkcoach.errors import InputError
@@ -74,6 +73,7 @@ def client_progress(space: Workspace, name: str) -> list[dict[str, Any]]:
     it cannot be read. Empty when the client has no bundle or the profile cannot be read."""
     from walkcoach.share.clients import bundles_of
     from walkcoach.share.loop import client_progress as progress_of
+    from walkcoach.share.tokens import path_key
     from walkcoach.workspace.titles import program_titles
     from walkcoach.workspace.words import said
 
@@ -85,7 +85,7 @@ def client_progress(space: Workspace, name: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for bundle in bundles_of(client):
-        key = _key(bundle.program)
+        key = path_key(bundle.program)
         if key in seen:
             continue
         seen.add(key)
@@ -127,10 +127,3 @@ def glances(space: Workspace) -> dict[str, dict[str, Any]]:
                                "call": glance["stop"] or glance["again"]}
                 break
     return found
-
-
-def _key(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):
-        return str(path.absolute())
