@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -120,3 +121,22 @@ def track_form(**fields: str) -> dict[str, str]:
             "length": "minutes", "minutes": "1", "intervals": "6x1:00/1:00", "warmup": "",
             "cooldown": "", "recovery": "", "voice": "system", "rate": "1.0",
             "intro": "full", "chimes": "", "cadence": "", "music": "", "seed": "0"} | fields
+
+
+def audio_duration_s(page: Any, selector: str) -> float:
+    """The duration Chromium reads from the metadata of the audio element at ``selector``
+    (waiting for it to load; a failure if it cannot)."""
+    return float(page.eval_on_selector(selector, """audio => new Promise((done, fail) => {
+        if (audio.readyState >= 1) { done(audio.duration); return; }
+        audio.addEventListener('loadedmetadata', () => done(audio.duration));
+        audio.addEventListener('error', () => fail('the audio did not load'));
+    })"""))
+
+
+def wait_for_job(job: Any, timeout: float = 120.0) -> Any:
+    """``job`` (a studio Job) once it has ended; a failure after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not job.ended:
+        assert time.monotonic() < deadline, f"job {job.title} did not end"
+        time.sleep(0.01)
+    return job

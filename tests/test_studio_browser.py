@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from browser import screenshot
-from studio_support import serving, sign_in, signed_in_page
+from studio_support import audio_duration_s, serving, sign_in, signed_in_page
 
 pytestmark = pytest.mark.e2e
 
@@ -48,14 +48,6 @@ def page(browser: Any) -> Iterator[Any]:
     with signed_in_page(browser, viewport={"width": 1100, "height": 900},
                         accept_downloads=True) as page:
         yield page
-
-
-def _duration_s(page: Any, selector: str) -> float:
-    return float(page.eval_on_selector(selector, """audio => new Promise((done, fail) => {
-        if (audio.readyState >= 1) { done(audio.duration); return; }
-        audio.addEventListener('loadedmetadata', () => done(audio.duration));
-        audio.addEventListener('error', () => fail('the audio did not load'));
-    })"""))
 
 
 def test_make_a_track_from_the_script_to_the_download(studio: tuple[str, Path],
@@ -91,7 +83,7 @@ def test_make_a_track_from_the_script_to_the_download(studio: tuple[str, Path],
     assert source is not None and source.startswith("/files/tracks/")
     track = space / source.removeprefix("/files/")
     sheet = json.loads(track.with_suffix(".json").read_text(encoding="utf-8"))
-    played = _duration_s(page, ".job audio")
+    played = audio_duration_s(page, ".job audio")
     assert abs(played - sheet["duration_ms"] / 1000) < 0.06, (played, sheet["duration_ms"])
 
     # The captions follow the audio: the first cue's words appear under the player.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
-from studio_support import track_form
+from studio_support import track_form, wait_for_job
 
 from walkcoach.studio.app import create_app
 from walkcoach.studio.jobs import Job, Jobs
@@ -19,14 +19,6 @@ from walkcoach.workspace import Workspace, making, track_request
 
 Progress = Callable[[str, int, int], None]
 HEADERS = {"X-CSRF-Token": "t"}
-
-
-def _wait(job: Job, timeout: float = 120.0) -> Job:
-    deadline = time.monotonic() + timeout
-    while not job.ended:
-        assert time.monotonic() < deadline, f"job {job.title} did not end"
-        time.sleep(0.01)
-    return job
 
 
 def test_a_running_track_is_cancelled_at_its_next_step_with_no_part_file(
@@ -57,7 +49,7 @@ def test_a_running_track_is_cancelled_at_its_next_step_with_no_part_file(
         assert again.status_code == 200
         assert waiting.state == "cancelled"
         go_on.set()
-        _wait(job)
+        wait_for_job(job)
         page = client.get(f"/jobs/{job.id}").text
     assert job.state == "cancelled" and job.error == "cancelled: no half-made file is left"
     assert "Cancelled: no half-made file is left" in page and 'role="alert"' not in page
@@ -70,7 +62,7 @@ def test_a_running_track_is_cancelled_at_its_next_step_with_no_part_file(
 def test_cancelling_a_job_that_ended_or_is_not_there(tmp_path: Path) -> None:
     space = Workspace.open(tmp_path / "space")
     app, studio = create_app(space, hosts=frozenset({"127.0.0.1:8765"}), token="t")
-    job = _wait(studio.jobs.submit(kind="track", title="quick", work=lambda p: {"n": 1}))
+    job = wait_for_job(studio.jobs.submit(kind="track", title="quick", work=lambda p: {"n": 1}))
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         assert client.post("/jobs/cancel", data={"job": job.id}, headers=HEADERS).status_code == 200
         assert client.post("/jobs/cancel", data={"job": "9-x"}, headers=HEADERS).status_code == 404
@@ -124,7 +116,7 @@ def test_the_page_shows_the_bar_and_the_time_left(tmp_path: Path) -> None:
     bars = re.findall(r"<progress[^>]*>", page)
     assert len(bars) == 1 and 'value="25"' in bars[0]
     assert re.search(r"25% done · about (9|1\d) s left", page), page
-    _wait(job)
+    wait_for_job(job)
     studio.jobs.close()
 
 
@@ -144,6 +136,6 @@ def test_jobs_cancel_from_the_library_side() -> None:
     while len(steps) < 3:
         time.sleep(0.01)
     jobs.cancel(job.id)
-    _wait(job, 10)
+    wait_for_job(job, 10)
     assert job.state == "cancelled" and job.result == {} and len(steps) < 1000
     jobs.close()

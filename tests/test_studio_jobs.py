@@ -16,22 +16,15 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from studio_support import wait_for_job
 
 from walkcoach.build import session
 from walkcoach.errors import ContentError, InputError
 from walkcoach.studio.app import create_app
-from walkcoach.studio.jobs import Job, Jobs
+from walkcoach.studio.jobs import Jobs
 from walkcoach.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
-
-
-def _wait(job: Job, timeout: float = 120.0) -> Job:
-    deadline = time.monotonic() + timeout
-    while not job.ended:
-        assert time.monotonic() < deadline, f"job {job.title} did not end"
-        time.sleep(0.01)
-    return job
 
 
 def test_two_jobs_take_turns() -> None:
@@ -60,7 +53,7 @@ def test_two_jobs_take_turns() -> None:
     assert one.percent == 30 and one.stage_label == "Speaking new phrases"
     assert not jobs.idle()
     release.set()
-    assert _wait(two).result == {"n": 2} and one.result == {"n": 1}
+    assert wait_for_job(two).result == {"n": 2} and one.result == {"n": 1}
     assert order == ["first", "second"] and one.percent == 100 and jobs.idle()
     assert [job.title for job in jobs.all()] == ["two", "one"]  # newest first
     jobs.close()
@@ -78,7 +71,7 @@ def test_a_failed_job_says_why_in_one_line_and_the_next_one_runs() -> None:
     refused = jobs.submit(kind="track", title="refused", work=bad_input)
     broken = jobs.submit(kind="track", title="broken", work=bug)
     fine = jobs.submit(kind="track", title="fine", work=lambda progress: {"ok": True})
-    assert _wait(fine).state == "done"
+    assert wait_for_job(fine).state == "done"
     assert refused.state == "failed"
     assert refused.error == "Week 1: must be a number"  # in the coach's words
     assert broken.state == "failed" and broken.error is not None
@@ -102,7 +95,7 @@ def test_old_jobs_are_forgotten_but_not_the_running_or_waiting_ones() -> None:
         assert running.state == "running" and waiting.state == "queued"
     finally:
         release.set()
-    _wait(ended[-1])
+    wait_for_job(ended[-1])
     jobs.submit(kind="t", title="last", work=lambda progress: {})
     assert jobs.get(ended[0].id) is None  # the oldest ended ones are forgotten
     assert len(jobs.all()) <= 4
@@ -163,7 +156,7 @@ def test_a_track_from_the_studio_is_the_track_of_the_library(tmp_path: Path) -> 
         found = re.search(r'id="job-([\w-]+)"', answer.text)
         assert found
         # Waited for while the app runs: leaving the block stops it, and its job with it.
-        job = _wait(studio.jobs.get(found[1]) or pytest.fail("no job"))
+        job = wait_for_job(studio.jobs.get(found[1]) or pytest.fail("no job"))
     assert job.state == "done", job.error
     built = space.root / job.result["file"]
     spec = session.make_spec(level="intermediate", setting="treadmill", minutes=1, seed=3,

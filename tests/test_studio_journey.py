@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from browser import screenshot
 from outside_tools import axe_violations
-from studio_support import serving, sign_in
+from studio_support import audio_duration_s, serving, sign_in
 
 from walkcoach import content
 from walkcoach.build.program import client_week_levels
@@ -124,14 +124,6 @@ class Coach:
         return text
 
 
-def _duration_s(page: Any, selector: str) -> float:
-    return float(page.eval_on_selector(selector, """audio => new Promise((done, fail) => {
-        if (audio.readyState >= 1) { done(audio.duration); return; }
-        audio.addEventListener('loadedmetadata', () => done(audio.duration));
-        audio.addEventListener('error', () => fail('the audio did not load'));
-    })"""))
-
-
 def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         studio: tuple[str, Path], browser: Any) -> None:
     address, space = studio
@@ -169,7 +161,7 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         page.click("text=Build the track")
         page.wait_for_selector(".job[data-state=done] audio", timeout=TIMEOUT_MS)
         text = coach.read("track built")
-        assert _duration_s(page, ".job[data-state=done] audio") > 0
+        assert audio_duration_s(page, ".job[data-state=done] audio") > 0
         assert re.search(r"1 min walk, \d+:\d\d in all", text), text
 
         # A line of its script changed, and the track built again.
@@ -180,7 +172,7 @@ def test_a_first_time_coach_makes_shares_and_tidies_in_their_own_words(
         page.click("text=Save and build")
         page.wait_for_selector("#script-form .job[data-state=done] audio", timeout=TIMEOUT_MS)
         coach.read("script built")
-        assert _duration_s(page, "#script-form .job[data-state=done] audio") > 0
+        assert audio_duration_s(page, "#script-form .job[data-state=done] audio") > 0
 
         # A program of their own: the shipped example copied, then cut to two short weeks
         # and renamed in the file view.
