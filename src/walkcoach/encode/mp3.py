@@ -67,10 +67,7 @@ def write(chunks: Iterable[Audio], file: BinaryIO, tags: Mapping[str, str] | Non
     stream = _Stream(file)
     try:
         for chunk in chunks:
-            if chunk.any():
-                stream.add(to_pcm16(chunk))
-            else:
-                stream.samples += chunk.size  # all silence: nothing to encode or convert
+            stream.add(chunk)
         stream.close()
     except RuntimeError as exc:  # lameenc's only error
         raise ExportError(f"the MP3 encoder failed: {exc}") from exc
@@ -115,10 +112,13 @@ class _Stream:
         self._lane: Lane | None = None
         self._out = Ordered(self._write, self._write_silence, lambda: self.frames.count)
 
-    def add(self, pcm: NDArray[np.int16]) -> None:
-        """Take the next samples (16-bit)."""
+    def add(self, chunk: Audio) -> None:
+        """Take the next samples (an all-silent chunk is not even converted to 16-bit)."""
         base = self.samples
-        self.samples += pcm.size
+        self.samples += chunk.size
+        if not chunk.any():
+            return
+        pcm = to_pcm16(chunk)
         sound = np.flatnonzero(pcm)
         if sound.size == 0:
             return
