@@ -22,6 +22,19 @@ def pieces(samples: Audio, size: int = CHUNK) -> list[Audio]:
     return [samples[at:at + size] for at in range(0, samples.size, size)]
 
 
+def stretches(samples: npt.NDArray[np.generic], gap: int) -> list[tuple[int, int]]:
+    """The ``[start, end)`` of each stretch of sound in ``samples``: nonzero samples, a new
+    stretch wherever more than ``gap`` samples lie between two of them (apart by runs of at
+    least ``gap`` zeros). None in silence."""
+    sound = np.flatnonzero(samples)
+    if sound.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(sound) > gap)
+    starts = [int(sound[0]), *(int(i) for i in sound[cuts + 1])]
+    ends = [*(int(i) + 1 for i in sound[cuts]), int(sound[-1]) + 1]
+    return list(zip(starts, ends, strict=True))
+
+
 def to_pcm16(samples: Audio) -> npt.NDArray[np.int16]:
     """Float samples as 16-bit little-endian integers: scaled by 2^15, rounded, clipped."""
     return (np.clip(samples, -1.0, 32767 / 32768) * 32768.0).round().astype("<i2")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import numpy.typing as npt
 
-from walkcoach.audio.pcm import Audio
+from walkcoach.audio.pcm import Audio, stretches
 
 HALF_TAPS = 16
 """Neighbours on each side of a new sample: stopband about -80 dB, passband to ~9 kHz."""
@@ -65,14 +65,8 @@ def _halfway(window: Audio) -> Audio:
     """
     span = 2 * HALF_TAPS
     out = np.zeros(window.size - span + 1, dtype=np.float32)
-    sound = np.flatnonzero(window)
-    if sound.size == 0:
-        return out
-    breaks = np.flatnonzero(np.diff(sound) > _QUIET_RUN)
-    firsts = [int(sound[0]), *(int(i) for i in sound[breaks + 1])]
-    lasts = [*(int(i) for i in sound[breaks]), int(sound[-1])]
-    for first, last in zip(firsts, lasts, strict=True):
-        start, end = max(0, first - span + 1), min(out.size, last + 1)
+    for first, after in stretches(window, _QUIET_RUN):
+        start, end = max(0, first - span + 1), min(out.size, after)
         if start < end:
             out[start:end] = np.correlate(window[start:end + span - 1], _TAPS, mode="valid")
     return out

@@ -23,7 +23,7 @@ import lameenc
 import numpy as np
 from numpy.typing import NDArray
 
-from walkcoach.audio.pcm import OUTPUT_RATE, Audio, to_pcm16
+from walkcoach.audio.pcm import OUTPUT_RATE, Audio, stretches, to_pcm16
 from walkcoach.encode.id3 import id3_tag
 from walkcoach.encode.lanes import Lane, Ordered
 from walkcoach.errors import ExportError
@@ -119,13 +119,7 @@ class _Stream:
         if not chunk.any():
             return
         pcm = to_pcm16(chunk)
-        sound = np.flatnonzero(pcm)
-        if sound.size == 0:
-            return
-        cuts = np.flatnonzero(np.diff(sound) > SPLIT_GAP)  # the zeros between are a long run
-        starts = [int(sound[0]), *(int(i) for i in sound[cuts + 1])]
-        ends = [*(int(i) + 1 for i in sound[cuts]), int(sound[-1]) + 1]
-        for start, end in zip(starts, ends, strict=True):
+        for start, end in stretches(pcm, SPLIT_GAP):  # the zeros between are a long run
             self._sound(base + start, pcm[start:end])
         self._out.drain()
 
