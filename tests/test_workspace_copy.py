@@ -54,3 +54,13 @@ def test_a_copys_title_is_one_the_loader_takes(tmp_path: Path, title: str, copie
     space = _space(tmp_path, title)
     name = copy_program(space, "mine")
     assert content.load_program(space.path("programs", name)).name == copied
+
+
+def test_a_link_under_the_copys_name_is_never_replaced(tmp_path: Path) -> None:
+    """A link (even one to nothing) already named as the copy would be: the copy takes the
+    next name, and the link stays as it was."""
+    space = _space(tmp_path, '"Knees"')
+    link = space.path("programs", "mine-copy")
+    link.symlink_to(tmp_path / "nowhere.yaml")
+    assert copy_program(space, "mine") == "mine-copy-2"
+    assert link.is_symlink() and not (tmp_path / "nowhere.yaml").exists()

@@ -4,6 +4,7 @@ copies made to edit (a shipped exercise, a program kept as it was)."""
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from walkcoach.content.writer import set_top_key
@@ -80,7 +81,7 @@ def copy_program(space: Workspace, name: str) -> str:
         for number in range(1, MAX_COPIES + 1):
             mine = check_name(f"{stem}-copy" if number == 1 else f"{stem}-copy-{number}")
             target = space.path("programs", mine)
-            if not target.exists():
+            if not os.path.lexists(target):  # a link, even a broken one, is a file there
                 break
         else:
             raise InputError(f"this program has {MAX_COPIES} copies already: change one of "
